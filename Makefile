@@ -27,9 +27,9 @@ SHLIB_LINK = -lstdc++ $(IXPACK_LDFLAGS)
 
 include $(PGXS)
 
-# PGXS compiles C++ with plain $(CXX) flags: make sure ours come last so that
-# -std=c++17 wins over anything in the server's CXXFLAGS.
-override CXXFLAGS += $(PG_CXXFLAGS)
+# The server's headers are not -Wextra clean; -isystem keeps their warnings
+# out of ours (GCC drops a -I for a directory also given with -isystem).
+override CPPFLAGS := -isystem $(includedir_server) $(CPPFLAGS)
 
 else
 # ---------------------------------------------------------------------------

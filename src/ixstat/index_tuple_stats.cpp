@@ -1,0 +1,124 @@
+// index_tuple_stats.cpp — pgstattuple() on btree, hash and GiST indexes.
+//
+// Per page, as contrib counts it: a never-initialised page, a deleted or
+// half-dead btree page and an unused hash page are wholly free space; leaf
+// pages (btree, GiST) and bucket/overflow pages (hash) contribute their free
+// space and their items, LP_DEAD items as dead tuples; internal pages,
+// metapages and bitmap pages contribute nothing.  The relation length is
+// re-read until it stops growing, so pages added during the scan are seen.
+#include "ixstat/ixstat.hpp"
+#include "pg/page_access.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/gist_private.h"
+#include "access/hash.h"
+#include "access/nbtree.h"
+#include "catalog/pg_am_d.h"
+#include "storage/lmgr.h"
+IXPG_END_C_HEADERS
+
+namespace ixstat {
+
+namespace {
+
+// Items minoff..maxoff of a validated page, plus its free space.
+void count_index_items(Page page, OffsetNumber minoff, ixcore::TupleStats& stats) {
+    stats.free_space += PageGetFreeSpace(page);
+    const OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+    for (OffsetNumber off = minoff; off <= maxoff; off = OffsetNumberNext(off)) {
+        ItemId itemid = PageGetItemId(page, off);
+        if (ItemIdIsDead(itemid))
+            stats.add_dead(ItemIdGetLength(itemid));
+        else
+            stats.add_live(ItemIdGetLength(itemid));
+    }
+}
+
+void count_btree_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleStats& stats) {
+    if (PageIsNew(page)) {
+        stats.free_space += BLCKSZ;
+        return;
+    }
+    if (PageGetSpecialSize(page) != MAXALIGN(sizeof(BTPageOpaqueData)))
+        return;  // not a btree page: contrib skips it silently, so do we
+    ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
+    BTPageOpaque opaque = BTPageGetOpaque(page);
+    if (P_IGNORE(opaque))
+        stats.free_space += BLCKSZ;
+    else if (P_ISLEAF(opaque))
+        count_index_items(page, P_FIRSTDATAKEY(opaque), stats);
+}
+
+void count_hash_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleStats& stats) {
+    if (PageIsNew(page)) {
+        stats.free_space += BLCKSZ;
+        return;
+    }
+    if (PageGetSpecialSize(page) != MAXALIGN(sizeof(HashPageOpaqueData)))
+        return;
+    HashPageOpaque opaque = HashPageGetOpaque(page);
+    switch (opaque->hasho_flag & LH_PAGE_TYPE) {
+        case LH_UNUSED_PAGE:
+            stats.free_space += BLCKSZ;
+            break;
+        case LH_BUCKET_PAGE:
+        case LH_OVERFLOW_PAGE:
+            ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
+            count_index_items(page, FirstOffsetNumber, stats);
+            break;
+        default:
+            break;  // bitmap and meta pages hold no tuples
+    }
+}
+
+void count_gist_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleStats& stats) {
+    if (PageIsNew(page)) {
+        stats.free_space += BLCKSZ;
+        return;
+    }
+    if (PageGetSpecialSize(page) != MAXALIGN(sizeof(GISTPageOpaqueData)))
+        return;
+    if (GistPageIsLeaf(page)) {
+        ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
+        count_index_items(page, FirstOffsetNumber, stats);
+    }
+}
+
+}  // namespace
+
+ixcore::TupleStats index_tuple_stats(Relation rel) {
+    using PageCounter = void (*)(Relation, BlockNumber, Page, ixcore::TupleStats&);
+    PageCounter counter = nullptr;
+    BlockNumber first = 0;  // the first block after the metapage or root
+    switch (rel->rd_rel->relam) {
+        case BTREE_AM_OID: counter = count_btree_page; first = BTREE_METAPAGE + 1; break;
+        case HASH_AM_OID: counter = count_hash_page; first = HASH_METAPAGE + 1; break;
+        default: counter = count_gist_page; first = GIST_ROOT_BLKNO + 1; break;
+    }
+
+    ixcore::TupleStats stats;
+    BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+    BlockNumber blkno = first;
+    for (;;) {
+        BlockNumber nblocks = 0;
+        ixpg::pg_call([&] {
+            // The extension lock makes the length we read a settled one.
+            LockRelationForExtension(rel, ExclusiveLock);
+            nblocks = RelationGetNumberOfBlocks(rel);
+            UnlockRelationForExtension(rel, ExclusiveLock);
+        });
+        if (blkno >= nblocks) {
+            stats.table_len = static_cast<std::uint64_t>(nblocks) * BLCKSZ;
+            break;
+        }
+        for (; blkno < nblocks; ++blkno) {
+            ixpg::check_for_interrupts();
+            ixpg::visit_page(rel, blkno, strategy, BUFFER_LOCK_SHARE,
+                             [&](Page page, Buffer) { counter(rel, blkno, page, stats); });
+        }
+    }
+    FreeAccessStrategy(strategy);
+    return stats;
+}
+
+}  // namespace ixstat
