@@ -116,6 +116,10 @@ REVOKE EXECUTE ON FUNCTION pgstathashindex(regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION pg_relpages(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION pg_relpages(regclass) FROM PUBLIC;
 
+-- Members of pg_stat_scan_tables must reach the schema, as they reach public
+-- for contrib.
+GRANT USAGE ON SCHEMA @extschema@ TO pg_stat_scan_tables;
+
 GRANT EXECUTE ON FUNCTION pgstattuple(text) TO pg_stat_scan_tables;
 GRANT EXECUTE ON FUNCTION pgstattuple(regclass) TO pg_stat_scan_tables;
 GRANT EXECUTE ON FUNCTION pgstattuple_approx(regclass) TO pg_stat_scan_tables;
