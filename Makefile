@@ -8,6 +8,11 @@
 # its SQL script) and one word on the EXTENSIONS line.
 EXTENSIONS = ixstat
 
+# Test-only extensions (test/modules/<name>/: sources, control, SQL, and their
+# own sql/ + expected/).  Never installed by `make install`; the test runner
+# uses `make install-test-modules installcheck-test-modules`.
+TEST_EXTENSIONS = ixpack_test
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 
@@ -16,10 +21,18 @@ ifdef EXT
 # One extension: invoked recursively by the driver below with EXT=<name>.
 # Every extension links the shared shim (src/pg) and core (src/core).
 # ---------------------------------------------------------------------------
+ifneq ($(filter $(EXT),$(TEST_EXTENSIONS)),)
+EXT_SRC = test/modules/$(EXT)
+EXT_CONTROL = test/modules/$(EXT)
+else
+EXT_SRC = src/$(EXT)
+EXT_CONTROL = control
+endif
+
 MODULE_big = $(EXT)
-OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/$(EXT)/*.cpp src/pg/*.cpp src/core/*.cpp)))
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard $(EXT_SRC)/*.cpp src/pg/*.cpp src/core/*.cpp)))
 MODULEDIR = extension
-DATA = control/$(EXT).control $(wildcard control/$(EXT)--*.sql)
+DATA = $(EXT_CONTROL)/$(EXT).control $(wildcard $(EXT_CONTROL)/$(EXT)--*.sql)
 
 PG_CPPFLAGS = -Isrc
 PG_CXXFLAGS = -std=c++17 -Wextra -Wno-register -Wno-missing-field-initializers $(IXPACK_CXXFLAGS)
@@ -53,10 +66,20 @@ build-extensions:
 install-extensions: build-extensions
 	@set -e; for e in $(EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
 clean-extensions:
-	@set -e; for e in $(EXTENSIONS); do $(SUBMAKE) EXT=$$e clean; done
-	rm -rf results regression.diffs regression.out
+	@set -e; for e in $(EXTENSIONS) $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e clean; done
+	rm -rf results regression.diffs regression.out test/modules/*/results test/modules/*/regression.*
 
-.PHONY: build-extensions install-extensions clean-extensions
+install-test-modules:
+	@set -e; for e in $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
+
+# Each test module's own pg_regress suite, in its own database.
+installcheck-test-modules:
+	@set -e; for e in $(TEST_EXTENSIONS); do \
+	  $(pg_regress_installcheck) --inputdir=test/modules/$$e --outputdir=test/modules/$$e \
+	    --dbname=$${e}_regression $$(cd test/modules/$$e/sql && ls *.sql | sed 's/\.sql$$//'); \
+	done
+
+.PHONY: build-extensions install-extensions clean-extensions install-test-modules installcheck-test-modules
 
 include $(PGXS)
 endif
