@@ -5,12 +5,13 @@ namespace ixcore {
 
 const char* describe(PageFault fault) {
     switch (fault) {
-        case PageFault::None: return "page is valid";
-        case PageFault::BadBounds: return "page header bounds (pd_lower, pd_upper, pd_special) are inconsistent";
-        case PageFault::BadSpecialAlign: return "special space offset is not aligned";
-        case PageFault::BadPageSize: return "page size in the header does not match the block size";
-        case PageFault::ItemOutOfPage: return "a line pointer points outside the page's tuple area";
-        case PageFault::ItemTooShort: return "a line pointer is shorter than a tuple header";
+        case PageFault::None: return "Page is valid";
+        case PageFault::BadBounds: return "Page header bounds (pd_lower, pd_upper, pd_special) are inconsistent";
+        case PageFault::BadSpecialAlign: return "Special space offset is not aligned";
+        case PageFault::BadSpecialSize: return "Special space size does not match the index access method";
+        case PageFault::BadPageSize: return "Page size in the header does not match the block size";
+        case PageFault::ItemOutOfPage: return "A line pointer points outside the page's tuple area";
+        case PageFault::ItemTooShort: return "A line pointer is shorter than a tuple header";
     }
     return "unknown page fault";
 }

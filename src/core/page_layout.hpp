@@ -40,6 +40,7 @@ enum class PageFault : std::uint8_t {
     None,
     BadBounds,        // pd_lower/pd_upper/pd_special out of order or out of the page
     BadSpecialAlign,  // pd_special not MAXALIGNed
+    BadSpecialSize,   // special space not the size the access method uses (callers check)
     BadPageSize,      // pd_pagesize_version does not match the block size
     ItemOutOfPage,    // a used line pointer points outside [pd_upper, pd_special)
     ItemTooShort,     // a normal item is shorter than the minimal tuple header

@@ -28,7 +28,7 @@ void count_btree_page(Relation rel, BlockNumber blkno, Page page, ixcore::BtreeS
     }
     ixpg::check_page_header(rel, blkno, page);
     if (PageGetSpecialSize(page) != MAXALIGN(sizeof(BTPageOpaqueData)))
-        ixpg::report_corrupted_page(rel, blkno, ixcore::PageFault::BadBounds);
+        ixpg::report_corrupted_page(rel, blkno, ixcore::PageFault::BadSpecialSize);
 
     BTPageOpaque opaque = BTPageGetOpaque(page);
     // Deleted pages are one class whether they were leaves or not.
