@@ -11,9 +11,10 @@
 #
 # Env:  BENCH_ROWS        rows in the heap                        (10000000)
 #       BENCH_RUNS        timed samples per side and function     (5)
-#       BENCH_FAST_LOOPS  calls per sample for metapage-only functions
-#                         (pgstatginindex, pg_relpages), too fast to time one
-#                         call at a time                          (2000)
+#       BENCH_MIN_MS      a sample repeats the call until it lasts about
+#                         this long (calibrated per function in the warm-up),
+#                         so metapage-only functions (pgstatginindex,
+#                         pg_relpages) and small relations are timable (100)
 #       BENCH_VERBOSE=1   also print every timed sample
 #
 # Builds and installs nothing: run `make install` first.  Exit status is 0
@@ -24,14 +25,14 @@ set -euo pipefail
 
 BENCH_ROWS="${BENCH_ROWS:-10000000}"
 BENCH_RUNS="${BENCH_RUNS:-5}"
-BENCH_FAST_LOOPS="${BENCH_FAST_LOOPS:-2000}"
+BENCH_MIN_MS="${BENCH_MIN_MS:-100}"
 BENCH_VERBOSE="${BENCH_VERBOSE:-0}"
 TARGET_RATIO=1.05
 
 die() { echo "ixstat_bench: $*" >&2; exit 2; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-for v in BENCH_ROWS BENCH_RUNS BENCH_FAST_LOOPS; do
+for v in BENCH_ROWS BENCH_RUNS BENCH_MIN_MS; do
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
 [ "$BENCH_ROWS" -ge 1000 ] || die "BENCH_ROWS must be at least 1000"
@@ -135,18 +136,38 @@ SQL
 
 # --- timing machinery -------------------------------------------------------
 run <<'SQL'
-CREATE TABLE bench_case (id int PRIMARY KEY, fn text, rel text, loops int);
+CREATE TABLE bench_case (id int PRIMARY KEY, fn text, rel text, expr text, loops int);
 CREATE TABLE bench_sample (case_id int, side text, run int, ms float8);
 CREATE TABLE bench_identity (case_id int, contrib text, ixstat text);
 CREATE TABLE bench_buffers (side text, buffers text, resident bigint, relpages bigint);
 
--- Server-side elapsed time of one statement, in ms.
-CREATE FUNCTION bench_ms(q text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz;
+-- Server-side elapsed ms of one sample: n calls of case cid's expression on
+-- one side (public = contrib, ixstat), as one statement.
+CREATE FUNCTION bench_sample_ms(cid int, side text, n int) RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE q text; t0 timestamptz;
 BEGIN
+    SELECT format('SELECT count(%s) FROM generate_series(1, %s)',
+                  replace(expr, '@S@', CASE side WHEN 'contrib' THEN 'public' ELSE 'ixstat' END), n)
+      INTO STRICT q FROM bench_case WHERE id = cid;
     t0 := clock_timestamp();
     EXECUTE q;
     RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END $$;
+
+-- Warm-up and calibration: one call per side, then grow the calls per sample
+-- until the slower side's sample takes at least min_ms.
+CREATE FUNCTION bench_calibrate(cid int, min_ms float8) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE n int := 1; t float8;
+BEGIN
+    t := greatest(bench_sample_ms(cid, 'contrib', 1), bench_sample_ms(cid, 'ixstat', 1));
+    WHILE t < min_ms AND n < 10000000 LOOP
+        n := least(10000000, greatest(n * 2, ceil(n * 1.2 * min_ms / greatest(t, 0.001))::int));
+        t := greatest(bench_sample_ms(cid, 'contrib', n), bench_sample_ms(cid, 'ixstat', n));
+    END LOOP;
+    UPDATE bench_case SET loops = n WHERE id = cid;
+    RETURN n;
 END $$;
 
 CREATE FUNCTION bench_fmt(ms float8) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -157,49 +178,44 @@ CREATE FUNCTION bench_fmt(ms float8) RETURNS text LANGUAGE sql IMMUTABLE AS $$
 $$;
 SQL
 
-# Cases: id | function | relation (label) | relation | expression (@S@ = schema) | calls per sample
+# Cases: id | function | relation (label) | relation | expression (@S@ = schema)
 HEAP="'public.bench_heap'"
 CASES=(
-  "1|pgstattuple(regclass)|bench_heap (bloated)|bench_heap|@S@.pgstattuple($HEAP::regclass)|1"
-  "2|pgstattuple(text)|bench_heap (bloated)|bench_heap|@S@.pgstattuple($HEAP::text)|1"
-  "3|pgstattuple(regclass)|bench_btree|bench_btree|@S@.pgstattuple('public.bench_btree'::regclass)|1"
-  "4|pgstatindex(regclass)|bench_btree|bench_btree|@S@.pgstatindex('public.bench_btree'::regclass)|1"
-  "5|pgstatindex(text)|bench_btree|bench_btree|@S@.pgstatindex('public.bench_btree'::text)|1"
-  "6|pgstathashindex(regclass)|bench_hash|bench_hash|@S@.pgstathashindex('public.bench_hash'::regclass)|1"
-  "7|pgstatginindex(regclass)|bench_gin|bench_gin|@S@.pgstatginindex('public.bench_gin'::regclass)|$BENCH_FAST_LOOPS"
-  "8|pg_relpages(regclass)|bench_heap|bench_heap|@S@.pg_relpages($HEAP::regclass)|$BENCH_FAST_LOOPS"
-  "9|pg_relpages(text)|bench_heap|bench_heap|@S@.pg_relpages($HEAP::text)|$BENCH_FAST_LOOPS"
-  "10|pgstattuple_approx(regclass)|bench_heap (bloated, no VM bits)|bench_heap|@S@.pgstattuple_approx($HEAP::regclass)|1"
-  "11|pgstattuple_approx(regclass)|bench_heap (vacuumed, ~90% all-visible)|bench_heap|@S@.pgstattuple_approx($HEAP::regclass)|1"
+  "1|pgstattuple(regclass)|bench_heap (bloated)|bench_heap|@S@.pgstattuple($HEAP::regclass)"
+  "2|pgstattuple(text)|bench_heap (bloated)|bench_heap|@S@.pgstattuple($HEAP::text)"
+  "3|pgstattuple(regclass)|bench_btree|bench_btree|@S@.pgstattuple('public.bench_btree'::regclass)"
+  "4|pgstatindex(regclass)|bench_btree|bench_btree|@S@.pgstatindex('public.bench_btree'::regclass)"
+  "5|pgstatindex(text)|bench_btree|bench_btree|@S@.pgstatindex('public.bench_btree'::text)"
+  "6|pgstathashindex(regclass)|bench_hash|bench_hash|@S@.pgstathashindex('public.bench_hash'::regclass)"
+  "7|pgstatginindex(regclass)|bench_gin|bench_gin|@S@.pgstatginindex('public.bench_gin'::regclass)"
+  "8|pg_relpages(regclass)|bench_heap|bench_heap|@S@.pg_relpages($HEAP::regclass)"
+  "9|pg_relpages(text)|bench_heap|bench_heap|@S@.pg_relpages($HEAP::text)"
+  "10|pgstattuple_approx(regclass)|bench_heap (bloated, no VM bits)|bench_heap|@S@.pgstattuple_approx($HEAP::regclass)"
+  "11|pgstattuple_approx(regclass)|bench_heap (vacuumed, ~90% all-visible)|bench_heap|@S@.pgstattuple_approx($HEAP::regclass)"
 )
 
-# Emit the SQL that times the given cases: per case pg_prewarm of the
-# relation (a relation that fits in shared_buffers is then fully resident;
-# without it, every bulk-read scan would leave ~32 more pages resident and the
-# timings would drift until the relation is), one untimed warm-up call per
-# side, a CHECKPOINT, then BENCH_RUNS rounds alternating the order
-# (contrib first on odd rounds, ixstat first on even rounds) so both sides
-# share the same drift, then one fresh call pair for the identity check.
+# Emit the SQL that times the given cases.  Per case: pg_prewarm of the
+# relation (one that fits in shared_buffers is then fully resident; without
+# it, every bulk-read scan leaves ~32 more pages resident and the timings
+# drift until the relation is), warm-up + calibration (bench_calibrate), a
+# CHECKPOINT, then BENCH_RUNS rounds alternating the order (contrib first on
+# odd rounds, ixstat first on even rounds) so both sides share the same
+# drift, then one fresh call pair for the identity check.
 gen_timing_sql() {
-    local c id fn rel relname expr loops cq iq r
+    local c id fn rel relname expr r first second side
     echo "\\o /dev/null"
     echo "SET max_parallel_workers_per_gather = 0;"
     for c in "$@"; do
-        IFS='|' read -r id fn rel relname expr loops <<<"${CASES[$((c - 1))]}"
-        cq="SELECT count(${expr//@S@/public}) FROM generate_series(1, $loops)"
-        iq="SELECT count(${expr//@S@/ixstat}) FROM generate_series(1, $loops)"
-        echo "INSERT INTO bench_case VALUES ($id, \$t\$$fn\$t\$, \$t\$$rel\$t\$, $loops);"
+        IFS='|' read -r id fn rel relname expr <<<"${CASES[$((c - 1))]}"
+        echo "INSERT INTO bench_case VALUES ($id, \$t\$$fn\$t\$, \$t\$$rel\$t\$, \$t\$$expr\$t\$, 1);"
         [ "$HAVE_PREWARM" = 1 ] && echo "SELECT pg_prewarm('public.$relname');"
-        echo "SELECT bench_ms(\$q\$$cq\$q\$), bench_ms(\$q\$$iq\$q\$);"
+        echo "SELECT bench_calibrate($id, $BENCH_MIN_MS);"
         echo "CHECKPOINT;"
         for ((r = 1; r <= BENCH_RUNS; r++)); do
-            if ((r % 2)); then
-                echo "INSERT INTO bench_sample VALUES ($id, 'contrib', $r, bench_ms(\$q\$$cq\$q\$));"
-                echo "INSERT INTO bench_sample VALUES ($id, 'ixstat', $r, bench_ms(\$q\$$iq\$q\$));"
-            else
-                echo "INSERT INTO bench_sample VALUES ($id, 'ixstat', $r, bench_ms(\$q\$$iq\$q\$));"
-                echo "INSERT INTO bench_sample VALUES ($id, 'contrib', $r, bench_ms(\$q\$$cq\$q\$));"
-            fi
+            if ((r % 2)); then first=contrib second=ixstat; else first=ixstat second=contrib; fi
+            for side in $first $second; do
+                echo "INSERT INTO bench_sample SELECT $id, '$side', $r, bench_sample_ms($id, '$side', loops) FROM bench_case WHERE id = $id;"
+            done
         done
         echo "INSERT INTO bench_identity SELECT $id, (${expr//@S@/public})::text, (${expr//@S@/ixstat})::text;"
     done
@@ -313,7 +329,7 @@ echo
 echo "----- markdown (paste into docs/benchmarks.md) -----"
 echo
 echo "ixstat vs contrib pgstattuple — PostgreSQL $VERSION, ${CPU:-unknown CPU} ($(nproc) cores),"
-echo "BENCH_ROWS=$BENCH_ROWS, BENCH_RUNS=$BENCH_RUNS, BENCH_FAST_LOOPS=$BENCH_FAST_LOOPS, commit $COMMIT, $(date -u +%Y-%m-%d)."
+echo "BENCH_ROWS=$BENCH_ROWS, BENCH_RUNS=$BENCH_RUNS, BENCH_MIN_MS=$BENCH_MIN_MS, commit $COMMIT, $(date -u +%Y-%m-%d)."
 echo
 sql "SELECT '| relation | kind | pages | size |' UNION ALL SELECT '|---|---|--:|--:|'" | cat
 sql "SELECT format('| %s | %s | %s | %s |', c.relname, coalesce(am.amname, 'heap'),
