@@ -46,11 +46,15 @@ EXTDIR="$(pg_config --sharedir)/extension"
 PKGLIBDIR="$(pg_config --pkglibdir)"
 [ -f "$EXTDIR/ixstat.control" ] && [ -f "$PKGLIBDIR/ixstat.so" ] ||
     die "extension ixstat is not installed ($EXTDIR/ixstat.control, $PKGLIBDIR/ixstat.so); run 'make && make install' in $REPO first"
+if ldd "$PKGLIBDIR/ixstat.so" 2>/dev/null | grep -Eq 'lib(a|ub|t)san'; then
+    die "the installed $PKGLIBDIR/ixstat.so is a sanitizer build (test/run-sanitized.sh in progress?); timings would be meaningless -- reinstall the normal build with 'make install'"
+fi
 [ -f "$EXTDIR/pgstattuple.control" ] ||
     die "contrib pgstattuple is not installed (postgresql-contrib / postgresql-15 package)"
 
 # shellcheck source=../test/cluster.sh
 source "$REPO/test/cluster.sh"
+unset CLUSTER_SERVER_ENV   # plain server environment (no sanitizer preload)
 trap cluster_stop EXIT
 trap 'exit 130' INT TERM
 
@@ -137,7 +141,7 @@ SQL
 # --- timing machinery -------------------------------------------------------
 run <<'SQL'
 CREATE TABLE bench_case (id int PRIMARY KEY, fn text, rel text, expr text, loops int);
-CREATE TABLE bench_sample (case_id int, side text, run int, ms float8);
+CREATE TABLE bench_sample (case_id int, side text, run int, ms float8, seq bigserial);
 CREATE TABLE bench_identity (case_id int, contrib text, ixstat text);
 CREATE TABLE bench_buffers (side text, buffers text, resident bigint, relpages bigint);
 
@@ -300,8 +304,11 @@ run -c "SELECT fn AS function, rel AS relation, loops AS \"calls/sample\",
 if [ "$BENCH_VERBOSE" = 1 ]; then
     echo "== all samples (ms per sample, in execution order) =="
     run -c "SELECT k.id, k.fn, k.rel, s.run, s.side, round(s.ms::numeric, 3) AS ms
-            FROM bench_sample s JOIN bench_case k ON k.id = s.case_id ORDER BY k.id, s.run, s.ctid"
+            FROM bench_sample s JOIN bench_case k ON k.id = s.case_id ORDER BY s.seq"
 fi
+echo "== results compared (contrib side; ixstat returned the same unless listed under DIFFERENCES) =="
+run -c "SELECT k.fn AS function, k.rel AS relation, i.contrib AS result
+        FROM bench_case k JOIN bench_identity i ON i.case_id = k.id ORDER BY k.id"
 echo "== buffers: pgstattuple(regclass) on bench_heap, cold shared_buffers =="
 run -c "SELECT side, buffers AS \"EXPLAIN buffers (function scan)\",
                coalesce(resident::text, 'n/a') AS \"heap pages resident after\", relpages AS \"heap pages\",

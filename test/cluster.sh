@@ -53,7 +53,9 @@ cluster_start() {
         echo "log_min_messages = warning"
         for line in "$@"; do echo "$line"; done
     } | as_pg tee -a "$CLUSTER_DIR/data/postgresql.conf" >/dev/null
-    as_pg "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null || {
+    # CLUSTER_SERVER_ENV: extra VAR=value words for the server's environment
+    # only (the sanitizer run preloads the ASan runtime this way).
+    as_pg env ${CLUSTER_SERVER_ENV:-} "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null || {
         cat "$CLUSTER_DIR/server.log" >&2
         return 1
     }

@@ -54,4 +54,37 @@ PageFault PageView::validate(std::size_t min_item_len) const {
     return PageFault::None;
 }
 
+PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, ItemTally& tally) const {
+    const std::uint32_t up = upper(), sp = special();
+    const std::size_t n = item_count();
+    const std::uint8_t* lp = page_ + kPageHeaderSize;
+    // Branch-free body: faults are OR-ed together and reported once per page.
+    std::uint32_t out_of_page = 0, too_short = 0;
+    std::uint64_t live = 0, live_len = 0, dead = 0, dead_len = 0;
+    for (std::size_t i = first; i <= n; ++i) {
+        const std::uint32_t word = read_u32(lp + (i - 1) * kLinePointerSize);
+        const std::uint32_t off = word & 0x7fffu;
+        const std::uint32_t flags = (word >> 15) & 0x3u;
+        const std::uint32_t len = word >> 17;
+        const std::uint32_t is_dead = flags == static_cast<std::uint32_t>(ItemState::Dead);
+        const std::uint32_t is_normal = flags == static_cast<std::uint32_t>(ItemState::Normal);
+        const std::uint32_t has_storage = (is_normal | is_dead) & (len != 0);
+        out_of_page |= has_storage & ((off < up) | (off + len > sp));
+        too_short |= is_normal & (len < min_item_len);
+        dead += is_dead;
+        dead_len += is_dead * len;
+        live += 1 - is_dead;
+        live_len += (1 - is_dead) * len;
+    }
+    if (out_of_page)
+        return PageFault::ItemOutOfPage;
+    if (too_short)
+        return PageFault::ItemTooShort;
+    tally.live += live;
+    tally.live_len += live_len;
+    tally.dead += dead;
+    tally.dead_len += dead_len;
+    return PageFault::None;
+}
+
 }  // namespace ixcore

@@ -96,6 +96,17 @@ public:
     // length of a Normal item (the heap tuple header, say); 0 skips that.
     PageFault validate(std::size_t min_item_len) const;
 
+    // One pass over items first..item_count(): tally them the way contrib
+    // pgstattuple counts index items (LP_DEAD is dead, anything else live,
+    // lengths from the line pointer) while bounds-checking every item that
+    // has storage, as validate() would.  The header must already be valid.
+    // Fused because this is the hot loop of every index scan: a separate
+    // validation pass cost as much again as the counting.
+    struct ItemTally {
+        std::uint64_t live = 0, live_len = 0, dead = 0, dead_len = 0;
+    };
+    PageFault tally_items(std::size_t first, std::size_t min_item_len, ItemTally& tally) const;
+
 private:
     const std::uint8_t* page_;
     std::size_t block_size_;

@@ -86,25 +86,20 @@ Datum approx_stats(Oid relid, FunctionCallInfo fcinfo) {
     Buffer vmbuffer = InvalidBuffer;
 
     stats.pages = ixpg::relation_blocks(rel);
-    for (BlockNumber blkno = 0; blkno < stats.pages; ++blkno) {
-        ixpg::check_for_interrupts();
-        bool all_visible = false;
-        ixpg::pg_call([&] {
-            if (VM_ALL_VISIBLE(rel, blkno, &vmbuffer)) {
-                Size freespace = GetRecordedFreeSpace(rel, blkno);
-                stats.tuple_len += BLCKSZ - freespace;
-                stats.free_space += freespace;
-                all_visible = true;
-            }
-        });
-        if (all_visible)
-            continue;
+    ixpg::for_each_block(0, static_cast<BlockNumber>(stats.pages), [&](BlockNumber blkno) {
+        if (VM_ALL_VISIBLE(rel, blkno, &vmbuffer)) {
+            Size freespace = GetRecordedFreeSpace(rel, blkno);
+            stats.tuple_len += BLCKSZ - freespace;
+            stats.free_space += freespace;
+            return;
+        }
         // New and empty pages count as scanned, as in contrib.
         ++stats.scanned_pages;
-        ixpg::visit_page(rel, blkno, strategy, BUFFER_LOCK_SHARE, [&](Page page, Buffer buf) {
-            count_approx_page(rel, blkno, buf, page, oldest_xmin, stats);
-        });
-    }
+        Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        count_approx_page(rel, blkno, buf, BufferGetPage(buf), oldest_xmin, stats);
+        UnlockReleaseBuffer(buf);
+    });
     stats.table_len = stats.pages * BLCKSZ;
 
     // Extrapolate the live count from the scanned pages, like VACUUM.

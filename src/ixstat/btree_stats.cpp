@@ -77,11 +77,12 @@ Datum btree_stats(Relation rel, FunctionCallInfo fcinfo) {
 
     ixcore::BtreeStats stats;
     const BlockNumber nblocks = ixpg::relation_blocks(rel);
-    for (BlockNumber blkno = BTREE_METAPAGE + 1; blkno < nblocks; ++blkno) {
-        ixpg::check_for_interrupts();
-        ixpg::visit_page(rel, blkno, strategy, BUFFER_LOCK_SHARE,
-                         [&](Page page, Buffer) { count_btree_page(rel, blkno, page, stats); });
-    }
+    ixpg::for_each_block(BTREE_METAPAGE + 1, nblocks, [&](BlockNumber blkno) {
+        Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        count_btree_page(rel, blkno, BufferGetPage(buf), stats);
+        UnlockReleaseBuffer(buf);
+    });
     FreeAccessStrategy(strategy);
     relation_close(rel, AccessShareLock);
 

@@ -36,15 +36,11 @@ void count_hash_page(Relation rel, BlockNumber blkno, Page page, ixcore::HashSta
     HashPageOpaque opaque = HashPageGetOpaque(page);
     const int pagetype = opaque->hasho_flag & LH_PAGE_TYPE;
     if (pagetype == LH_BUCKET_PAGE || pagetype == LH_OVERFLOW_PAGE) {
-        ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
         ++(pagetype == LH_BUCKET_PAGE ? stats.bucket_pages : stats.overflow_pages);
-        const OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-        for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off)) {
-            if (ItemIdIsDead(PageGetItemId(page, off)))
-                ++stats.dead_items;
-            else
-                ++stats.live_items;
-        }
+        ixcore::PageView::ItemTally tally;
+        ixpg::tally_page_items(rel, blkno, page, FirstOffsetNumber, sizeof(IndexTupleData), tally);
+        stats.live_items += static_cast<int64>(tally.live);
+        stats.dead_items += static_cast<int64>(tally.dead);
         stats.free_space += PageGetExactFreeSpace(page);
     } else if (pagetype == LH_BITMAP_PAGE) {
         ++stats.bitmap_pages;
@@ -102,11 +98,12 @@ Datum hash_stats(Oid relid, FunctionCallInfo fcinfo) {
     ixcore::HashStats stats;
     const BlockNumber nblocks = ixpg::relation_blocks(rel);
     BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
-    for (BlockNumber blkno = HASH_METAPAGE + 1; blkno < nblocks; ++blkno) {
-        ixpg::check_for_interrupts();
-        ixpg::visit_page(rel, blkno, strategy, BUFFER_LOCK_SHARE,
-                         [&](Page page, Buffer) { count_hash_page(rel, blkno, page, stats); });
-    }
+    ixpg::for_each_block(HASH_METAPAGE + 1, nblocks, [&](BlockNumber blkno) {
+        Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        count_hash_page(rel, blkno, BufferGetPage(buf), stats);
+        UnlockReleaseBuffer(buf);
+    });
     FreeAccessStrategy(strategy);
     relation_close(rel, AccessShareLock);
 

@@ -59,19 +59,16 @@ ixcore::TupleStats heap_tuple_stats(Relation rel) {
     InitDirtySnapshot(dirty);
 
     const BlockNumber nblocks = ixpg::relation_blocks(rel);
-    for (BlockNumber blkno = 0; blkno < nblocks; ++blkno) {
-        ixpg::check_for_interrupts();
-        ixpg::pg_call([&] {
-            Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
-            Page page = BufferGetPage(buf);
-            LockBuffer(buf, BUFFER_LOCK_SHARE);
-            // Line pointers are trusted only after the core codec checked them.
-            if (!PageIsNew(page))
-                ixpg::check_page(rel, blkno, page, SizeofHeapTupleHeader);
-            count_heap_page(rel, blkno, buf, page, &dirty, stats);
-            UnlockReleaseBuffer(buf);
-        });
-    }
+    ixpg::for_each_block(0, nblocks, [&](BlockNumber blkno) {
+        Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        Page page = BufferGetPage(buf);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        // Line pointers are trusted only after the core codec checked them.
+        if (!PageIsNew(page))
+            ixpg::check_page(rel, blkno, page, SizeofHeapTupleHeader);
+        count_heap_page(rel, blkno, buf, page, &dirty, stats);
+        UnlockReleaseBuffer(buf);
+    });
 
     FreeAccessStrategy(strategy);
     stats.table_len = static_cast<std::uint64_t>(nblocks) * BLCKSZ;

@@ -21,17 +21,15 @@ namespace ixstat {
 
 namespace {
 
-// Items minoff..maxoff of a validated page, plus its free space.
-void count_index_items(Page page, OffsetNumber minoff, ixcore::TupleStats& stats) {
+// Items minoff..max of a page (checked on the way), plus its free space.
+void count_index_items(Relation rel, BlockNumber blkno, Page page, OffsetNumber minoff, ixcore::TupleStats& stats) {
+    ixcore::PageView::ItemTally tally;
+    ixpg::tally_page_items(rel, blkno, page, minoff, sizeof(IndexTupleData), tally);
     stats.free_space += PageGetFreeSpace(page);
-    const OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-    for (OffsetNumber off = minoff; off <= maxoff; off = OffsetNumberNext(off)) {
-        ItemId itemid = PageGetItemId(page, off);
-        if (ItemIdIsDead(itemid))
-            stats.add_dead(ItemIdGetLength(itemid));
-        else
-            stats.add_live(ItemIdGetLength(itemid));
-    }
+    stats.tuple_count += tally.live;
+    stats.tuple_len += tally.live_len;
+    stats.dead_tuple_count += tally.dead;
+    stats.dead_tuple_len += tally.dead_len;
 }
 
 void count_btree_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleStats& stats) {
@@ -41,12 +39,11 @@ void count_btree_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleS
     }
     if (PageGetSpecialSize(page) != MAXALIGN(sizeof(BTPageOpaqueData)))
         return;  // not a btree page: contrib skips it silently, so do we
-    ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
     BTPageOpaque opaque = BTPageGetOpaque(page);
     if (P_IGNORE(opaque))
         stats.free_space += BLCKSZ;
     else if (P_ISLEAF(opaque))
-        count_index_items(page, P_FIRSTDATAKEY(opaque), stats);
+        count_index_items(rel, blkno, page, P_FIRSTDATAKEY(opaque), stats);
 }
 
 void count_hash_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleStats& stats) {
@@ -63,8 +60,7 @@ void count_hash_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleSt
             break;
         case LH_BUCKET_PAGE:
         case LH_OVERFLOW_PAGE:
-            ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
-            count_index_items(page, FirstOffsetNumber, stats);
+            count_index_items(rel, blkno, page, FirstOffsetNumber, stats);
             break;
         default:
             break;  // bitmap and meta pages hold no tuples
@@ -78,10 +74,8 @@ void count_gist_page(Relation rel, BlockNumber blkno, Page page, ixcore::TupleSt
     }
     if (PageGetSpecialSize(page) != MAXALIGN(sizeof(GISTPageOpaqueData)))
         return;
-    if (GistPageIsLeaf(page)) {
-        ixpg::check_page(rel, blkno, page, sizeof(IndexTupleData));
-        count_index_items(page, FirstOffsetNumber, stats);
-    }
+    if (GistPageIsLeaf(page))
+        count_index_items(rel, blkno, page, FirstOffsetNumber, stats);
 }
 
 }  // namespace
@@ -111,11 +105,13 @@ ixcore::TupleStats index_tuple_stats(Relation rel) {
             stats.table_len = static_cast<std::uint64_t>(nblocks) * BLCKSZ;
             break;
         }
-        for (; blkno < nblocks; ++blkno) {
-            ixpg::check_for_interrupts();
-            ixpg::visit_page(rel, blkno, strategy, BUFFER_LOCK_SHARE,
-                             [&](Page page, Buffer) { counter(rel, blkno, page, stats); });
-        }
+        ixpg::for_each_block(blkno, nblocks, [&](BlockNumber b) {
+            Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, b, RBM_NORMAL, strategy);
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            counter(rel, b, BufferGetPage(buf), stats);
+            UnlockReleaseBuffer(buf);
+        });
+        blkno = nblocks;
     }
     FreeAccessStrategy(strategy);
     return stats;

@@ -46,6 +46,16 @@ void check_page_header(Relation rel, BlockNumber blkno, Page page) {
         report_corrupted_page(rel, blkno, fault);
 }
 
+void tally_page_items(Relation rel, BlockNumber blkno, Page page, OffsetNumber first, std::size_t min_item_len,
+                      ixcore::PageView::ItemTally& tally) {
+    ixcore::PageView view(reinterpret_cast<const std::uint8_t*>(page), BLCKSZ);
+    ixcore::PageFault fault = view.validate_header();
+    if (fault == ixcore::PageFault::None)
+        fault = view.tally_items(first, min_item_len, tally);
+    if (fault != ixcore::PageFault::None)
+        report_corrupted_page(rel, blkno, fault);
+}
+
 BlockNumber relation_blocks(Relation rel) {
     BlockNumber n = 0;
     pg_call([&] { n = RelationGetNumberOfBlocks(rel); });

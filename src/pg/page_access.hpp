@@ -24,19 +24,35 @@ void check_page(Relation rel, BlockNumber blkno, Page page, std::size_t min_item
 // (metapages) or whose items the caller does not read.
 void check_page_header(Relation rel, BlockNumber blkno, Page page);
 
-// Read one block through `strategy`, lock it in `lock_mode`, hand the page to
-// visit(page, buffer), then unlock and release.  The whole step runs inside
-// one pg_call, so a PostgreSQL error on the way becomes a PgError and a C++
-// exception from visit() leaves no dangling PG_TRY.  Pins and locks still
-// held when an error escapes are released by transaction abort.
+// Validate a locked page's header and tally its items first..max in one
+// pass (see ixcore::PageView::tally_items); report_corrupted_page() if any
+// item with storage lies outside the tuple area.
+void tally_page_items(Relation rel, BlockNumber blkno, Page page, OffsetNumber first, std::size_t min_item_len,
+                      ixcore::PageView::ItemTally& tally);
+
+// How many blocks one pg_call covers in for_each_block().  A guard costs a
+// sigsetjmp; per page that was a measurable share of a metapage-light scan
+// such as pgstatindex, per 256 pages it is noise.
+constexpr BlockNumber kBlocksPerGuard = 256;
+
+// Call visit(blkno) for every block in [first, end), with CHECK_FOR_INTERRUPTS
+// before each, inside one pg_call per kBlocksPerGuard blocks.  visit() talks
+// to PostgreSQL directly (read, lock, release buffers) and so must keep no
+// object with a non-trivial destructor alive: an ERROR longjmps straight to
+// the batch's guard, and becomes a PgError there.  Pins and locks still held
+// at that moment are released by transaction abort.
 template <class Visit>
-void visit_page(Relation rel, BlockNumber blkno, BufferAccessStrategy strategy, int lock_mode, Visit&& visit) {
-    pg_call([&] {
-        Buffer buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
-        LockBuffer(buf, lock_mode);
-        visit(BufferGetPage(buf), buf);
-        UnlockReleaseBuffer(buf);
-    });
+void for_each_block(BlockNumber first, BlockNumber end, Visit&& visit) {
+    BlockNumber blkno = first;
+    while (blkno < end) {
+        const BlockNumber batch_end = end - blkno > kBlocksPerGuard ? blkno + kBlocksPerGuard : end;
+        pg_call([&] {
+            for (; blkno < batch_end; ++blkno) {
+                CHECK_FOR_INTERRUPTS();
+                visit(blkno);
+            }
+        });
+    }
 }
 
 // The number of blocks in the main fork right now.
