@@ -55,43 +55,40 @@ PageFault PageView::validate(std::size_t min_item_len) const {
 }
 
 PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, ItemTally& tally) const {
-    const std::uint32_t up = upper(), sp = special();
-    const std::uint32_t min_len = static_cast<std::uint32_t>(min_item_len);
     const std::size_t n = item_count();
-    const std::uint8_t* lp = page_ + kPageHeaderSize;
+    if (first > n)
+        return PageFault::None;
+    const std::int32_t up = upper(), sp = special();
+    const std::int32_t min_len = static_cast<std::int32_t>(min_item_len);
+    const std::uint8_t* lp = page_ + kPageHeaderSize + (first - 1) * kLinePointerSize;
+    const std::size_t m = n - first + 1;
 
-    // Branch-free, 32-bit lanes so the compiler can vectorise it: a page
-    // holds at most 2042 line pointers of at most 32767 bytes, so every
-    // per-page sum fits in 32 bits.  Storage-less pointers (unused, redirect,
-    // dead without storage) have length 0 and small or zero offsets, so
-    // "length != 0" selects the items whose start is checked, and the end
-    // check may include every item.
-    std::uint32_t count = 0, total_len = 0, dead = 0, dead_len = 0;
-    std::uint32_t min_start = 0xffffu, max_end = 0, short_normal = 0;
-    for (std::size_t i = first; i <= n; ++i) {
-        const std::uint32_t word = read_u32(lp + (i - 1) * kLinePointerSize);
-        const std::uint32_t off = word & 0x7fffu;
-        const std::uint32_t flags = (word >> 15) & 0x3u;
-        const std::uint32_t len = word >> 17;
-        const std::uint32_t dead_mask = flags == 3u ? ~0u : 0u;
-        ++count;
+    // Branch-free, signed 32-bit lanes so the compiler can vectorise it with
+    // plain SSE2 compares: a page holds at most 2042 line pointers of at most
+    // 32767 bytes, so every per-page sum fits.  Storage-less pointers
+    // (unused, redirect, dead without storage) have length 0 and small or
+    // zero offsets: "length != 0" selects the items whose start is checked,
+    // and the end check may include every item.
+    std::int32_t total_len = 0, dead = 0, dead_len = 0, bad = 0;
+    for (std::size_t k = 0; k < m; ++k) {
+        const std::uint32_t word = read_u32(lp + k * kLinePointerSize);
+        const std::int32_t off = static_cast<std::int32_t>(word & 0x7fffu);
+        const std::int32_t flags = static_cast<std::int32_t>((word >> 15) & 0x3u);
+        const std::int32_t len = static_cast<std::int32_t>(word >> 17);
+        const std::int32_t is_dead = flags == 3;
         total_len += len;
-        dead += dead_mask & 1u;
-        dead_len += dead_mask & len;
-        const std::uint32_t start = len != 0 ? off : 0xffffu;
-        min_start = start < min_start ? start : min_start;
-        const std::uint32_t end = off + len;
-        max_end = end > max_end ? end : max_end;
-        short_normal |= (flags == 1u) & (len < min_len);
+        dead += is_dead;
+        dead_len += -is_dead & len;
+        bad |= ((len != 0) & (off < up)) | (off + len > sp) | ((flags == 1) & (len < min_len)) << 1;
     }
-    if (count != 0 && (min_start < up || max_end > sp))
+    if (bad & 1)
         return PageFault::ItemOutOfPage;
-    if (short_normal)
+    if (bad & 2)
         return PageFault::ItemTooShort;
-    tally.live += count - dead;
-    tally.live_len += total_len - dead_len;
-    tally.dead += dead;
-    tally.dead_len += dead_len;
+    tally.live += m - static_cast<std::uint64_t>(dead);
+    tally.live_len += static_cast<std::uint64_t>(total_len - dead_len);
+    tally.dead += static_cast<std::uint64_t>(dead);
+    tally.dead_len += static_cast<std::uint64_t>(dead_len);
     return PageFault::None;
 }
 
