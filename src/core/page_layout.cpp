@@ -16,6 +16,28 @@ const char* describe(PageFault fault) {
     return "unknown page fault";
 }
 
+namespace {
+
+// The per-item rules, as bits so that a loop can OR them branch-free:
+// bit 0, an item with storage (length != 0) starts below pd_upper or any
+// item ends past pd_special; bit 1, a normal item is shorter than min_len.
+// Storage-less pointers (unused, redirect, dead without storage) have
+// length 0 and small or zero offsets, so the end check may include them.
+inline std::int32_t item_fault_bits(std::int32_t off, std::int32_t flags, std::int32_t len, std::int32_t up,
+                                    std::int32_t sp, std::int32_t min_len) {
+    return (((len != 0) & (off < up)) | (off + len > sp)) | (((flags == 1) & (len < min_len)) << 1);
+}
+
+PageFault fault_from_bits(std::int32_t bits) {
+    if (bits & 1)
+        return PageFault::ItemOutOfPage;
+    if (bits & 2)
+        return PageFault::ItemTooShort;
+    return PageFault::None;
+}
+
+}  // namespace
+
 PageFault PageView::validate_header() const {
     const std::size_t lo = lower(), up = upper(), sp = special();
     // The same ordering PageIsVerified demands of the header, re-checked here
@@ -34,24 +56,21 @@ PageFault PageView::validate(std::size_t min_item_len) const {
     PageFault header = validate_header();
     if (header != PageFault::None)
         return header;
-
-    const std::size_t up = upper(), sp = special();
+    // The same rules as tally_items(), without the counting: this runs on
+    // every heap page before its tuples are visited.
     const std::size_t n = item_count();
-    for (std::size_t i = 1; i <= n; ++i) {
-        LinePointer lp = item(i);
-        // Unused pointers and redirects carry no storage (a redirect names
-        // another line pointer).  Dead heap pointers have length 0, but dead
-        // index items keep their bytes, so those are bounds-checked too.
-        if (lp.state == ItemState::Unused || lp.state == ItemState::Redirect)
-            continue;
-        if (lp.state == ItemState::Dead && lp.length == 0)
-            continue;
-        if (lp.offset < up || static_cast<std::size_t>(lp.offset) + lp.length > sp)
-            return PageFault::ItemOutOfPage;
-        if (lp.state == ItemState::Normal && lp.length < min_item_len)
-            return PageFault::ItemTooShort;
+    const std::int32_t up = upper(), sp = special();
+    const std::int32_t min_len = static_cast<std::int32_t>(min_item_len);
+    const std::uint8_t* lp = page_ + kPageHeaderSize;
+    std::int32_t bad = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t word = read_u32(lp + k * kLinePointerSize);
+        const std::int32_t off = static_cast<std::int32_t>(word & 0x7fffu);
+        const std::int32_t flags = static_cast<std::int32_t>((word >> 15) & 0x3u);
+        const std::int32_t len = static_cast<std::int32_t>(word >> 17);
+        bad |= item_fault_bits(off, flags, len, up, sp, min_len);
     }
-    return PageFault::None;
+    return fault_from_bits(bad);
 }
 
 PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, ItemTally& tally) const {
@@ -65,10 +84,7 @@ PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, Ite
 
     // Branch-free, signed 32-bit lanes so the compiler can vectorise it with
     // plain SSE2 compares: a page holds at most 2042 line pointers of at most
-    // 32767 bytes, so every per-page sum fits.  Storage-less pointers
-    // (unused, redirect, dead without storage) have length 0 and small or
-    // zero offsets: "length != 0" selects the items whose start is checked,
-    // and the end check may include every item.
+    // 32767 bytes, so every per-page sum fits.
     std::int32_t total_len = 0, dead = 0, dead_len = 0, bad = 0;
     for (std::size_t k = 0; k < m; ++k) {
         const std::uint32_t word = read_u32(lp + k * kLinePointerSize);
@@ -79,12 +95,10 @@ PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, Ite
         total_len += len;
         dead += is_dead;
         dead_len += -is_dead & len;
-        bad |= ((len != 0) & (off < up)) | (off + len > sp) | ((flags == 1) & (len < min_len)) << 1;
+        bad |= item_fault_bits(off, flags, len, up, sp, min_len);
     }
-    if (bad & 1)
-        return PageFault::ItemOutOfPage;
-    if (bad & 2)
-        return PageFault::ItemTooShort;
+    if (bad != 0)
+        return fault_from_bits(bad);
     tally.live += m - static_cast<std::uint64_t>(dead);
     tally.live_len += static_cast<std::uint64_t>(total_len - dead_len);
     tally.dead += static_cast<std::uint64_t>(dead);

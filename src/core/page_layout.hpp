@@ -91,9 +91,10 @@ public:
     // "items" are not line pointers (metapages).
     PageFault validate_header() const;
 
-    // validate_header(), then every line pointer that carries storage must
-    // lie inside [pd_upper, pd_special).  min_item_len is the smallest legal
-    // length of a Normal item (the heap tuple header, say); 0 skips that.
+    // validate_header(), then every line pointer that carries storage
+    // (length != 0) must lie inside [pd_upper, pd_special), and no pointer
+    // may end past pd_special.  min_item_len is the smallest legal length of
+    // a Normal item (the heap tuple header, say); 0 skips that.
     PageFault validate(std::size_t min_item_len) const;
 
     // One pass over items first..item_count(): tally them the way contrib

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# demo.sh — README command 1: set everything up and run the main job.
+#
+# Installs what a fresh Debian 12 machine lacks, builds and installs every
+# extension, starts a throwaway cluster in a temp dir, loads a demo table
+# with bloat, and prints what each indexpack extension gives next to
+# PostgreSQL's own module on the same relations.  Stops what it started.
+#
+#   bash test/demo.sh        # as root; DEMO_ROWS=... to change the table size
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEMO_ROWS="${DEMO_ROWS:-2000000}"
+
+bash test/install-deps.sh
+export PATH="$(pg_config --bindir):$PATH"
+echo "== build and install"
+make -s
+make -s install >/dev/null
+
+source test/cluster.sh
+trap cluster_stop EXIT
+cluster_start "autovacuum = off"
+echo "== throwaway cluster on port $PGPORT in $CLUSTER_DIR"
+
+psql -X -q -v ON_ERROR_STOP=1 -v rows="$DEMO_ROWS" <<'SQL'
+CREATE EXTENSION pgstattuple;
+CREATE EXTENSION ixstat;
+CREATE SCHEMA demo;
+
+\echo == demo data: :rows orders, 30% deleted, 10% updated, no VACUUM yet
+CREATE TABLE orders (id bigint, customer int, status text, note text);
+INSERT INTO orders
+SELECT g, g % 50000, (ARRAY['new','paid','shipped','returned'])[1 + g % 4], md5(g::text)
+  FROM generate_series(1, :rows) g;
+CREATE INDEX orders_id ON orders (id);
+CREATE INDEX orders_customer_hash ON orders USING hash (customer);
+DELETE FROM orders WHERE id % 10 < 3;
+UPDATE orders SET status = 'archived' WHERE id % 10 = 5;
+
+-- Run one function both ways, report the rows side by side, whether they
+-- are identical, and the time each took (server-side, median of 3).
+CREATE FUNCTION demo.side_by_side(fn text, rel text)
+RETURNS TABLE (impl text, result text, ms numeric) LANGUAGE plpgsql AS $$
+DECLARE r text; t timestamptz; samples numeric[];
+BEGIN
+  FOREACH impl IN ARRAY ARRAY['public', 'ixstat'] LOOP
+    samples := '{}';
+    FOR i IN 1..3 LOOP
+      t := clock_timestamp();
+      EXECUTE format('SELECT row(s.*)::text FROM %I.%I(%L::regclass) s', impl, fn, rel) INTO r;
+      samples := samples || (extract(epoch FROM clock_timestamp() - t) * 1000)::numeric;
+    END LOOP;
+    result := r;
+    ms := round((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(samples) x)::numeric, 2);
+    impl := CASE impl WHEN 'public' THEN 'contrib pgstattuple' ELSE 'ixstat' END;
+    RETURN NEXT;
+  END LOOP;
+END $$;
+
+\echo
+\echo == pgstattuple(orders): bloat of the table, contrib vs ixstat
+SELECT * FROM demo.side_by_side('pgstattuple', 'orders');
+\echo
+\echo == pgstatindex(orders_id)
+SELECT * FROM demo.side_by_side('pgstatindex', 'orders_id');
+\echo
+\echo == pgstattuple(orders_id): index tuples
+SELECT * FROM demo.side_by_side('pgstattuple', 'orders_id');
+\echo
+\echo == pgstathashindex(orders_customer_hash)
+SELECT * FROM demo.side_by_side('pgstathashindex', 'orders_customer_hash');
+SQL
+
+psql -X -q -c "VACUUM orders"
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+\echo
+\echo == after VACUUM: pgstattuple_approx(orders) uses the visibility map
+SELECT * FROM demo.side_by_side('pgstattuple_approx', 'orders');
+SQL
+
+echo
+echo "== buffers: contrib reads every heap page twice, ixstat once (cold cache each)"
+for impl in public ixstat; do
+    as_pg "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -w -m fast restart -l "$CLUSTER_LOG" >/dev/null
+    printf '%-8s ' "$impl"
+    psql -X -At -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM $impl.pgstattuple('orders')" | grep -m1 Buffers
+done
+echo
+echo "== identical numbers, one pass over the heap; see docs/ixstat.md and docs/benchmarks.md"
