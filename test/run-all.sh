@@ -13,7 +13,7 @@ ROOT="$PWD"
 
 bash test/install-deps.sh || exit 1
 export PATH="$(pg_config --bindir):$PATH"
-PGXS_DIR="$(dirname "$(pg_config --pgxs)")/.."
+PGXS_DIR="$(dirname "$(pg_config --pgxs)")/../.."
 
 LOGDIR="$(mktemp -d /tmp/indexpack-tests.XXXXXX)"
 chmod 755 "$LOGDIR"

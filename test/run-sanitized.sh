@@ -22,9 +22,9 @@ rm -rf build-asan
 if meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null &&
    ninja -C build-asan >/dev/null &&
    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --print-errorlogs; then
-    echo "test core-asan ... ok"
+    echo "test core_asan ... ok"
 else
-    echo "test core-asan ... FAILED"
+    echo "test core_asan ... FAILED"
     status=1
 fi
 
@@ -34,7 +34,7 @@ restore() { make -s clean >/dev/null; make -s install >/dev/null && make -s inst
 make -s clean >/dev/null
 if ! make -s IXPACK_CXXFLAGS="$SAN" IXPACK_LDFLAGS="$SAN" install install-test-modules >/dev/null; then
     restore
-    echo "test ubsan-build ... FAILED"
+    echo "test ubsan_build ... FAILED"
     exit 1
 fi
 
@@ -46,9 +46,9 @@ make installcheck || status=1
 make installcheck-test-modules || status=1
 if ls /tmp/indexpack-ubsan* >/dev/null 2>&1 || grep -E 'runtime error:' "$CLUSTER_LOG"; then
     echo "UBSan reports:"; cat /tmp/indexpack-ubsan* 2>/dev/null | head -80
-    echo "test ubsan-reports ... FAILED"
+    echo "test ubsan_reports ... FAILED"
     status=1
 else
-    echo "test ubsan-reports ... ok"
+    echo "test ubsan_reports ... ok"
 fi
 exit $status
