@@ -26,7 +26,10 @@ void count_btree_page(Relation rel, BlockNumber blkno, Page page, ixcore::BtreeS
         ++stats.internal_pages;
         return;
     }
-    ixpg::check_page_header(rel, blkno, page);
+    // pgstatindex reads no items, only the opaque data at pd_special and the
+    // free space between pd_lower and pd_upper (plain arithmetic).  So the
+    // one check that matters is the special space's size: it puts the opaque
+    // data inside the page.  Checking the header too cost ~5% of this scan.
     if (PageGetSpecialSize(page) != MAXALIGN(sizeof(BTPageOpaqueData)))
         ixpg::report_corrupted_page(rel, blkno, ixcore::PageFault::BadSpecialSize);
 
