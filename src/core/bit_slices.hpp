@@ -1,0 +1,92 @@
+// bit_slices.hpp — ixbloom's bit-sliced groups: where a group's slices and
+// TIDs live, turning row-major signatures into slices, and evaluating a
+// query predicate over slices.  Pure C++; see docs/ixbloom-format.md.
+#pragma once
+
+#include "core/bloom_signature.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace ixcore {
+namespace bloom {
+
+constexpr std::size_t kTidBytes = 6;
+
+// The geometry of one group, from its capacity (rows, a multiple of 64),
+// the signature length and the bytes a page offers (BLCKSZ - header - special).
+struct GroupGeometry {
+    std::uint32_t capacity = 0;
+    std::uint32_t nrows = 0;
+    int sig_bits = 0;
+    std::size_t page_bytes = 0;
+
+    std::size_t slice_bytes() const { return capacity / 8; }
+    std::uint32_t slices_per_page() const { return static_cast<std::uint32_t>(page_bytes / slice_bytes()); }
+    std::uint32_t slice_pages() const { return (static_cast<std::uint32_t>(sig_bits) + slices_per_page() - 1) / slices_per_page(); }
+    std::uint32_t tids_per_page() const { return static_cast<std::uint32_t>(page_bytes / kTidBytes); }
+    std::uint32_t tid_pages() const { return (nrows + tids_per_page() - 1) / tids_per_page(); }
+    std::uint32_t total_pages() const { return slice_pages() + tid_pages(); }
+
+    // Page (relative to the group's first block) and byte offset of a slice.
+    std::uint32_t slice_page(int bit) const { return static_cast<std::uint32_t>(bit) / slices_per_page(); }
+    std::size_t slice_offset(int bit) const { return (static_cast<std::uint32_t>(bit) % slices_per_page()) * slice_bytes(); }
+    // Page (relative) and index within the page of row position pos's TID.
+    std::uint32_t tid_page(std::uint32_t pos) const { return slice_pages() + pos / tids_per_page(); }
+    std::uint32_t tid_index(std::uint32_t pos) const { return pos % tids_per_page(); }
+
+    std::size_t words() const { return capacity / 64; }
+};
+
+// The largest capacity a page allows (one slice per page), and the capacity
+// for a group of n rows: n rounded up to a multiple of 64, at most the max.
+std::uint32_t max_group_capacity(std::size_t page_bytes);
+std::uint32_t group_capacity_for(std::uint64_t nrows, std::size_t page_bytes);
+
+// Write row r's signature into slices: slices holds sig_bits slices of
+// slice_bytes each, bit b's slice at b * slice_bytes (the caller lays them
+// out on pages afterwards).
+void add_row_to_slices(const std::uint16_t* signature, int sig_bits, std::uint32_t row, std::uint8_t* slices,
+                       std::size_t slice_bytes);
+
+// Candidate rows of a group: out (geometry.words() 64-bit words) gets a 1 for
+// every row < nrows that satisfies pred.  slice(bit) returns the bytes of
+// that bit's slice.  scratch must hold 2 * geometry.words() words.
+template <class Pred, class SliceOf>
+void evaluate_group(const Pred& pred, const GroupGeometry& g, SliceOf&& slice, std::uint64_t* out,
+                    std::uint64_t* scratch) {
+    const std::size_t nw = g.words();
+    std::uint64_t* clause_acc = scratch;
+    std::uint64_t* alt_acc = scratch + nw;
+    for (std::size_t w = 0; w < nw; ++w)
+        out[w] = 0;
+    for (std::uint32_t r = 0; r < g.nrows; r += 64) {
+        const std::uint32_t n = g.nrows - r < 64 ? g.nrows - r : 64;
+        out[r / 64] = n == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1);
+    }
+    std::uint32_t alt = 0;
+    for (std::uint32_t clause_stop : pred.clause_end) {
+        for (std::size_t w = 0; w < nw; ++w)
+            clause_acc[w] = 0;
+        for (; alt < clause_stop; ++alt) {
+            for (std::size_t w = 0; w < nw; ++w)
+                alt_acc[w] = ~std::uint64_t{0};
+            for (std::uint32_t i = pred.alt_begin_bit(alt); i < pred.alt_end[alt]; ++i) {
+                const std::uint8_t* s = slice(pred.bits[i]);
+                for (std::size_t w = 0; w < nw; ++w) {
+                    std::uint64_t v;
+                    std::memcpy(&v, s + w * 8, 8);
+                    alt_acc[w] &= v;
+                }
+            }
+            for (std::size_t w = 0; w < nw; ++w)
+                clause_acc[w] |= alt_acc[w];
+        }
+        for (std::size_t w = 0; w < nw; ++w)
+            out[w] &= clause_acc[w];
+    }
+}
+
+}  // namespace bloom
+}  // namespace ixcore

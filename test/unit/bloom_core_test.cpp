@@ -1,0 +1,179 @@
+// bloom_core_test.cpp — ixbloom's signature math, sizing, predicate and
+// bit-slice geometry, including a randomized slices-vs-rows round trip.
+#include "core/bit_slices.hpp"
+#include "core/bloom_signature.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+#include <vector>
+
+namespace {
+
+using namespace ixcore::bloom;
+
+SignatureShape shape(int bits, int ncols, int k) {
+    SignatureShape s;
+    s.bits = bits;
+    s.ncols = ncols;
+    for (int i = 0; i < ncols; ++i)
+        s.col_bits[i] = k;
+    return s;
+}
+
+TEST(BloomSignature, RoundsLengthLikeContrib) {
+    EXPECT_EQ(round_signature_bits(1), 16);
+    EXPECT_EQ(round_signature_bits(80), 80);
+    EXPECT_EQ(round_signature_bits(81), 96);
+    EXPECT_EQ(round_signature_bits(4096), 4096);
+    EXPECT_EQ(round_signature_bits(5000), 4096);
+}
+
+TEST(BloomSignature, BitsAreDeterministicInRangeAndDistinctPerColumn) {
+    SignatureShape s = shape(80, 3, 5);
+    std::vector<int> a, b, c;
+    for_each_bit(s, 0, 12345, false, [&](int bit) { a.push_back(bit); });
+    for_each_bit(s, 0, 12345, false, [&](int bit) { b.push_back(bit); });
+    for_each_bit(s, 1, 12345, false, [&](int bit) { c.push_back(bit); });
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, c);  // same value, other column: other bits
+    ASSERT_EQ(a.size(), 5u);
+    for (int bit : a) {
+        EXPECT_GE(bit, 0);
+        EXPECT_LT(bit, 80);
+    }
+}
+
+TEST(BloomSignature, NullHasItsOwnBits) {
+    SignatureShape s = shape(256, 1, 4);
+    std::vector<int> null_bits, value_bits;
+    for_each_bit(s, 0, kNullHash, true, [&](int bit) { null_bits.push_back(bit); });
+    for_each_bit(s, 0, kNullHash, false, [&](int bit) { value_bits.push_back(bit); });
+    EXPECT_NE(null_bits, value_bits);
+}
+
+TEST(BloomSignature, SizingMeetsTheTargetRate) {
+    for (double p : {0.1, 0.05, 0.01, 0.001}) {
+        for (int ncols : {1, 2, 6, 32}) {
+            SignatureShape s = shape_for_false_positive_rate(p, ncols);
+            EXPECT_EQ(s.bits % 16, 0);
+            if (s.bits < kMaxSignatureBits) {
+                EXPECT_LE(expected_false_positive_rate(s, 0), p * 1.0001) << "p=" << p << " ncols=" << ncols;
+            }
+        }
+    }
+    SignatureShape s = shape_for_false_positive_rate(0.01, 6);
+    EXPECT_EQ(s.col_bits[0], 7);
+    EXPECT_EQ(s.bits, 64);  // ceil(6*7/ln2) = 61 -> 64
+}
+
+TEST(BloomSignature, MeasuredFalsePositivesFollowTheModel) {
+    // 20000 random rows of 2 columns in a shape sized for 1%: probes for
+    // absent values must pass about 1% of the time (well under 2%).
+    SignatureShape s = shape_for_false_positive_rate(0.01, 2);
+    std::mt19937 rng(7);
+    std::vector<std::vector<std::uint16_t>> rows(20000, std::vector<std::uint16_t>(s.words()));
+    for (auto& r : rows)
+        for (int c = 0; c < 2; ++c)
+            add_to_signature(s, c, rng(), false, r.data());
+    int hits = 0, probes = 0;
+    for (int i = 0; i < 200; ++i) {
+        Predicate p;
+        p.begin_clause();
+        p.add_alternative(s, 0, rng(), false);
+        for (auto& r : rows) {
+            ++probes;
+            hits += p.matches(r.data());
+        }
+    }
+    EXPECT_LT(static_cast<double>(hits) / probes, 0.02);
+}
+
+TEST(BloomPredicate, AndOfOrs) {
+    SignatureShape s = shape(128, 2, 3);
+    std::vector<std::uint16_t> row(s.words());
+    add_to_signature(s, 0, 10, false, row.data());
+    add_to_signature(s, 1, 20, true, row.data());
+
+    Predicate eq;  // c0 = 10 AND c1 IS NULL
+    eq.begin_clause();
+    eq.add_alternative(s, 0, 10, false);
+    eq.begin_clause();
+    eq.add_alternative(s, 1, 0, true);
+    EXPECT_TRUE(eq.matches(row.data()));
+
+    Predicate any;  // c0 = ANY({7, 10})
+    any.begin_clause();
+    any.add_alternative(s, 0, 7, false);
+    any.add_alternative(s, 0, 10, false);
+    EXPECT_TRUE(any.matches(row.data()));
+
+    Predicate empty_any;  // c0 = ANY('{}') matches nothing
+    empty_any.begin_clause();
+    EXPECT_FALSE(empty_any.matches(row.data()));
+
+    Predicate none;  // no clause: everything
+    EXPECT_TRUE(none.matches(row.data()));
+}
+
+TEST(BitSlices, Geometry) {
+    const std::size_t page = 8160;
+    EXPECT_EQ(max_group_capacity(page), 65280u);
+    EXPECT_EQ(group_capacity_for(0, page), 64u);
+    EXPECT_EQ(group_capacity_for(100, page), 128u);
+    EXPECT_EQ(group_capacity_for(10000000, page), 65280u);
+
+    GroupGeometry g{65280, 65280, 80, page};
+    EXPECT_EQ(g.slices_per_page(), 1u);
+    EXPECT_EQ(g.slice_pages(), 80u);
+    EXPECT_EQ(g.tids_per_page(), 1360u);
+    EXPECT_EQ(g.tid_pages(), 48u);
+    EXPECT_EQ(g.tid_page(0), 80u);
+    EXPECT_EQ(g.tid_page(1360), 81u);
+
+    GroupGeometry small{128, 100, 80, page};  // 16-byte slices, 510 per page
+    EXPECT_EQ(small.slices_per_page(), 510u);
+    EXPECT_EQ(small.slice_pages(), 1u);
+    EXPECT_EQ(small.slice_offset(3), 48u);
+    EXPECT_EQ(small.total_pages(), 2u);
+}
+
+// Randomized: slices evaluated with evaluate_group must select exactly the
+// rows whose row-major signatures match, for random predicates.
+TEST(BitSlices, SlicesAgreeWithRowsOnRandomPredicates) {
+    std::mt19937 rng(99);
+    for (int round = 0; round < 50; ++round) {
+        SignatureShape s = shape(16 * (1 + static_cast<int>(rng() % 8)), 3, 1 + static_cast<int>(rng() % 3));
+        const std::uint32_t nrows = 1 + rng() % 3000;
+        GroupGeometry g{group_capacity_for(nrows, 8160), nrows, s.bits, 8160};
+        std::vector<std::vector<std::uint16_t>> rows(nrows, std::vector<std::uint16_t>(s.words()));
+        std::vector<std::uint8_t> slices(static_cast<std::size_t>(s.bits) * g.slice_bytes());
+        for (std::uint32_t r = 0; r < nrows; ++r) {
+            for (int c = 0; c < 3; ++c) {
+                const bool isnull = rng() % 10 == 0;
+                add_to_signature(s, c, rng() % 50, isnull, rows[r].data());
+            }
+            add_row_to_slices(rows[r].data(), s.bits, r, slices.data(), g.slice_bytes());
+        }
+        Predicate p;
+        const int nclauses = 1 + static_cast<int>(rng() % 3);
+        for (int c = 0; c < nclauses; ++c) {
+            p.begin_clause();
+            const int nalts = static_cast<int>(rng() % 3);  // 0 = empty ANY
+            for (int a = 0; a < nalts + (c == 0 ? 1 : 0); ++a)
+                p.add_alternative(s, c, rng() % 50, rng() % 10 == 0);
+        }
+        std::vector<std::uint64_t> out(g.words()), scratch(2 * g.words());
+        evaluate_group(p, g, [&](int bit) { return slices.data() + static_cast<std::size_t>(bit) * g.slice_bytes(); },
+                       out.data(), scratch.data());
+        for (std::uint32_t r = 0; r < g.capacity; ++r) {
+            const bool from_slices = (out[r / 64] >> (r % 64)) & 1u;
+            const bool expected = r < nrows && p.matches(rows[r].data());
+            ASSERT_EQ(from_slices, expected) << "round " << round << " row " << r;
+        }
+    }
+}
+
+}  // namespace
