@@ -87,8 +87,9 @@ void pg_call(F&& f) {
         std::rethrow_exception(cxx_error);
 }
 
+// Also wraps access-method callbacks, whatever they return.
 template <class F>
-Datum sql_entry(F&& body) {
+auto sql_entry(F&& body) -> decltype(body()) {
     // Plain locals only: these survive until after the catch blocks, when the
     // exception objects are gone and it is safe to longjmp.
     detail::Caught caught = detail::Caught::Unknown;

@@ -1,0 +1,249 @@
+// fold.cpp — writing bit-sliced groups and folding the insert buffer into
+// them, in the WAL order of docs/ixbloom-format.md: group pages first
+// (unreachable until committed), then the metapage + directory record (the
+// commit point), then the folded buffer pages are freed.
+#include "ixbloom/ixbloom.hpp"
+#include "pg/generic_wal.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "storage/indexfsm.h"
+#include "utils/memutils.h"
+IXPG_END_C_HEADERS
+
+#include <cstring>
+
+namespace ixbloom {
+
+namespace {
+
+// Fill page p (relative) of a group from the transposed slices and TIDs.
+void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint8* slices, const ItemPointerData* tids) {
+    PageHeader ph = reinterpret_cast<PageHeader>(page);
+    if (p < g.slice_pages()) {
+        init_page(page, kPageSlice);
+        const uint32 first_bit = p * g.slices_per_page();
+        uint32 count = g.slices_per_page();
+        if (first_bit + count > static_cast<uint32>(g.sig_bits))
+            count = static_cast<uint32>(g.sig_bits) - first_bit;
+        std::memcpy(page_body(page), slices + static_cast<std::size_t>(first_bit) * g.slice_bytes(), count * g.slice_bytes());
+        ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * g.slice_bytes());
+    } else {
+        init_page(page, kPageTid);
+        const uint32 first_pos = (p - g.slice_pages()) * g.tids_per_page();
+        uint32 count = g.tids_per_page();
+        if (first_pos + count > g.nrows)
+            count = g.nrows - first_pos;
+        std::memcpy(page_body(page), tids + first_pos, count * sizeof(ItemPointerData));
+        ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * sizeof(ItemPointerData));
+    }
+}
+
+}  // namespace
+
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const ItemPointerData* tids,
+                     uint32 nrows, bool use_wal) {
+    bl::GroupGeometry g;
+    g.capacity = bl::group_capacity_for(nrows, kPageBytes);
+    g.nrows = nrows;
+    g.sig_bits = shape.bits;
+    g.page_bytes = kPageBytes;
+
+    uint8* slices = static_cast<uint8*>(palloc0(static_cast<std::size_t>(shape.bits) * g.slice_bytes()));
+    for (uint32 r = 0; r < nrows; ++r)
+        bl::add_row_to_slices(sigs + static_cast<std::size_t>(r) * shape.words(), shape.bits, r, slices, g.slice_bytes());
+
+    const uint32 npages = g.total_pages();
+    const BlockNumber first = extend_contiguous(index, npages);
+    for (uint32 p = 0; p < npages; ++p) {
+        CHECK_FOR_INTERRUPTS();
+        Buffer buf = ReadBuffer(index, first + p);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        if (use_wal) {
+            ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE,
+                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, tids); });
+        } else {
+            fill_group_page(BufferGetPage(buf), g, p, slices, tids);
+            MarkBufferDirty(buf);
+        }
+        UnlockReleaseBuffer(buf);
+    }
+    pfree(slices);
+
+    IxbGroup group;
+    group.first = first;
+    group.nrows = nrows;
+    group.capacity = g.capacity;
+    group.live = nrows;
+    return group;
+}
+
+void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages) {
+    Buffer meta_buf = ReadBuffer(index, kMetaBlock);
+    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    check_page_kind(index, kMetaBlock, BufferGetPage(meta_buf), kPageMeta);
+    const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
+
+    // The directory tail, and a new directory page if it is full or missing.
+    Buffer dir_buf = InvalidBuffer;
+    Buffer new_dir = InvalidBuffer;
+    if (n > 0) {
+        if (meta.dir_tail != InvalidBlockNumber) {
+            dir_buf = ReadBuffer(index, meta.dir_tail);
+            LockBuffer(dir_buf, BUFFER_LOCK_EXCLUSIVE);
+            check_page_kind(index, meta.dir_tail, BufferGetPage(dir_buf), kPageDirectory);
+            if (PageGetExactFreeSpace(BufferGetPage(dir_buf)) < n * sizeof(IxbGroup))
+                new_dir = new_page(index, true);
+        } else {
+            new_dir = new_page(index, true);
+        }
+    }
+
+    auto apply = [&](Page meta_page, Page dir_page, Page new_dir_page) {
+        IxbMeta* m = page_meta(meta_page);
+        Page target = dir_page;
+        if (new_dir_page != nullptr) {
+            init_page(new_dir_page, kPageDirectory);
+            const BlockNumber nb = BufferGetBlockNumber(new_dir);
+            if (dir_page != nullptr)
+                page_opaque(dir_page)->next = nb;
+            else
+                m->dir_head = nb;
+            m->dir_tail = nb;
+            target = new_dir_page;
+        }
+        for (uint32 i = 0; i < n; ++i) {
+            PageHeader ph = reinterpret_cast<PageHeader>(target);
+            std::memcpy(reinterpret_cast<char*>(target) + ph->pd_lower, &groups[i], sizeof(IxbGroup));
+            ph->pd_lower = static_cast<LocationIndex>(ph->pd_lower + sizeof(IxbGroup));
+            m->ngroups += 1;
+            m->grouped_rows += groups[i].nrows;
+        }
+        m->buf_head = new_buf_head;
+        if (new_buf_head == InvalidBlockNumber)
+            m->buf_tail = InvalidBlockNumber;
+        m->buf_pages -= folded_pages;
+    };
+
+    if (n == 0)
+        ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) { apply(p[0], nullptr, nullptr); });
+    else if (dir_buf == InvalidBuffer)
+        ixpg::log_change(index, {meta_buf, new_dir}, 0, [&](Page* p) { apply(p[0], nullptr, p[1]); });
+    else if (new_dir == InvalidBuffer)
+        ixpg::log_change(index, {meta_buf, dir_buf}, 0, [&](Page* p) { apply(p[0], p[1], nullptr); });
+    else
+        ixpg::log_change(index, {meta_buf, dir_buf, new_dir}, 0, [&](Page* p) { apply(p[0], p[1], p[2]); });
+
+    if (new_dir != InvalidBuffer)
+        UnlockReleaseBuffer(new_dir);
+    if (dir_buf != InvalidBuffer)
+        UnlockReleaseBuffer(dir_buf);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+namespace {
+
+// Start a new, empty buffer tail so that every row now in the buffer sits on
+// a page before the tail, where folding may take it.
+void seal_buffer(Relation index) {
+    Buffer meta_buf = ReadBuffer(index, kMetaBlock);
+    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
+    if (meta.buf_tail == InvalidBlockNumber) {
+        UnlockReleaseBuffer(meta_buf);
+        return;
+    }
+    Buffer tail = ReadBuffer(index, meta.buf_tail);
+    LockBuffer(tail, BUFFER_LOCK_EXCLUSIVE);
+    check_page_kind(index, meta.buf_tail, BufferGetPage(tail), kPageBuffer);
+    if (buffer_entries(BufferGetPage(tail), meta.sig_bits) == 0) {
+        UnlockReleaseBuffer(tail);
+        UnlockReleaseBuffer(meta_buf);
+        return;
+    }
+    Buffer fresh = new_page(index, true);
+    const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
+    ixpg::log_change(index, {meta_buf, tail, fresh}, 0, [&](Page* p) {
+        init_page(p[2], kPageBuffer);
+        page_opaque(p[1])->next = fresh_blk;
+        page_meta(p[0])->buf_tail = fresh_blk;
+        page_meta(p[0])->buf_pages += 1;
+    });
+    UnlockReleaseBuffer(fresh);
+    UnlockReleaseBuffer(tail);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+// Mark a folded buffer page deleted and offer it for reuse.
+void free_buffer_page(Relation index, BlockNumber blkno) {
+    Buffer buf = ReadBuffer(index, blkno);
+    LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+    ixpg::log_change(index, {buf}, 0, [&](Page* p) { init_page(p[0], kPageDeleted); });
+    UnlockReleaseBuffer(buf);
+    RecordFreeIndexPage(index, blkno);
+}
+
+}  // namespace
+
+void fold_buffer(Relation index, bool seal) {
+    if (seal)
+        seal_buffer(index);
+    const IxbMeta meta = read_meta(index);
+    bl::SignatureShape shape;
+    shape.bits = meta.sig_bits;
+    shape.ncols = meta.ncols;
+    const int words = shape.words();
+    const std::size_t ebytes = entry_bytes(shape.bits);
+    const uint32 max_rows = bl::max_group_capacity(kPageBytes);
+
+    MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbloom fold", ALLOCSET_DEFAULT_SIZES);
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    uint16* sigs = static_cast<uint16*>(palloc_extended(sizeof(uint16) * words * static_cast<std::size_t>(max_rows), MCXT_ALLOC_HUGE));
+    ItemPointerData* tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * max_rows));
+    BlockNumber* pages = static_cast<BlockNumber*>(palloc(sizeof(BlockNumber) * (max_rows + 1)));
+    uint32 rows = 0, npages = 0;
+
+    auto flush = [&](BlockNumber next_head) {
+        IxbGroup group = {};
+        const uint32 ngroups = rows > 0 ? 1 : 0;
+        if (rows > 0)
+            group = write_group(index, shape, sigs, tids, rows, true);
+        commit_groups(index, &group, ngroups, next_head, npages);
+        for (uint32 i = 0; i < npages; ++i)
+            free_buffer_page(index, pages[i]);
+        rows = 0;
+        npages = 0;
+    };
+
+    // Only pages before the tail: inserts touch nothing but the tail.
+    for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber && blkno != meta.buf_tail;) {
+        CHECK_FOR_INTERRUPTS();
+        Buffer buf = ReadBuffer(index, blkno);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blkno, page, kPageBuffer);
+        const int n = buffer_entries(page, shape.bits);
+        const BlockNumber next = page_opaque(page)->next;
+        if (rows + static_cast<uint32>(n) > max_rows || npages == max_rows) {
+            UnlockReleaseBuffer(buf);
+            flush(blkno);
+            continue;  // re-read this page into the next group
+        }
+        const char* body = page_body(page);
+        for (int i = 0; i < n; ++i) {
+            const char* e = body + i * ebytes;
+            std::memcpy(&tids[rows], e, sizeof(ItemPointerData));
+            std::memcpy(&sigs[static_cast<std::size_t>(rows) * words], e + sizeof(ItemPointerData), shape.bits / 8);
+            ++rows;
+        }
+        pages[npages++] = blkno;
+        UnlockReleaseBuffer(buf);
+        blkno = next;
+    }
+    if (npages > 0)
+        flush(meta.buf_tail);
+
+    MemoryContextSwitchTo(old);
+    MemoryContextDelete(cxt);
+}
+
+}  // namespace ixbloom

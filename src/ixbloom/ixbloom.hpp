@@ -1,0 +1,166 @@
+// ixbloom.hpp — the on-disk contract of the ixbloom access method (see
+// docs/ixbloom-format.md, format version 1) and the interface between its
+// callback files: handler.cpp (handler, options), build.cpp, insert.cpp,
+// fold.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp, pages.cpp.
+#pragma once
+
+#include "pg/guard.hpp"
+#include "core/bit_slices.hpp"
+#include "core/bloom_signature.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/amapi.h"
+#include "access/generic_xlog.h"
+#include "access/itup.h"
+#include "fmgr.h"
+#include "nodes/pathnodes.h"
+#include "storage/bufmgr.h"
+#include "storage/bufpage.h"
+#include "utils/rel.h"
+IXPG_END_C_HEADERS
+
+namespace ixbloom {
+
+namespace bl = ixcore::bloom;
+
+// ---- on-disk format -------------------------------------------------------
+
+constexpr uint32 kMagic = 0x1B100F01;
+constexpr uint32 kFormatVersion = 1;
+constexpr BlockNumber kMetaBlock = 0;
+constexpr uint16 kPageId = 0xB10F;
+
+// Page kinds (IxbPageOpaque::flags).
+constexpr uint16 kPageMeta = 1 << 0;
+constexpr uint16 kPageBuffer = 1 << 1;
+constexpr uint16 kPageDirectory = 1 << 2;
+constexpr uint16 kPageSlice = 1 << 3;
+constexpr uint16 kPageTid = 1 << 4;
+constexpr uint16 kPageDeleted = 1 << 5;
+
+// Special space of every ixbloom page; page_id in the last two bytes.
+struct IxbPageOpaque {
+    uint16 flags;
+    uint16 unused;
+    BlockNumber next;  // buffer and directory pages: the next page of the chain
+    uint16 reserved;
+    uint16 page_id;
+};
+static_assert(sizeof(IxbPageOpaque) == 12, "page opaque layout");
+
+struct IxbMeta {
+    uint32 magic;
+    uint32 format_version;
+    uint16 sig_bits;
+    uint16 ncols;
+    uint16 col_bits[bl::kMaxColumns];
+    uint32 ngroups;
+    BlockNumber dir_head;
+    BlockNumber dir_tail;
+    BlockNumber buf_head;
+    BlockNumber buf_tail;
+    uint32 buf_pages;       // pages in the buffer chain
+    uint32 unused;
+    uint64 grouped_rows;    // positions used in groups, deleted ones included
+};
+
+struct IxbGroup {
+    BlockNumber first;      // first block of the group's slice pages
+    uint32 nrows;
+    uint32 capacity;
+    uint32 live;            // rows whose TID is still valid
+};
+
+// Bytes a page offers after the header and the special space.
+constexpr std::size_t kPageBytes = BLCKSZ - MAXALIGN(SizeOfPageHeaderData) - MAXALIGN(sizeof(IxbPageOpaque));
+constexpr std::size_t kGroupsPerDirPage = kPageBytes / sizeof(IxbGroup);
+
+inline IxbPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbPageOpaque*>(PageGetSpecialPointer(page)); }
+inline IxbMeta* page_meta(Page page) { return reinterpret_cast<IxbMeta*>(PageGetContents(page)); }
+inline char* page_body(Page page) { return PageGetContents(page); }
+
+// Bytes of one insert-buffer entry: a TID then the signature.
+inline std::size_t entry_bytes(int sig_bits) { return sizeof(ItemPointerData) + static_cast<std::size_t>(sig_bits) / 8; }
+inline std::size_t entries_per_page(int sig_bits) { return kPageBytes / entry_bytes(sig_bits); }
+// Entries on a buffer page, from pd_lower.
+int buffer_entries(Page page, int sig_bits);
+
+// ---- state ------------------------------------------------------------------
+
+// Options as parsed from reloptions (0 = not given).
+struct IxbOptions {
+    int32 vl_len_;
+    int length;
+    int col_bits[bl::kMaxColumns];
+    double false_positive_rate;
+};
+
+// What every callback needs: the frozen shape and the hash functions.
+struct IxbState {
+    bl::SignatureShape shape;
+    FmgrInfo hash_fn[INDEX_MAX_KEYS];
+    Oid collations[INDEX_MAX_KEYS];
+};
+
+// Shape from the metapage (or, at build, from the options).
+void init_state(IxbState* state, Relation index);
+void init_state_from_options(IxbState* state, Relation index);
+
+// The signature of one heap row (words must hold shape.words() zeros).
+void row_signature(const IxbState* state, const Datum* values, const bool* isnull, uint16* words);
+uint32 hash_value(const IxbState* state, int col, Datum value);
+
+// ---- pages (pages.cpp) ------------------------------------------------------
+
+void init_page(Page page, uint16 flags);
+// Check a page read from disk is an ixbloom page of one of the given kinds.
+void check_page_kind(Relation index, BlockNumber blkno, Page page, uint16 kinds);
+// A new or recycled page, exclusively locked, uninitialised for the caller.
+Buffer new_page(Relation index, bool allow_recycled);
+// n contiguous new blocks at the end of the relation (for a group).
+BlockNumber extend_contiguous(Relation index, uint32 n);
+// Copy of the metapage contents (share lock held only inside).
+IxbMeta read_meta(Relation index);
+// Every group descriptor, in directory order (palloc'd array).
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups);
+
+// Fold the full buffer pages into groups; with `seal`, first start a new
+// tail so that every row in the buffer is folded.  Caller holds the fold lock.
+void fold_buffer(Relation index, bool seal);
+// The heavyweight lock that serialises folds and VACUUM against scans.
+void lock_fold(Relation index, LOCKMODE mode);
+bool try_lock_fold(Relation index, LOCKMODE mode);
+void unlock_fold(Relation index, LOCKMODE mode);
+
+// Write one group of nrows rows (signatures row-major, TIDs) on new blocks,
+// WAL-logged page by page; returns its descriptor.
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const ItemPointerData* tids,
+                     uint32 nrows, bool use_wal);
+// Append descriptors to the directory and apply meta changes, in one WAL
+// record with the metapage (the commit point of a fold).
+void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages);
+
+// ---- callbacks ----------------------------------------------------------------
+
+IndexBuildResult* build(Relation heap, Relation index, struct IndexInfo* info);
+void build_empty(Relation index);
+bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation heap, IndexUniqueCheck check,
+            bool unchanged, struct IndexInfo* info);
+IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult* stats, IndexBulkDeleteCallback cb,
+                                   void* cb_state);
+IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResult* stats);
+void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* startup, Cost* total,
+                   Selectivity* selectivity, double* correlation, double* pages);
+bytea* options(Datum reloptions, bool validate);
+bool validate(Oid opclass);
+char* build_phase_name(int64 phase);
+IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys);
+void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int norderbys);
+int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm);
+void end_scan(IndexScanDesc scan);
+
+// Build sub-phases reported in pg_stat_progress_create_index.
+constexpr int64 kPhaseScan = 2;
+constexpr int64 kPhaseWrite = 3;
+
+}  // namespace ixbloom

@@ -1,0 +1,119 @@
+// pages.cpp — ixbloom page helpers: initialisation, checks, allocation, the
+// metapage and the group directory, the fold lock.
+#include "ixbloom/ixbloom.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "storage/indexfsm.h"
+#include "storage/lmgr.h"
+IXPG_END_C_HEADERS
+
+namespace ixbloom {
+
+void init_page(Page page, uint16 flags) {
+    PageInit(page, BLCKSZ, sizeof(IxbPageOpaque));
+    IxbPageOpaque* op = page_opaque(page);
+    op->flags = flags;
+    op->unused = 0;
+    op->next = InvalidBlockNumber;
+    op->reserved = 0;
+    op->page_id = kPageId;
+}
+
+void check_page_kind(Relation index, BlockNumber blkno, Page page, uint16 kinds) {
+    if (PageIsNew(page) || PageGetSpecialSize(page) != MAXALIGN(sizeof(IxbPageOpaque)) ||
+        page_opaque(page)->page_id != kPageId || (page_opaque(page)->flags & kinds) == 0 ||
+        ((PageHeader)page)->pd_lower > ((PageHeader)page)->pd_upper)
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" contains an unexpected or corrupted page at block %u",
+                        RelationGetRelationName(index), blkno),
+                 errhint("REINDEX the index.")));
+}
+
+int buffer_entries(Page page, int sig_bits) {
+    const std::size_t used = ((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData);
+    return static_cast<int>(used / entry_bytes(sig_bits));
+}
+
+Buffer new_page(Relation index, bool allow_recycled) {
+    // A recycled page is usable only if nobody else grabbed it meanwhile and
+    // it really is a deleted ixbloom page (the FSM is only a hint).
+    while (allow_recycled) {
+        BlockNumber blkno = GetFreeIndexPage(index);
+        if (blkno == InvalidBlockNumber)
+            break;
+        Buffer buf = ReadBuffer(index, blkno);
+        if (ConditionalLockBuffer(buf)) {
+            Page page = BufferGetPage(buf);
+            if (PageIsNew(page) ||
+                (PageGetSpecialSize(page) == MAXALIGN(sizeof(IxbPageOpaque)) && (page_opaque(page)->flags & kPageDeleted)))
+                return buf;
+            LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+        }
+        ReleaseBuffer(buf);
+    }
+    LockRelationForExtension(index, ExclusiveLock);
+    Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, P_NEW, RBM_NORMAL, nullptr);
+    LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+    UnlockRelationForExtension(index, ExclusiveLock);
+    return buf;
+}
+
+BlockNumber extend_contiguous(Relation index, uint32 n) {
+    LockRelationForExtension(index, ExclusiveLock);
+    BlockNumber first = InvalidBlockNumber;
+    for (uint32 i = 0; i < n; ++i) {
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, P_NEW, RBM_NORMAL, nullptr);
+        if (i == 0)
+            first = BufferGetBlockNumber(buf);
+        ReleaseBuffer(buf);
+    }
+    UnlockRelationForExtension(index, ExclusiveLock);
+    return first;
+}
+
+IxbMeta read_meta(Relation index) {
+    Buffer buf = ReadBuffer(index, kMetaBlock);
+    LockBuffer(buf, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buf);
+    check_page_kind(index, kMetaBlock, page, kPageMeta);
+    IxbMeta meta = *page_meta(page);
+    UnlockReleaseBuffer(buf);
+    if (meta.magic != kMagic)
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" is not an ixbloom index", RelationGetRelationName(index))));
+    if (meta.format_version != kFormatVersion)
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                 errmsg("index \"%s\" has ixbloom format version %u, this build reads version %u",
+                        RelationGetRelationName(index), meta.format_version, kFormatVersion),
+                 errhint("REINDEX the index.")));
+    return meta;
+}
+
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
+    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (meta.ngroups + 1)));
+    uint32 n = 0;
+    for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < meta.ngroups;) {
+        Buffer buf = ReadBuffer(index, blkno);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blkno, page, kPageDirectory);
+        const std::size_t count =
+            (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
+        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(page_body(page));
+        for (std::size_t i = 0; i < count && n < meta.ngroups; ++i)
+            groups[n++] = on_page[i];
+        blkno = page_opaque(page)->next;
+        UnlockReleaseBuffer(buf);
+    }
+    *ngroups = n;
+    return groups;
+}
+
+void lock_fold(Relation index, LOCKMODE mode) { LockPage(index, kMetaBlock, mode); }
+bool try_lock_fold(Relation index, LOCKMODE mode) { return ConditionalLockPage(index, kMetaBlock, mode); }
+void unlock_fold(Relation index, LOCKMODE mode) { UnlockPage(index, kMetaBlock, mode); }
+
+}  // namespace ixbloom

@@ -1,0 +1,242 @@
+// scan.cpp — bitmap scans.  The scan keys become a predicate (AND of
+// clauses, each an OR of alternatives); each group reads only the slice
+// pages holding the predicate's bits, then only the TID pages of candidate
+// rows; every insert-buffer entry is tested row-major.  Results are lossy.
+#include "ixbloom/ixbloom.hpp"
+#include "pg/palloc_allocator.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/relscan.h"
+#include "nodes/tidbitmap.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+IXPG_END_C_HEADERS
+
+#include <algorithm>
+#include <cstring>
+
+namespace ixbloom {
+
+namespace {
+
+using Predicate = bl::BasicPredicate<ixpg::PallocAllocator>;
+
+struct ScanOpaque {
+    IxbState state;
+};
+
+// Build the predicate from the scan keys.  Returns false when no row can
+// match (col = NULL, or an empty or all-NULL = ANY array).
+bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred) {
+    bool satisfiable = true;
+    for (int k = 0; k < scan->numberOfKeys; ++k) {
+        ScanKey key = &scan->keyData[k];
+        const int col = key->sk_attno - 1;
+        if (key->sk_flags & SK_ISNULL) {
+            if (key->sk_flags & SK_SEARCHNULL) {
+                pred.begin_clause();
+                pred.add_alternative(state.shape, col, 0, true);
+            } else if (!(key->sk_flags & SK_SEARCHNOTNULL)) {
+                satisfiable = false;  // col = NULL matches nothing
+            }
+            // IS NOT NULL: no clause; the recheck filters.
+            continue;
+        }
+        pred.begin_clause();
+        if (key->sk_flags & SK_SEARCHARRAY) {
+            ArrayType* arr = DatumGetArrayTypeP(key->sk_argument);
+            int16 typlen;
+            bool typbyval;
+            char typalign;
+            get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+            Datum* elems;
+            bool* nulls;
+            int nelems;
+            deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
+            for (int i = 0; i < nelems; ++i)
+                if (!nulls[i])
+                    pred.add_alternative(state.shape, col, hash_value(&state, col, elems[i]), false);
+            if (pred.clause_end.back() == (pred.clause_end.size() > 1 ? pred.clause_end[pred.clause_end.size() - 2] : 0))
+                satisfiable = false;  // no non-NULL element
+        } else {
+            pred.add_alternative(state.shape, col, hash_value(&state, col, key->sk_argument), false);
+        }
+    }
+    return satisfiable;
+}
+
+// Candidates of one group, added to tbm; returns how many TIDs were added.
+int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape& shape, const Predicate& pred,
+                 const uint16* distinct_bits, int ndistinct, uint8** slice_of, uint8* arena, uint64* cand,
+                 uint64* scratch, ItemPointerData* tidbuf, TIDBitmap* tbm) {
+    bl::GroupGeometry g;
+    g.capacity = group.capacity;
+    g.nrows = group.nrows;
+    g.sig_bits = shape.bits;
+    g.page_bytes = kPageBytes;
+    if (group.live == 0)
+        return 0;
+
+    // Copy each needed slice, reading each slice page once.
+    BlockNumber current = InvalidBlockNumber;
+    Buffer buf = InvalidBuffer;
+    for (int i = 0; i < ndistinct; ++i) {
+        const int bit = distinct_bits[i];
+        const BlockNumber blk = group.first + g.slice_page(bit);
+        if (blk != current) {
+            if (buf != InvalidBuffer)
+                UnlockReleaseBuffer(buf);
+            buf = ReadBuffer(index, blk);
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            check_page_kind(index, blk, BufferGetPage(buf), kPageSlice);
+            current = blk;
+        }
+        uint8* dst = arena + static_cast<std::size_t>(i) * g.slice_bytes();
+        std::memcpy(dst, page_body(BufferGetPage(buf)) + g.slice_offset(bit), g.slice_bytes());
+        slice_of[bit] = dst;
+    }
+    if (buf != InvalidBuffer)
+        UnlockReleaseBuffer(buf);
+
+    bl::evaluate_group(pred, g, [&](int bit) { return slice_of[bit]; }, cand, scratch);
+
+    // TIDs of the candidates, reading each TID page once.
+    int64 added = 0;
+    int ntids = 0;
+    current = InvalidBlockNumber;
+    buf = InvalidBuffer;
+    const ItemPointerData* page_tids = nullptr;
+    for (std::size_t w = 0; w < g.words(); ++w) {
+        uint64 word = cand[w];
+        while (word != 0) {
+            const uint32 pos = static_cast<uint32>(w * 64 + __builtin_ctzll(word));
+            word &= word - 1;
+            const BlockNumber blk = group.first + g.tid_page(pos);
+            if (blk != current) {
+                if (buf != InvalidBuffer)
+                    UnlockReleaseBuffer(buf);
+                buf = ReadBuffer(index, blk);
+                LockBuffer(buf, BUFFER_LOCK_SHARE);
+                check_page_kind(index, blk, BufferGetPage(buf), kPageTid);
+                page_tids = reinterpret_cast<const ItemPointerData*>(page_body(BufferGetPage(buf)));
+                current = blk;
+            }
+            const ItemPointerData& tid = page_tids[g.tid_index(pos)];
+            if (!ItemPointerIsValid(&tid))
+                continue;  // deleted by VACUUM
+            tidbuf[ntids++] = tid;
+            if (ntids == 1024) {
+                tbm_add_tuples(tbm, tidbuf, ntids, true);
+                added += ntids;
+                ntids = 0;
+            }
+        }
+    }
+    if (buf != InvalidBuffer)
+        UnlockReleaseBuffer(buf);
+    if (ntids > 0) {
+        tbm_add_tuples(tbm, tidbuf, ntids, true);
+        added += ntids;
+    }
+    return added;
+}
+
+int64 scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, ItemPointerData* tidbuf, TIDBitmap* tbm) {
+    const std::size_t ebytes = entry_bytes(meta.sig_bits);
+    int64 added = 0;
+    for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
+        CHECK_FOR_INTERRUPTS();
+        Buffer buf = ReadBuffer(index, blkno);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blkno, page, kPageBuffer);
+        const int n = buffer_entries(page, meta.sig_bits);
+        int ntids = 0;
+        const char* body = page_body(page);
+        for (int i = 0; i < n; ++i) {
+            const char* e = body + i * ebytes;
+            if (pred.matches(reinterpret_cast<const uint16*>(e + sizeof(ItemPointerData))))
+                std::memcpy(&tidbuf[ntids++], e, sizeof(ItemPointerData));
+        }
+        blkno = page_opaque(page)->next;
+        UnlockReleaseBuffer(buf);
+        if (ntids > 0) {
+            tbm_add_tuples(tbm, tidbuf, ntids, true);
+            added += ntids;
+        }
+    }
+    return added;
+}
+
+}  // namespace
+
+IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
+    return ixpg::sql_entry([&] {
+        IndexScanDesc scan = RelationGetIndexScan(index, nkeys, norderbys);
+        ScanOpaque* so = static_cast<ScanOpaque*>(palloc0(sizeof(ScanOpaque)));
+        init_state(&so->state, index);
+        scan->opaque = so;
+        return scan;
+    });
+}
+
+void rescan(IndexScanDesc scan, ScanKey keys, int, ScanKey, int) {
+    if (keys != nullptr && scan->numberOfKeys > 0)
+        std::memmove(scan->keyData, keys, scan->numberOfKeys * sizeof(ScanKeyData));
+}
+
+void end_scan(IndexScanDesc scan) {
+    pfree(scan->opaque);
+    scan->opaque = nullptr;
+}
+
+int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
+    return ixpg::sql_entry([&]() -> int64 {
+        Relation index = scan->indexRelation;
+        const IxbState& state = static_cast<ScanOpaque*>(scan->opaque)->state;
+        int64 total = 0;
+
+        Predicate pred;
+        bool satisfiable = true;
+        ixpg::pg_call([&] { satisfiable = build_predicate(scan, state, pred); });
+        if (!satisfiable)
+            return total;
+
+        // Distinct bits, ascending, so each slice page is read once per group.
+        ixpg::pvector<uint16> bits(pred.bits.begin(), pred.bits.end());
+        std::sort(bits.begin(), bits.end());
+        bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
+
+        const uint32 cap = bl::max_group_capacity(kPageBytes);
+        ixpg::pvector<uint8> arena(static_cast<std::size_t>(bits.size()) * (cap / 8) + 8);
+        ixpg::pvector<uint8*> slice_of(static_cast<std::size_t>(state.shape.bits), nullptr);
+        ixpg::pvector<uint64> cand(cap / 64), scratch(2 * (cap / 64));
+        ixpg::pvector<ItemPointerData> tidbuf(std::max<std::size_t>(1024, entries_per_page(state.shape.bits)));
+
+        // Scans hold the fold lock in share mode: no fold or VACUUM can move
+        // rows between the buffer and the groups under our feet.
+        // (If an error escapes, transaction abort releases the lock.)
+        ixpg::pg_call([&] { lock_fold(index, ShareLock); });
+        IxbMeta meta;
+        IxbGroup* groups = nullptr;
+        uint32 ngroups = 0;
+        ixpg::pg_call([&] {
+            meta = read_meta(index);
+            groups = read_groups(index, meta, &ngroups);
+        });
+        for (uint32 i = 0; i < ngroups; ++i) {
+            ixpg::pg_call([&] {
+                CHECK_FOR_INTERRUPTS();
+                total += scan_group(index, groups[i], state.shape, pred, bits.data(), static_cast<int>(bits.size()),
+                                    slice_of.data(), arena.data(), cand.data(), scratch.data(), tidbuf.data(), tbm);
+            });
+        }
+        ixpg::pg_call([&] {
+            total += scan_buffer(index, meta, pred, tidbuf.data(), tbm);
+            unlock_fold(index, ShareLock);
+        });
+        return total;
+    });
+}
+
+}  // namespace ixbloom

@@ -1,0 +1,232 @@
+// vacuum.cpp — ambulkdelete and amvacuumcleanup.
+//
+// Bulk delete invalidates dead TIDs in group TID pages (their slice bits
+// stay: a stale bit only costs a recheck) and compacts insert-buffer pages.
+// Cleanup folds the whole buffer into groups, frees pages nothing reaches
+// (left by a crash mid-fold), and reports the live tuple count.
+#include "ixbloom/ixbloom.hpp"
+#include "pg/generic_wal.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "commands/vacuum.h"
+#include "storage/indexfsm.h"
+#include "storage/lmgr.h"
+IXPG_END_C_HEADERS
+
+#include <cstring>
+
+namespace ixbloom {
+
+namespace {
+
+// Invalidate dead TIDs of one group; returns the rows removed.
+uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, IndexBulkDeleteCallback cb, void* cb_state,
+                       BufferAccessStrategy strategy) {
+    bl::GroupGeometry g;
+    g.capacity = group.capacity;
+    g.nrows = group.nrows;
+    g.sig_bits = sig_bits;
+    g.page_bytes = kPageBytes;
+    uint32 removed = 0;
+    for (uint32 p = 0; p < g.tid_pages(); ++p) {
+        vacuum_delay_point();
+        const BlockNumber blk = group.first + g.slice_pages() + p;
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blk, page, kPageTid);
+        const uint32 first_pos = p * g.tids_per_page();
+        const uint32 count = g.nrows - first_pos < g.tids_per_page() ? g.nrows - first_pos : g.tids_per_page();
+        ItemPointerData* tids = reinterpret_cast<ItemPointerData*>(page_body(page));
+        // Decide first on the unmodified page; modify only inside the record.
+        bool dead[2048];
+        uint32 ndead = 0;
+        for (uint32 i = 0; i < count; ++i) {
+            dead[i] = ItemPointerIsValid(&tids[i]) && cb(&tids[i], cb_state);
+            ndead += dead[i];
+        }
+        if (ndead > 0) {
+            ixpg::log_change(index, {buf}, 0, [&](Page* pages) {
+                ItemPointerData* t = reinterpret_cast<ItemPointerData*>(page_body(pages[0]));
+                for (uint32 i = 0; i < count; ++i)
+                    if (dead[i])
+                        ItemPointerSetInvalid(&t[i]);
+            });
+            removed += ndead;
+        }
+        UnlockReleaseBuffer(buf);
+    }
+    return removed;
+}
+
+// Rewrite the directory's live counts after deletions (one record per page).
+void update_live_counts(Relation index, const IxbMeta& meta, const uint32* removed, uint32 ngroups) {
+    uint32 n = 0;
+    for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < ngroups;) {
+        Buffer buf = ReadBuffer(index, blkno);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blkno, page, kPageDirectory);
+        const std::size_t count = (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
+        bool changed = false;
+        for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
+            changed |= removed[n + i] > 0;
+        if (changed) {
+            ixpg::log_change(index, {buf}, 0, [&](Page* p) {
+                IxbGroup* g = reinterpret_cast<IxbGroup*>(page_body(p[0]));
+                for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
+                    g[i].live -= removed[n + i] < g[i].live ? removed[n + i] : g[i].live;
+            });
+        }
+        n += static_cast<uint32>(count);
+        blkno = page_opaque(page)->next;
+        UnlockReleaseBuffer(buf);
+    }
+}
+
+// Compact the entries of each buffer page, dropping dead TIDs.
+uint32 delete_in_buffer(Relation index, const IxbMeta& meta, IndexBulkDeleteCallback cb, void* cb_state,
+                        BufferAccessStrategy strategy) {
+    const std::size_t ebytes = entry_bytes(meta.sig_bits);
+    uint32 removed = 0;
+    for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
+        vacuum_delay_point();
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        check_page_kind(index, blkno, page, kPageBuffer);
+        const int n = buffer_entries(page, meta.sig_bits);
+        bool dead[1024];
+        int ndead = 0;
+        for (int i = 0; i < n; ++i) {
+            ItemPointerData tid;
+            std::memcpy(&tid, page_body(page) + i * ebytes, sizeof tid);
+            dead[i] = cb(&tid, cb_state);
+            ndead += dead[i];
+        }
+        if (ndead > 0) {
+            ixpg::log_change(index, {buf}, 0, [&](Page* p) {
+                char* body = page_body(p[0]);
+                int kept = 0;
+                for (int i = 0; i < n; ++i)
+                    if (!dead[i])
+                        std::memmove(body + (kept++) * ebytes, body + i * ebytes, ebytes);
+                reinterpret_cast<PageHeader>(p[0])->pd_lower =
+                    static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + kept * ebytes);
+            });
+            removed += static_cast<uint32>(ndead);
+        }
+        blkno = page_opaque(page)->next;
+        UnlockReleaseBuffer(buf);
+    }
+    return removed;
+}
+
+// Free every page that nothing reachable from the metapage uses.
+BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGroup* groups, uint32 ngroups) {
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    bool* used = static_cast<bool*>(palloc0(nblocks + 1));
+    used[kMetaBlock] = true;
+    for (uint32 i = 0; i < ngroups; ++i) {
+        bl::GroupGeometry g;
+        g.capacity = groups[i].capacity;
+        g.nrows = groups[i].nrows;
+        g.sig_bits = meta.sig_bits;
+        g.page_bytes = kPageBytes;
+        for (uint32 p = 0; p < g.total_pages() && groups[i].first + p < nblocks; ++p)
+            used[groups[i].first + p] = true;
+    }
+    for (int chain = 0; chain < 2; ++chain) {
+        for (BlockNumber b = chain == 0 ? meta.dir_head : meta.buf_head; b != InvalidBlockNumber && b < nblocks;) {
+            used[b] = true;
+            Buffer buf = ReadBuffer(index, b);
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            b = page_opaque(BufferGetPage(buf))->next;
+            UnlockReleaseBuffer(buf);
+        }
+    }
+    BlockNumber nfree = 0;
+    for (BlockNumber b = 1; b < nblocks; ++b) {
+        if (used[b])
+            continue;
+        vacuum_delay_point();
+        Buffer buf = ReadBuffer(index, b);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        const bool deleted = !PageIsNew(page) && PageGetSpecialSize(page) == MAXALIGN(sizeof(IxbPageOpaque)) &&
+                             (page_opaque(page)->flags & kPageDeleted);
+        if (!deleted)
+            ixpg::log_change(index, {buf}, 0, [&](Page* p) { init_page(p[0], kPageDeleted); });
+        UnlockReleaseBuffer(buf);
+        RecordFreeIndexPage(index, b);
+        ++nfree;
+    }
+    pfree(used);
+    IndexFreeSpaceMapVacuum(index);
+    return nfree;
+}
+
+}  // namespace
+
+IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult* stats, IndexBulkDeleteCallback cb,
+                                   void* cb_state) {
+    return ixpg::sql_entry([&] {
+        Relation index = info->index;
+        if (stats == nullptr)
+            stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
+        lock_fold(index, ExclusiveLock);
+        const IxbMeta meta = read_meta(index);
+        uint32 ngroups = 0;
+        IxbGroup* groups = read_groups(index, meta, &ngroups);
+        uint32* removed = static_cast<uint32*>(palloc0(sizeof(uint32) * (ngroups + 1)));
+        for (uint32 i = 0; i < ngroups; ++i) {
+            removed[i] = delete_in_group(index, groups[i], meta.sig_bits, cb, cb_state, info->strategy);
+            stats->tuples_removed += removed[i];
+        }
+        update_live_counts(index, meta, removed, ngroups);
+        stats->tuples_removed += delete_in_buffer(index, meta, cb, cb_state, info->strategy);
+        unlock_fold(index, ExclusiveLock);
+        return stats;
+    });
+}
+
+IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResult* stats) {
+    return ixpg::sql_entry([&]() -> IndexBulkDeleteResult* {
+        Relation index = info->index;
+        if (info->analyze_only)
+            return stats;
+        if (stats == nullptr)
+            stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
+
+        lock_fold(index, ExclusiveLock);
+        fold_buffer(index, true);
+        // Hold the metapage while finding unreachable pages: a concurrent
+        // insert adding a buffer page links it under this lock.
+        Buffer meta_buf = ReadBuffer(index, kMetaBlock);
+        LockBuffer(meta_buf, BUFFER_LOCK_SHARE);
+        const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
+        uint32 ngroups = 0;
+        IxbGroup* groups = read_groups(index, meta, &ngroups);
+        stats->pages_free = reclaim_unreachable(index, meta, groups, ngroups);
+        UnlockReleaseBuffer(meta_buf);
+
+        double live = 0;
+        for (uint32 i = 0; i < ngroups; ++i)
+            live += groups[i].live;
+        for (BlockNumber b = meta.buf_head; b != InvalidBlockNumber;) {
+            Buffer buf = ReadBuffer(index, b);
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            live += buffer_entries(BufferGetPage(buf), meta.sig_bits);
+            b = page_opaque(BufferGetPage(buf))->next;
+            UnlockReleaseBuffer(buf);
+        }
+        unlock_fold(index, ExclusiveLock);
+
+        stats->num_pages = RelationGetNumberOfBlocks(index);
+        stats->num_index_tuples = live;
+        stats->estimated_count = false;
+        return stats;
+    });
+}
+
+}  // namespace ixbloom

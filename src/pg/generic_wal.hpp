@@ -1,0 +1,36 @@
+// generic_wal.hpp — GenericXLog from C++: one record for up to four locked
+// buffers, so that crash recovery and standbys work without a custom WAL
+// resource manager (and without shared_preload_libraries).
+#pragma once
+
+#include "pg/postgres.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/generic_xlog.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+IXPG_END_C_HEADERS
+
+#include <initializer_list>
+
+namespace ixpg {
+
+// Register each exclusively locked buffer, let modify(pages) change the
+// registered page images (pages[i] belongs to the i-th buffer), then finish
+// the record.  flags: 0 for a delta, GENERIC_XLOG_FULL_IMAGE for a page
+// written from scratch.  Runs PostgreSQL code: call it inside pg_call or
+// where no C++ object with a destructor is alive, and keep modify free of
+// such objects too; nothing C++ happens inside GenericXLogFinish.  On an
+// unlogged relation GenericXLog applies the change without WAL.
+template <class Modify>
+void log_change(Relation rel, std::initializer_list<Buffer> buffers, int flags, Modify&& modify) {
+    GenericXLogState* state = GenericXLogStart(rel);
+    Page pages[MAX_GENERIC_XLOG_PAGES];
+    int n = 0;
+    for (Buffer b : buffers)
+        pages[n++] = GenericXLogRegisterBuffer(state, b, flags);
+    modify(pages);
+    GenericXLogFinish(state);
+}
+
+}  // namespace ixpg
