@@ -19,15 +19,17 @@ as_pg() {
     fi
 }
 
+# A random free port: several scripts (and CI) may start clusters at once.
 cluster_free_port() {
-    local port
-    for port in $(seq 54320 54399); do
+    local port i
+    for i in $(seq 1 50); do
+        port=$((20000 + RANDOM % 30000))
         if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
         fi
     done
-    echo "cluster: no free port in 54320-54399" >&2
+    echo "cluster: no free port found" >&2
     return 1
 }
 
@@ -35,7 +37,6 @@ cluster_start() {
     CLUSTER_DIR="$(mktemp -d /tmp/indexpack-cluster.XXXXXX)"
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" = 0 ] && chown postgres: "$CLUSTER_DIR"
-    export PGPORT="$(cluster_free_port)"
     export PGHOST="$CLUSTER_DIR"
     export PGUSER=postgres
     export PGDATABASE=postgres
@@ -45,7 +46,6 @@ cluster_start() {
     }
     {
         echo "listen_addresses = 'localhost'"
-        echo "port = $PGPORT"
         echo "unix_socket_directories = '$CLUSTER_DIR'"
         echo "fsync = off"
         echo "shared_buffers = 256MB"
@@ -53,14 +53,22 @@ cluster_start() {
         echo "log_min_messages = warning"
         for line in "$@"; do echo "$line"; done
     } | as_pg tee -a "$CLUSTER_DIR/data/postgresql.conf" >/dev/null
-    # CLUSTER_SERVER_ENV: extra VAR=value words for the server's environment
-    # only (the sanitizer run preloads the ASan runtime this way).
-    as_pg env ${CLUSTER_SERVER_ENV:-} "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start >/dev/null || {
-        cat "$CLUSTER_DIR/server.log" >&2
-        return 1
-    }
     CLUSTER_LOG="$CLUSTER_DIR/server.log"
     export CLUSTER_DIR CLUSTER_LOG
+    # Retry on another port if someone took ours between the check and bind.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        PGPORT="$(cluster_free_port)" || return 1
+        export PGPORT
+        # CLUSTER_SERVER_ENV: extra VAR=value words for the server's environment
+        # only (the sanitizer run uses it).
+        if as_pg env ${CLUSTER_SERVER_ENV:-} "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_LOG" \
+            -o "-p $PGPORT" -w start >/dev/null; then
+            return 0
+        fi
+    done
+    cat "$CLUSTER_LOG" >&2
+    return 1
 }
 
 cluster_stop() {

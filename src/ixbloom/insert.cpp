@@ -102,11 +102,12 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             extend_buffer(index, meta.buf_tail);
         }
 
-        // Fold when the buffer holds a group's worth of full pages; never
-        // wait for it: a VACUUM or a scan in progress means "later".
+        // Fold when the buffer holds a group's worth of rows (every scan reads
+        // the whole buffer, so it must stay small); never wait for it: a
+        // VACUUM or a scan in progress means "later".
         const IxbMeta meta = read_meta(index);
         const uint64 buffered = static_cast<uint64>(meta.buf_pages) * entries_per_page(sig_bits);
-        if (buffered >= 2ull * bl::max_group_capacity(kPageBytes) && try_lock_fold(index, ExclusiveLock)) {
+        if (buffered >= bl::max_group_capacity(kPageBytes) && try_lock_fold(index, ExclusiveLock)) {
             fold_buffer(index, false);
             unlock_fold(index, ExclusiveLock);
         }

@@ -1,0 +1,94 @@
+# 003_ixbloom_wal.pl — ixbloom through WAL: a streaming standby replays
+# every step (build, buffered inserts, folds, deletes, VACUUM) and answers
+# every query exactly as the primary does, while the primary runs with
+# wal_consistency_checking = 'generic' (any mismatch between a page and its
+# replayed image would stop recovery on the primary's own checks).
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $primary = PostgreSQL::Test::Cluster->new('primary');
+$primary->init(allows_streaming => 1);
+$primary->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\n");
+$primary->start;
+$primary->backup('backup');
+
+my $standby = PostgreSQL::Test::Cluster->new('standby');
+$standby->init_from_backup($primary, 'backup', has_streaming => 1);
+$standby->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\n");
+$standby->start;
+
+my @queries = (
+    'SELECT count(*) FROM t WHERE a = 17',
+    'SELECT count(*) FROM t WHERE b = 3 AND c = \'c7\'',
+    'SELECT count(*) FROM t WHERE c IS NULL',
+    'SELECT count(*) FROM t WHERE a = ANY(\'{1,2,3,40000,123456}\')',
+    'SELECT string_agg(a::text, \',\' ORDER BY a) FROM t WHERE b = 11 AND a < 3000',
+);
+
+# Same answers, through the index, on both nodes.
+sub compare
+{
+    my ($step) = @_;
+    $primary->wait_for_catchup($standby);
+    for my $q (@queries)
+    {
+        my $sql = "SET enable_seqscan = off; SET enable_bitmapscan = on; $q";
+        my $p = $primary->safe_psql('postgres', $sql);
+        my $s = $standby->safe_psql('postgres', $sql);
+        is($s, $p, "$step: standby equals primary for: $q");
+        my $seq = $primary->safe_psql('postgres', "SET enable_bitmapscan = off; SET enable_indexscan = off; $q");
+        is($p, $seq, "$step: index equals seqscan for: $q");
+    }
+}
+
+$primary->safe_psql('postgres', q{
+    CREATE EXTENSION ixbloom;
+    CREATE TABLE t (a int, b int, c text);
+    INSERT INTO t SELECT i, i % 50, CASE WHEN i % 13 = 0 THEN NULL ELSE 'c' || (i % 100) END
+      FROM generate_series(1, 100000) i;
+    CREATE INDEX t_bl ON t USING ixbloom (a, b, c);
+});
+compare('after build');
+
+$primary->safe_psql('postgres', q{
+    INSERT INTO t SELECT i, i % 50, 'c' || (i % 100) FROM generate_series(100001, 110000) i;
+});
+compare('after buffered inserts');
+
+# Enough inserts to fold the buffer into a new group from aminsert.
+$primary->safe_psql('postgres', q{
+    INSERT INTO t SELECT i, i % 50, 'c' || (i % 100) FROM generate_series(110001, 260000) i;
+});
+compare('after an insert-triggered fold');
+
+$primary->safe_psql('postgres', q{
+    DELETE FROM t WHERE a % 7 = 0;
+    VACUUM t;
+});
+compare('after DELETE and VACUUM (fold of the whole buffer)');
+
+$primary->safe_psql('postgres', q{
+    UPDATE t SET c = 'updated' WHERE a % 11 = 0;
+    VACUUM t;
+    REINDEX INDEX t_bl;
+});
+compare('after UPDATE, VACUUM, REINDEX');
+
+$primary->safe_psql('postgres', q{
+    CREATE UNLOGGED TABLE u (a int, b text);
+    CREATE INDEX u_bl ON u USING ixbloom (a, b);
+    INSERT INTO u SELECT i, 'x' || i FROM generate_series(1, 1000) i;
+});
+$primary->wait_for_catchup($standby);
+is($standby->safe_psql('postgres', q{SELECT count(*) FROM pg_class WHERE relname = 'u_bl'}), '1',
+    'unlogged ixbloom index exists on the standby');
+
+ok(!$primary->log_contains('inconsistent page found'), 'no wal_consistency_checking failure on the primary');
+ok(!$standby->log_contains('inconsistent page found'), 'no wal_consistency_checking failure on the standby');
+
+$standby->stop;
+$primary->stop;
+done_testing();
