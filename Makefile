@@ -54,7 +54,9 @@ else
 # inlining only pays for small functions called from expressions, which none of
 # our entry points are, and PGXS's bitcode rule ignores PG_CXXFLAGS (so it would
 # compile our C++17 with the server's -std=c++14). See docs/architecture.md.
-SUBMAKE = $(MAKE) --no-print-directory with_llvm=no
+# autodepend=yes: PGXS then records header dependencies (.deps/), so a
+# changed header rebuilds every object that includes it.
+SUBMAKE = $(MAKE) --no-print-directory with_llvm=no autodepend=yes
 
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.
@@ -69,7 +71,7 @@ install-extensions: build-extensions
 	@set -e; for e in $(EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
 clean-extensions:
 	@set -e; for e in $(EXTENSIONS) $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e clean; done
-	rm -rf results regression.diffs regression.out test/modules/*/results test/modules/*/regression.*
+	rm -rf results regression.diffs regression.out test/modules/*/results test/modules/*/regression.* .deps
 
 install-test-modules:
 	@set -e; for e in $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done

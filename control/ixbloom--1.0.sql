@@ -15,6 +15,13 @@ COMMENT ON ACCESS METHOD ixbloom IS 'bit-sliced bloom signature index for equali
 -- function 1 its standard hash function, so that values equal under the
 -- hash opclass (1.0 = 1.00, -0 = 0, NaN = NaN, collations) set equal bits.
 -- varchar and cidr use text_ops and inet_ops, as hash indexes do.
+--
+-- As in hash indexes, the integer types share a family, and so do float4 and
+-- float8, with cross-type equality: bigint_col = 42 (an integer) uses the
+-- index.  Their hash functions agree across types for equal values, and a
+-- scan hashes each key with the function of the key's own type.
+CREATE OPERATOR FAMILY integer_ops USING ixbloom;
+CREATE OPERATOR FAMILY float_ops USING ixbloom;
 
 CREATE OPERATOR CLASS bool_ops
     DEFAULT FOR TYPE boolean USING ixbloom AS
@@ -42,12 +49,12 @@ CREATE OPERATOR CLASS date_ops
     FUNCTION 1 hashint4(integer);
 
 CREATE OPERATOR CLASS float4_ops
-    DEFAULT FOR TYPE real USING ixbloom AS
+    DEFAULT FOR TYPE real USING ixbloom FAMILY float_ops AS
     OPERATOR 1 =(real,real),
     FUNCTION 1 hashfloat4(real);
 
 CREATE OPERATOR CLASS float8_ops
-    DEFAULT FOR TYPE double precision USING ixbloom AS
+    DEFAULT FOR TYPE double precision USING ixbloom FAMILY float_ops AS
     OPERATOR 1 =(double precision,double precision),
     FUNCTION 1 hashfloat8(double precision);
 
@@ -57,17 +64,17 @@ CREATE OPERATOR CLASS inet_ops
     FUNCTION 1 hashinet(inet);
 
 CREATE OPERATOR CLASS int2_ops
-    DEFAULT FOR TYPE smallint USING ixbloom AS
+    DEFAULT FOR TYPE smallint USING ixbloom FAMILY integer_ops AS
     OPERATOR 1 =(smallint,smallint),
     FUNCTION 1 hashint2(smallint);
 
 CREATE OPERATOR CLASS int4_ops
-    DEFAULT FOR TYPE integer USING ixbloom AS
+    DEFAULT FOR TYPE integer USING ixbloom FAMILY integer_ops AS
     OPERATOR 1 =(integer,integer),
     FUNCTION 1 hashint4(integer);
 
 CREATE OPERATOR CLASS int8_ops
-    DEFAULT FOR TYPE bigint USING ixbloom AS
+    DEFAULT FOR TYPE bigint USING ixbloom FAMILY integer_ops AS
     OPERATOR 1 =(bigint,bigint),
     FUNCTION 1 hashint8(bigint);
 
@@ -140,3 +147,15 @@ CREATE OPERATOR CLASS uuid_ops
     DEFAULT FOR TYPE uuid USING ixbloom AS
     OPERATOR 1 =(uuid,uuid),
     FUNCTION 1 uuid_hash(uuid);
+
+ALTER OPERATOR FAMILY integer_ops USING ixbloom ADD
+    OPERATOR 1 =(smallint, integer),
+    OPERATOR 1 =(smallint, bigint),
+    OPERATOR 1 =(integer, smallint),
+    OPERATOR 1 =(integer, bigint),
+    OPERATOR 1 =(bigint, smallint),
+    OPERATOR 1 =(bigint, integer);
+
+ALTER OPERATOR FAMILY float_ops USING ixbloom ADD
+    OPERATOR 1 =(real, double precision),
+    OPERATOR 1 =(double precision, real);

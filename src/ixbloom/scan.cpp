@@ -27,6 +27,20 @@ struct ScanOpaque {
 
 // Build the predicate from the scan keys.  Returns false when no row can
 // match (col = NULL, or an empty or all-NULL = ANY array).
+// The hash function for a key: the column's own, or for a cross-type key
+// (bigint_col = 42) the family's function of the key's type, whose hashes
+// agree with the column's for equal values.
+uint32 hash_key(IndexScanDesc scan, const IxbState& state, int col, Oid key_type, Datum value) {
+    Relation index = scan->indexRelation;
+    const Oid col_type = index->rd_opcintype[col];
+    if (key_type == InvalidOid || key_type == col_type)
+        return hash_value(&state, col, value);
+    const Oid proc = get_opfamily_proc(index->rd_opfamily[col], key_type, key_type, 1);
+    if (!OidIsValid(proc))
+        elog(ERROR, "ixbloom: no hash function for type %u in operator family %u", key_type, index->rd_opfamily[col]);
+    return DatumGetUInt32(OidFunctionCall1Coll(proc, state.collations[col], value));
+}
+
 bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred) {
     bool satisfiable = true;
     for (int k = 0; k < scan->numberOfKeys; ++k) {
@@ -55,11 +69,11 @@ bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred)
             deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
             for (int i = 0; i < nelems; ++i)
                 if (!nulls[i])
-                    pred.add_alternative(state.shape, col, hash_value(&state, col, elems[i]), false);
+                    pred.add_alternative(state.shape, col, hash_key(scan, state, col, ARR_ELEMTYPE(arr), elems[i]), false);
             if (pred.clause_end.back() == (pred.clause_end.size() > 1 ? pred.clause_end[pred.clause_end.size() - 2] : 0))
                 satisfiable = false;  // no non-NULL element
         } else {
-            pred.add_alternative(state.shape, col, hash_value(&state, col, key->sk_argument), false);
+            pred.add_alternative(state.shape, col, hash_key(scan, state, col, key->sk_subtype, key->sk_argument), false);
         }
     }
     return satisfiable;

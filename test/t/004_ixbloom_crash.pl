@@ -18,7 +18,8 @@ $node->start;
 $node->safe_psql('postgres', q{
     CREATE EXTENSION ixbloom;
     CREATE TABLE t (id bigint, k int, v text);
-    CREATE INDEX t_bl ON t USING ixbloom (id, k, v);
+    -- Wide signature, many bits for id: each probe by id has ~no false positives.
+    CREATE INDEX t_bl ON t USING ixbloom (id, k, v) WITH (length = 160, col1 = 6);
     -- Every committed insert is also recorded here, in the same transaction.
     CREATE TABLE committed (id bigint PRIMARY KEY);
 });
