@@ -60,6 +60,9 @@ SUBMAKE = $(MAKE) --no-print-directory with_llvm=no autodepend=yes
 
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.
+# Isolation specs (test/isolation/specs) run by the same installcheck.
+ISOLATION = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation
 
 all: build-extensions
 install: install-extensions
@@ -71,7 +74,8 @@ install-extensions: build-extensions
 	@set -e; for e in $(EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
 clean-extensions:
 	@set -e; for e in $(EXTENSIONS) $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e clean; done
-	rm -rf results regression.diffs regression.out test/modules/*/results test/modules/*/regression.* .deps
+	rm -rf results regression.diffs regression.out test/modules/*/results test/modules/*/regression.* .deps \
+	  test/isolation/results test/isolation/regression.* output_iso
 
 install-test-modules:
 	@set -e; for e in $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
