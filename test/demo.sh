@@ -87,3 +87,43 @@ for impl in public ixstat; do
 done
 echo
 echo "== identical numbers, one pass over the heap; see docs/ixstat.md and docs/benchmarks.md"
+
+echo
+echo "== ixbloom vs contrib bloom: $((DEMO_ROWS / 2)) events, 6 columns, equal signature length (80 bits)"
+psql -X -q -v ON_ERROR_STOP=1 -v rows="$((DEMO_ROWS / 2))" <<'SQL'
+CREATE EXTENSION bloom;
+CREATE EXTENSION ixbloom;
+CREATE TABLE events AS
+SELECT g AS id, (hashint4(g) & 2147483647) % 100000 AS user_id, (hashint4(g + 1) & 2147483647) % 20 AS kind,
+       (hashint4(g + 2) & 2147483647) % 200 AS country, (hashint4(g + 3) & 2147483647) % 1000 AS device,
+       (hashint4(g + 4) & 2147483647) % 50000 AS campaign
+  FROM generate_series(1, :rows) g;
+VACUUM ANALYZE events;
+SELECT user_id AS u, kind AS k, country AS c FROM events WHERE id = 777 \gset
+
+CREATE FUNCTION demo.index_report(method text, q text)
+RETURNS TABLE (index_method text, size text, build_ms numeric, rows bigint, index_buffers text, ms numeric)
+LANGUAGE plpgsql AS $$
+DECLARE t timestamptz; plan json; node json;
+BEGIN
+  t := clock_timestamp();
+  EXECUTE format('CREATE INDEX events_idx ON events USING %s (user_id, kind, country, device, campaign) WITH (length = 80)', method);
+  build_ms := round((extract(epoch FROM clock_timestamp() - t) * 1000)::numeric, 0);
+  size := pg_size_pretty(pg_relation_size('events_idx'));
+  SET LOCAL enable_seqscan = off;
+  EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ' || q INTO plan;
+  node := plan -> 0 -> 'Plan' -> 'Plans' -> 0;
+  rows := (plan -> 0 -> 'Plan' ->> 'Actual Rows')::bigint;
+  index_buffers := (node ->> 'Shared Hit Blocks')::int + (node ->> 'Shared Read Blocks')::int;
+  ms := round((plan -> 0 ->> 'Execution Time')::numeric, 2);
+  index_method := method;
+  DROP INDEX events_idx;
+  RETURN NEXT;
+END $$;
+
+\echo query: user_id = :u AND kind = :k AND country = :c
+SELECT * FROM demo.index_report('bloom', format('SELECT * FROM events WHERE user_id = %s AND kind = %s AND country = %s', :u, :k, :c))
+UNION ALL
+SELECT * FROM demo.index_report('ixbloom', format('SELECT * FROM events WHERE user_id = %s AND kind = %s AND country = %s', :u, :k, :c));
+SQL
+echo "== ixbloom reads only the slices its bits select; see docs/ixbloom.md and bench/ixbloom_bench.sh"
