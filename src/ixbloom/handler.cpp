@@ -18,11 +18,31 @@ namespace {
 relopt_kind reloption_kind;
 relopt_parse_elt reloption_table[bl::kMaxColumns + 2];
 
+// Reject contradictions the options alone show (at CREATE INDEX and at
+// ALTER INDEX ... SET); those needing the column count wait for the build.
+void check_option_combination(const IxbOptions* opts) {
+    if (opts == nullptr || opts->false_positive_rate <= 0)
+        return;
+    bool has_bits = opts->length != 0;
+    for (int i = 0; i < bl::kMaxColumns; ++i)
+        has_bits |= opts->col_bits[i] != 0;
+    if (has_bits)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("option \"false_positive_rate\" cannot be combined with \"length\" or \"colN\""),
+                 errhint("Either give a target false-positive rate, or size the signature yourself.")));
+}
+
 }  // namespace
 
 bytea* options(Datum reloptions, bool validate) {
-    return static_cast<bytea*>(build_reloptions(reloptions, validate, reloption_kind, sizeof(IxbOptions),
-                                                reloption_table, bl::kMaxColumns + 2));
+    return ixpg::sql_entry([&] {
+        bytea* parsed = static_cast<bytea*>(build_reloptions(reloptions, validate, reloption_kind, sizeof(IxbOptions),
+                                                             reloption_table, bl::kMaxColumns + 2));
+        if (validate)
+            check_option_combination(reinterpret_cast<const IxbOptions*>(parsed));
+        return parsed;
+    });
 }
 
 void init_state_from_options(IxbState* state, Relation index) {
@@ -31,11 +51,9 @@ void init_state_from_options(IxbState* state, Relation index) {
     bl::SignatureShape& shape = state->shape;
 
     const bool has_rate = opts != nullptr && opts->false_positive_rate > 0;
-    bool has_bits = false;
     for (int i = 0; opts != nullptr && i < bl::kMaxColumns; ++i) {
         if (opts->col_bits[i] == 0)
             continue;
-        has_bits = true;
         if (i >= ncols)
             ereport(ERROR,
                     (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -43,11 +61,7 @@ void init_state_from_options(IxbState* state, Relation index) {
                             ncols == 1 ? "" : "s"),
                      errhint("Set colN only for N between 1 and the number of index columns.")));
     }
-    if (has_rate && (has_bits || opts->length != 0))
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("option \"false_positive_rate\" cannot be combined with \"length\" or \"colN\""),
-                 errhint("Either give a target false-positive rate, or size the signature yourself.")));
+    check_option_combination(opts);
 
     if (has_rate) {
         shape = bl::shape_for_false_positive_rate(opts->false_positive_rate, ncols);

@@ -122,7 +122,8 @@ uint32 delete_in_buffer(Relation index, const IxbMeta& meta, IndexBulkDeleteCall
     return removed;
 }
 
-// Free every page that nothing reachable from the metapage uses.
+// Free every page that nothing reachable from the metapage uses.  Scans may
+// run meanwhile: they only follow reachable pages.
 BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGroup* groups, uint32 ngroups) {
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     bool* used = static_cast<bool*>(palloc0(nblocks + 1));
@@ -174,7 +175,9 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         Relation index = info->index;
         if (stats == nullptr)
             stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
-        lock_fold(index, ExclusiveLock);
+        // Share mode: keeps folds out (they would copy entries we are about
+        // to remove), lets scans run; each page change is under its buffer lock.
+        lock_fold(index, ShareLock);
         const IxbMeta meta = read_meta(index);
         uint32 ngroups = 0;
         IxbGroup* groups = read_groups(index, meta, &ngroups);
@@ -185,7 +188,7 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         }
         update_live_counts(index, meta, removed, ngroups);
         stats->tuples_removed += delete_in_buffer(index, meta, cb, cb_state, info->strategy);
-        unlock_fold(index, ExclusiveLock);
+        unlock_fold(index, ShareLock);
         return stats;
     });
 }
@@ -198,8 +201,12 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         if (stats == nullptr)
             stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
 
+        // Folding moves rows from the buffer into groups: no scan may run
+        // meanwhile.  The rest only needs folds kept out.
         lock_fold(index, ExclusiveLock);
         fold_buffer(index, true);
+        unlock_fold(index, ExclusiveLock);
+        lock_fold(index, ShareLock);
         // Hold the metapage while finding unreachable pages: a concurrent
         // insert adding a buffer page links it under this lock.
         Buffer meta_buf = ReadBuffer(index, kMetaBlock);
@@ -220,7 +227,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
             b = page_opaque(BufferGetPage(buf))->next;
             UnlockReleaseBuffer(buf);
         }
-        unlock_fold(index, ExclusiveLock);
+        unlock_fold(index, ShareLock);
 
         stats->num_pages = RelationGetNumberOfBlocks(index);
         stats->num_index_tuples = live;

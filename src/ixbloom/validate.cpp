@@ -5,6 +5,11 @@
 
 IXPG_BEGIN_C_HEADERS
 #include "access/amvalidate.h"
+#include "access/hash.h"
+#include "catalog/pg_am_d.h"
+#include "commands/defrem.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
 #include "access/htup_details.h"
 #include "catalog/pg_amop.h"
 #include "catalog/pg_amproc.h"
@@ -16,6 +21,28 @@ IXPG_BEGIN_C_HEADERS
 IXPG_END_C_HEADERS
 
 namespace ixbloom {
+
+namespace {
+
+// Support function 1 must return int4 and take one argument of the indexed
+// type (or one it is binary-coercible to).  PostgreSQL's own hash opclasses
+// bend that rule for a few types (date hashed by hashint4, bool by hashchar,
+// bytea by hashvarlena(internal)); accept exactly what the type's default
+// hash opclass uses, so the rule stays strict for everything else.
+bool hash_proc_fits(Oid proc, Oid type) {
+    if (get_func_nargs(proc) != 1 || get_func_rettype(proc) != INT4OID)
+        return false;
+    Oid* argtypes;
+    int nargs;
+    get_func_signature(proc, &argtypes, &nargs);
+    if (IsBinaryCoercible(type, argtypes[0]))
+        return true;
+    const Oid hash_opclass = GetDefaultOpClass(type, HASH_AM_OID);
+    return OidIsValid(hash_opclass) &&
+           get_opfamily_proc(get_opclass_family(hash_opclass), type, type, HASHSTANDARD_PROC) == proc;
+}
+
+}  // namespace
 
 bool validate(Oid opclass) {
     return ixpg::sql_entry([&] {
@@ -41,9 +68,7 @@ bool validate(Oid opclass) {
                 ok = false;
                 continue;
             }
-            // Like hash opclasses, trust the argument type (date uses hashint4,
-            // bytea hashvarlena(internal)); insist on one argument, int4 result.
-            if (get_func_nargs(p->amproc) != 1 || get_func_rettype(p->amproc) != INT4OID) {
+            if (!hash_proc_fits(p->amproc, p->amproclefttype)) {
                 ereport(INFO,
                         (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                          errmsg("ixbloom operator family of \"%s\" contains function %s with wrong signature for "
@@ -76,6 +101,21 @@ bool validate(Oid opclass) {
             }
             if (o->amoplefttype == intype && o->amoprighttype == intype)
                 has_eq = true;
+            // A scan hashes each key with the family's function for the key's
+            // type: both sides of a cross-type operator need one (a same-type
+            // operator is covered by the opclass check below).
+            if (o->amoplefttype == o->amoprighttype)
+                continue;
+            for (Oid side : {o->amoplefttype, o->amoprighttype}) {
+                if (!OidIsValid(get_opfamily_proc(family, side, side, 1))) {
+                    ereport(INFO,
+                            (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                             errmsg("ixbloom operator family of \"%s\" has operator %s but no hash function (support "
+                                    "number 1) for type %s",
+                                    name, format_operator(o->amopopr), format_type_be(side))));
+                    ok = false;
+                }
+            }
         }
         if (!has_eq || !has_hash) {
             ereport(INFO,

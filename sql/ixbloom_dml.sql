@@ -1,0 +1,358 @@
+-- ixbloom under data changes: multi-column equality queries compared
+-- between the index and a sequential scan after builds, inserts (insert
+-- buffer), deletes, updates, VACUUM, VACUUM FULL, REINDEX (CONCURRENTLY),
+-- CREATE INDEX CONCURRENTLY, unlogged and partitioned tables, and the
+-- automatic fold of a full insert buffer.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS ixbloom;
+CREATE EXTENSION IF NOT EXISTS pageinspect;
+RESET client_min_messages;
+
+-- disable_cost would push plans over jit_above_cost: no JIT (only time).
+SET jit = off;
+CREATE SCHEMA ixb_dml;
+SET search_path = ixb_dml, public;
+
+-- Run query q (ending in ORDER BY) with the ixbloom index forced, then by
+-- sequential scan: 'same (N rows)', or what differs.  It also checks that
+-- the plans really are a Bitmap Index Scan and a Seq Scan.
+CREATE FUNCTION ixb_cmp(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  saved_seq text := current_setting('enable_seqscan');
+  saved_idx text := current_setting('enable_indexscan');
+  saved_bmp text := current_setting('enable_bitmapscan');
+  plan_idx text := '';
+  plan_seq text := '';
+  line text;
+  by_index text[];
+  by_seq text[];
+BEGIN
+  PERFORM set_config('enable_seqscan', 'off', true);
+  PERFORM set_config('enable_indexscan', 'off', true);
+  PERFORM set_config('enable_bitmapscan', 'on', true);
+  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    plan_idx := plan_idx || line || ' ';
+  END LOOP;
+  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', q) INTO by_index;
+
+  PERFORM set_config('enable_seqscan', 'on', true);
+  PERFORM set_config('enable_bitmapscan', 'off', true);
+  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    plan_seq := plan_seq || line || ' ';
+  END LOOP;
+  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', q) INTO by_seq;
+
+  PERFORM set_config('enable_seqscan', saved_seq, true);
+  PERFORM set_config('enable_indexscan', saved_idx, true);
+  PERFORM set_config('enable_bitmapscan', saved_bmp, true);
+
+  -- (A plan the planner proved empty, "One-Time Filter: false", scans
+  -- nothing either way.)
+  IF plan_idx NOT LIKE '%Bitmap Index Scan on%' AND plan_idx NOT LIKE '%One-Time Filter: false%' THEN
+    RETURN 'NO BITMAP INDEX SCAN: ' || plan_idx;
+  END IF;
+  IF (plan_seq NOT LIKE '%Seq Scan on%' OR plan_seq LIKE '%Index%') AND plan_seq NOT LIKE '%One-Time Filter: false%' THEN
+    RETURN 'NO SEQ SCAN: ' || plan_seq;
+  END IF;
+  IF by_index IS NOT DISTINCT FROM by_seq THEN
+    RETURN format('same (%s rows)', coalesce(cardinality(by_seq), 0));
+  END IF;
+  RETURN format('DIFF index=%s seq=%s', coalesce(by_index, '{}'), coalesce(by_seq, '{}'));
+END $$;
+
+-- The metapage counters (docs/ixbloom-format.md), read with pageinspect:
+-- the signature length, committed bit-sliced groups, insert-buffer pages.
+CREATE FUNCTION ixb_meta(idx regclass, OUT sig_bits int, OUT ngroups int, OUT buf_pages int) LANGUAGE sql AS $$
+  SELECT get_byte(p, 32) + 256 * get_byte(p, 33),
+         get_byte(p, 100) + 256 * get_byte(p, 101) + 65536 * get_byte(p, 102),
+         get_byte(p, 120) + 256 * get_byte(p, 121) + 65536 * get_byte(p, 122)
+    FROM get_raw_page(idx::text, 0) p $$;
+
+-- The queries, with {t} standing for the table.
+CREATE TABLE q (n serial, sql text);
+INSERT INTO q (sql) VALUES
+  ($$SELECT * FROM {t} WHERE i = 7 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE t = '5' ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE i = 7 AND t = '5' ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE j = 123 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE j = 123 AND i = 3 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE u = 'u17' AND j = 17 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE i = 2 AND j = 402 AND t = 'b' AND u = 'u2' ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE i = 2 AND j = 403 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE i = 11 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE u IS NULL AND i = 4 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE t = ANY('{a,b}') AND j = ANY('{1,2,3,4,5,6,7,8,9,10}') ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE i = 5 AND i = 6 ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE j = 50 AND u IS NOT NULL ORDER BY id$$),
+  ($$SELECT * FROM {t} WHERE j = ANY('{7,NULL}') AND t = ANY('{}') ORDER BY id$$);
+
+-- Every query on table t: the results, one row per query.
+CREATE FUNCTION run_all(t text) RETURNS TABLE (n int, sql text, result text) LANGUAGE sql AS $$
+  SELECT n, replace(sql, '{t}', t), ixb_cmp(replace(sql, '{t}', t)) FROM q ORDER BY n $$;
+-- The same, summarised: how many queries ran and how many matched.
+CREATE FUNCTION check_all(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT format('%s of %s queries same, %s rows', count(*) FILTER (WHERE result LIKE 'same%'), count(*),
+                sum(substring(result FROM '\((\d+) rows\)')::int))
+    || coalesce(' ' || string_agg(format('[%s: %s]', n, result), ' ') FILTER (WHERE result NOT LIKE 'same%'), '')
+    FROM run_all(t) $$;
+
+-- The contrib bloom scenario, on four columns ------------------------------
+CREATE TABLE tst (id serial, i int4, j int4, t text, u text) WITH (autovacuum_enabled = off);
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), CASE WHEN i % 13 <> 0 THEN 'u' || (i % 100) END
+    FROM generate_series(1, 20000) i;
+CREATE INDEX tst_idx ON tst USING ixbloom (i, j, t, u) WITH (col1 = 3, col3 = 4);
+SELECT * FROM ixb_meta('tst_idx');
+
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM tst WHERE i = 7 AND t = '5' ORDER BY id;
+EXPLAIN (COSTS OFF) SELECT * FROM tst WHERE j = ANY('{1,2}') AND u IS NULL ORDER BY id;
+RESET enable_seqscan;
+SELECT * FROM run_all('tst');
+
+-- DELETE, VACUUM and INSERT, several rounds.
+DELETE FROM tst WHERE id % 3 = 0;
+SELECT check_all('tst');
+VACUUM tst;
+SELECT check_all('tst');
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 12, i % 997, substr(md5((i * 7)::text), 1, 1), CASE WHEN i % 11 <> 0 THEN 'u' || (i % 90) END
+    FROM generate_series(1, 5000) i;
+SELECT check_all('tst');
+
+DELETE FROM tst WHERE i > 1 OR t = '5';
+SELECT check_all('tst');
+VACUUM tst;
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), 'u' || (i % 100) FROM generate_series(1, 20000) i;
+SELECT check_all('tst');
+
+DELETE FROM tst WHERE j % 2 = 0;
+VACUUM tst;
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 10, (i * 3) % 1000, substr(md5(i::text), 2, 1), NULL FROM generate_series(1, 3000) i;
+SELECT check_all('tst');
+
+-- Everything deleted, vacuumed, then refilled.
+DELETE FROM tst;
+VACUUM tst;
+SELECT check_all('tst');
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), 'u' || (i % 100) FROM generate_series(1, 4000) i;
+SELECT check_all('tst');
+VACUUM tst;
+SELECT check_all('tst');
+
+-- Updates (new index entries; the old versions die) and HOT updates of a
+-- column the index does not cover.
+ALTER TABLE tst ADD COLUMN pad int;
+UPDATE tst SET i = i + 1, u = 'u' || (j % 50) WHERE id % 5 = 0;
+UPDATE tst SET pad = id WHERE id % 7 = 0;
+SELECT check_all('tst');
+VACUUM tst;
+SELECT check_all('tst');
+
+-- Rolled-back inserts leave dead entries behind.
+BEGIN;
+INSERT INTO tst (i, j, t, u) SELECT 7, i, '5', 'u17' FROM generate_series(1, 1000) i;
+ROLLBACK;
+SELECT check_all('tst');
+VACUUM tst;
+SELECT check_all('tst');
+
+-- VACUUM FULL, REINDEX, REINDEX CONCURRENTLY rebuild the index.
+VACUUM FULL tst;
+SELECT check_all('tst');
+REINDEX INDEX tst_idx;
+SELECT check_all('tst');
+INSERT INTO tst (i, j, t, u) SELECT i % 10, i % 1000, 'x', 'u' || (i % 100) FROM generate_series(1, 1000) i;
+REINDEX INDEX CONCURRENTLY tst_idx;
+SELECT check_all('tst');
+SELECT indexrelid::regclass, indisvalid, indisready FROM pg_index WHERE indrelid = 'tst'::regclass;
+
+-- TRUNCATE leaves an empty index that inserts fill again.
+TRUNCATE tst;
+SELECT * FROM ixb_meta('tst_idx');
+INSERT INTO tst (i, j, t, u)
+  SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), 'u' || (i % 100) FROM generate_series(1, 2000) i;
+SELECT check_all('tst');
+
+-- CREATE INDEX CONCURRENTLY.
+DROP INDEX tst_idx;
+CREATE INDEX CONCURRENTLY tst_idx ON tst USING ixbloom (i, j, t, u);
+SELECT indexrelid::regclass, indisvalid FROM pg_index WHERE indrelid = 'tst'::regclass ORDER BY 1;
+SELECT check_all('tst');
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM tst WHERE i = 1 AND t = 'a' ORDER BY id;
+RESET enable_seqscan;
+
+-- A parameterized bitmap scan, rescanned once per outer row.
+CREATE TABLE probe (pi int, pt text);
+INSERT INTO probe VALUES (1, 'a'), (2, 'b'), (3, NULL), (4, 'f'), (11, 'a');
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SET enable_material = off;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT p.pi, x.id FROM probe p JOIN tst x ON x.i = p.pi AND x.t = p.pt ORDER BY 1, 2;
+CREATE TABLE join_idx AS SELECT p.pi, x.id FROM probe p JOIN tst x ON x.i = p.pi AND x.t = p.pt;
+RESET enable_seqscan;
+SET enable_bitmapscan = off;
+SET enable_indexscan = off;
+CREATE TABLE join_seq AS SELECT p.pi, x.id FROM probe p JOIN tst x ON x.i = p.pi AND x.t = p.pt;
+RESET enable_bitmapscan;
+RESET enable_indexscan;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+RESET enable_material;
+SELECT (SELECT count(*) FROM join_idx) AS rows,
+       (SELECT count(*) FROM (TABLE join_idx EXCEPT ALL TABLE join_seq) a) AS only_index,
+       (SELECT count(*) FROM (TABLE join_seq EXCEPT ALL TABLE join_idx) b) AS only_seq;
+
+-- A second ixbloom index on the same table, also built concurrently.
+CREATE INDEX CONCURRENTLY tst_idx_tu ON tst USING ixbloom (t, u) WITH (length = 32);
+SELECT indexrelid::regclass, indisvalid FROM pg_index WHERE indrelid = 'tst'::regclass ORDER BY 1;
+INSERT INTO tst (i, j, t, u) SELECT i % 10, i % 1000, 'y', 'u' || (i % 100) FROM generate_series(1, 1000) i;
+DELETE FROM tst WHERE id % 9 = 0;
+SELECT check_all('tst');
+VACUUM tst;
+SELECT check_all('tst');
+
+-- An unlogged table ----------------------------------------------------------
+CREATE UNLOGGED TABLE tstu (id serial, i int4, j int4, t text, u text) WITH (autovacuum_enabled = off);
+INSERT INTO tstu (i, j, t, u)
+  SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), CASE WHEN i % 13 <> 0 THEN 'u' || (i % 100) END
+    FROM generate_series(1, 20000) i;
+CREATE INDEX tstu_idx ON tstu USING ixbloom (i, j, t, u) WITH (col2 = 4);
+SELECT relpersistence FROM pg_class WHERE oid = 'tstu_idx'::regclass;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM tstu WHERE i = 7 AND t = '5' ORDER BY id;
+RESET enable_seqscan;
+SELECT check_all('tstu');
+DELETE FROM tstu WHERE id % 4 = 1;
+VACUUM tstu;
+INSERT INTO tstu (i, j, t, u) SELECT i % 10, i % 1000, 'z', 'u' || (i % 100) FROM generate_series(1, 3000) i;
+SELECT check_all('tstu');
+VACUUM FULL tstu;
+SELECT check_all('tstu');
+TRUNCATE tstu;
+INSERT INTO tstu (i, j, t, u) SELECT i % 10, i % 1000, substr(md5(i::text), 1, 1), NULL FROM generate_series(1, 3000) i;
+SELECT check_all('tstu');
+-- An unlogged index built empty (init fork), then filled.
+CREATE UNLOGGED TABLE tstu2 (LIKE tstu INCLUDING ALL);
+SELECT count(*) AS indexes FROM pg_index WHERE indrelid = 'tstu2'::regclass;
+INSERT INTO tstu2 SELECT * FROM tstu;
+SELECT check_all('tstu2');
+
+-- A partitioned table with an ixbloom index on the parent -------------------
+CREATE TABLE tstp (id int, i int4, j int4, t text, u text) PARTITION BY RANGE (id);
+CREATE TABLE tstp_1 PARTITION OF tstp FOR VALUES FROM (MINVALUE) TO (5000);
+CREATE TABLE tstp_2 PARTITION OF tstp FOR VALUES FROM (5000) TO (10000);
+INSERT INTO tstp SELECT i, i % 10, i % 1000, substr(md5(i::text), 1, 1), 'u' || (i % 100) FROM generate_series(1, 9999) i;
+CREATE INDEX tstp_idx ON tstp USING ixbloom (i, j, t, u);
+-- Partitions created or attached later get one too.
+CREATE TABLE tstp_3 PARTITION OF tstp FOR VALUES FROM (10000) TO (20000);
+CREATE TABLE tstp_4 (LIKE tstp);
+INSERT INTO tstp_4 SELECT i, i % 10, i % 1000, substr(md5(i::text), 1, 1), NULL FROM generate_series(20000, 24999) i;
+ALTER TABLE tstp ATTACH PARTITION tstp_4 FOR VALUES FROM (20000) TO (MAXVALUE);
+INSERT INTO tstp SELECT i, i % 10, i % 1000, substr(md5(i::text), 1, 1), 'u' || (i % 100) FROM generate_series(10000, 19999) i;
+SELECT c.relname AS partition, ic.relname AS index, am.amname
+  FROM pg_inherits inh
+  JOIN pg_class c ON c.oid = inh.inhrelid
+  JOIN pg_index i ON i.indrelid = c.oid
+  JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_am am ON am.oid = ic.relam
+ WHERE inh.inhparent = 'tstp'::regclass
+ ORDER BY 1;
+SELECT inhrelid::regclass AS partition_index FROM pg_inherits WHERE inhparent = 'tstp_idx'::regclass ORDER BY 1;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM tstp WHERE i = 7 AND t = '5' ORDER BY id;
+RESET enable_seqscan;
+SELECT check_all('tstp');
+DELETE FROM tstp WHERE id % 3 = 0;
+VACUUM tstp;
+SELECT check_all('tstp');
+
+-- An index built on an empty table, filled only by inserts -------------------
+-- Every row goes through the insert buffer.  Once the buffer holds enough
+-- rows (a group holds 65216; 141000 rows are past the threshold) an insert
+-- folds the full buffer pages into bit-sliced groups by itself; VACUUM
+-- folds the rest.
+CREATE TABLE grow (id int, a int, b text) WITH (autovacuum_enabled = off);
+CREATE INDEX grow_idx ON grow USING ixbloom (a);
+CREATE INDEX grow_idx2 ON grow USING ixbloom (a, b) WITH (length = 160);
+SELECT * FROM ixb_meta('grow_idx');
+INSERT INTO grow SELECT i, i % 5000, NULL FROM generate_series(1, 1000) i;
+SELECT * FROM ixb_meta('grow_idx');
+-- Five queries: a = 17; a = ANY(...); a IS NULL; a = 999 AND b IS NULL;
+-- a = 3 AND b = 'b3'.
+CREATE FUNCTION grow_check() RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(ixb_cmp(q), ', ' ORDER BY n) FROM (VALUES
+    (1, $q$SELECT id FROM grow WHERE a = 17 ORDER BY id$q$),
+    (2, $q$SELECT id FROM grow WHERE a = ANY('{1,2,4999,5000}') ORDER BY id$q$),
+    (3, $q$SELECT id FROM grow WHERE a IS NULL ORDER BY id$q$),
+    (4, $q$SELECT id FROM grow WHERE a = 999 AND b IS NULL ORDER BY id$q$),
+    (5, $q$SELECT id FROM grow WHERE a = 3 AND b = 'b3' ORDER BY id$q$)) v(n, q) $$;
+SELECT grow_check();
+INSERT INTO grow SELECT i, i % 5000, CASE WHEN i % 3 = 0 THEN 'b' || (i % 10) END FROM generate_series(1001, 141000) i;
+SELECT ngroups > 0 AS folded_by_insert, buf_pages < 100 AS buffer_shrank FROM ixb_meta('grow_idx');
+SELECT ngroups > 0 AS folded_by_insert FROM ixb_meta('grow_idx2');
+SELECT grow_check();
+INSERT INTO grow VALUES (0, NULL, NULL), (-1, 17, 'b3');
+DELETE FROM grow WHERE id % 10 = 3;
+SELECT grow_check();
+VACUUM grow;
+SELECT ngroups >= 3 AS folded_again, buf_pages <= 1 AS buffer_empty FROM ixb_meta('grow_idx');
+SELECT grow_check();
+INSERT INTO grow SELECT i, i % 7, 'b' || (i % 10) FROM generate_series(141001, 142000) i;
+SELECT grow_check();
+-- Parallel VACUUM over the two indexes.
+DELETE FROM grow WHERE id % 10 = 4;
+VACUUM (PARALLEL 2) grow;
+SELECT grow_check();
+SELECT ngroups >= 4 AS folded_again, buf_pages <= 1 AS buffer_empty FROM ixb_meta('grow_idx');
+-- A build over more rows than one group holds.
+REINDEX TABLE grow;
+SELECT ngroups > 1 AS several_groups, buf_pages AS buffer_pages FROM ixb_meta('grow_idx');
+SELECT grow_check();
+
+-- Many small groups: every VACUUM folds what the buffer holds, even one
+-- row, into a group of its own.  Past 509 groups the directory goes on to
+-- a second page.
+CREATE TABLE many (id int, a int) WITH (autovacuum_enabled = off);
+CREATE INDEX many_a ON many USING ixbloom (a);
+\set ECHO none
+SELECT format('INSERT INTO many VALUES (%s, %s)', i, i % 7), 'VACUUM many' FROM generate_series(1, 520) i \gexec
+\set ECHO all
+SELECT ngroups > 509 AS two_directory_pages FROM ixb_meta('many_a');
+SELECT ixb_cmp($$SELECT id FROM many WHERE a = 3 ORDER BY id$$);
+SELECT ixb_cmp($$SELECT id FROM many WHERE a = ANY('{1,2,7}') ORDER BY id$$);
+DELETE FROM many WHERE id % 4 = 0;
+VACUUM many;
+SELECT ixb_cmp($$SELECT id FROM many WHERE a = 3 ORDER BY id$$);
+REINDEX INDEX many_a;
+SELECT * FROM ixb_meta('many_a');
+SELECT ixb_cmp($$SELECT id FROM many WHERE a = ANY('{1,2,7}') ORDER BY id$$);
+
+-- An expression index and a partial index ------------------------------------
+CREATE TABLE ex (id int, s text, n int);
+INSERT INTO ex SELECT i, 'Val' || (i % 300), i FROM generate_series(1, 5000) i;
+CREATE INDEX ex_lower ON ex USING ixbloom (lower(s), (n % 10));
+CREATE INDEX ex_part ON ex USING ixbloom (s) WHERE n > 2500;
+SELECT ixb_cmp($$SELECT id FROM ex WHERE lower(s) = 'val42' ORDER BY id$$);
+SELECT ixb_cmp($$SELECT id FROM ex WHERE lower(s) = 'val42' AND n % 10 = 2 ORDER BY id$$);
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM ex WHERE s = 'Val7' AND n > 4000 ORDER BY id;
+RESET enable_seqscan;
+SELECT ixb_cmp($$SELECT id FROM ex WHERE s = 'Val7' AND n > 4000 ORDER BY id$$);
+UPDATE ex SET n = n + 2500 WHERE id % 2 = 0;
+SELECT ixb_cmp($$SELECT id FROM ex WHERE s = 'Val7' AND n > 4000 ORDER BY id$$);
+SELECT ixb_cmp($$SELECT id FROM ex WHERE lower(s) = 'val7' AND n % 10 = 7 ORDER BY id$$);
+-- The partial index with no index condition at all: every row it holds.
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM ex WHERE n > 6000 ORDER BY id;
+RESET enable_seqscan;
+SELECT ixb_cmp($$SELECT id FROM ex WHERE n > 6000 ORDER BY id$$);
+
+SET client_min_messages = warning;
+DROP SCHEMA ixb_dml CASCADE;
+RESET client_min_messages;
