@@ -353,6 +353,21 @@ EXPLAIN (COSTS OFF) SELECT id FROM ex WHERE n > 6000 ORDER BY id;
 RESET enable_seqscan;
 SELECT ixb_cmp($$SELECT id FROM ex WHERE n > 6000 ORDER BY id$$);
 
+-- The planner's choice, on its own (no enable_* settings): on a large table
+-- ixbloom serves equality on a combination of columns, while a btree that
+-- matches the query is preferred where one exists.
+CREATE TABLE plan_t AS
+SELECT g AS a, (hashint4(g) & 2147483647) % 1000 AS b, (hashint4(g + 1) & 2147483647) % 500 AS c,
+       (hashint4(g + 2) & 2147483647) % 200 AS d
+  FROM generate_series(1, 200000) g;
+CREATE INDEX plan_t_bl ON plan_t USING ixbloom (a, b, c, d);
+CREATE INDEX plan_t_a ON plan_t (a);
+VACUUM ANALYZE plan_t;
+EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE b = 17 AND c = 42 AND d = 7;
+EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345;
+EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345 AND b = 17;
+SELECT ixb_cmp($$SELECT a FROM plan_t WHERE b = 17 AND c = 42 AND d = 7 ORDER BY a$$);
+
 SET client_min_messages = warning;
 DROP SCHEMA ixb_dml CASCADE;
 RESET client_min_messages;
