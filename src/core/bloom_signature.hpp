@@ -62,8 +62,12 @@ void for_each_bit(const SignatureShape& shape, int col, std::uint32_t hash, bool
     const std::uint32_t seed = mix32(0x9e3779b9u * static_cast<std::uint32_t>(col + 1)) ^ (isnull ? 0xa5a5a5a5u : 0u);
     const std::uint32_t a = mix32((isnull ? kNullHash : hash) ^ seed);
     const std::uint32_t L = static_cast<std::uint32_t>(shape.bits);
-    for (int j = 0; j < shape.col_bits[col]; ++j)
-        f(static_cast<int>(mix32(a + static_cast<std::uint32_t>(j) * 0x9e3779b9u) % L));
+    // Multiply-shift maps a 32-bit hash onto [0, L) without a division: a
+    // division per bit was a measurable share of CREATE INDEX.
+    for (int j = 0; j < shape.col_bits[col]; ++j) {
+        const std::uint64_t h = mix32(a + static_cast<std::uint32_t>(j) * 0x9e3779b9u);
+        f(static_cast<int>((h * L) >> 32));
+    }
 }
 
 // Set a value's bits in a row-major signature of shape.words() uint16 words.
