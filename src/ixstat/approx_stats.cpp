@@ -7,6 +7,7 @@
 // (insert-in-progress counts as dead, delete-in-progress as live).  The live
 // tuple count is then extrapolated to the whole table as VACUUM does.
 #include "ixstat/ixstat.hpp"
+#include "ixstat/heap_page.hpp"
 #include "pg/page_access.hpp"
 
 IXPG_BEGIN_C_HEADERS
@@ -36,16 +37,7 @@ void count_approx_page(Relation rel, BlockNumber blkno, Buffer buf, Page page, T
     if (PageIsEmpty(page))
         return;
 
-    const OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-    for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off)) {
-        ItemId itemid = PageGetItemId(page, off);
-        if (!ItemIdIsNormal(itemid))
-            continue;
-        HeapTupleData tuple;
-        ItemPointerSet(&tuple.t_self, blkno, off);
-        tuple.t_data = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, itemid));
-        tuple.t_len = ItemIdGetLength(itemid);
-        tuple.t_tableOid = RelationGetRelid(rel);
+    for_each_heap_tuple(rel, blkno, page, [&](HeapTupleData& tuple) {
         switch (HeapTupleSatisfiesVacuum(&tuple, oldest_xmin, buf)) {
             case HEAPTUPLE_LIVE:
             case HEAPTUPLE_DELETE_IN_PROGRESS:
@@ -61,7 +53,7 @@ void count_approx_page(Relation rel, BlockNumber blkno, Buffer buf, Page page, T
             default:
                 elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
         }
-    }
+    });
 }
 
 }  // namespace

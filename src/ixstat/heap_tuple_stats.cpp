@@ -10,6 +10,7 @@
 // SnapshotAny is not an MVCC snapshot, so contrib's scan runs tuple-at-a-time
 // and never prunes pages; neither do we.
 #include "ixstat/ixstat.hpp"
+#include "ixstat/heap_page.hpp"
 #include "pg/page_access.hpp"
 
 IXPG_BEGIN_C_HEADERS
@@ -27,21 +28,12 @@ namespace {
 void count_heap_page(Relation rel, BlockNumber blkno, Buffer buf, Page page, SnapshotData* dirty,
                      ixcore::TupleStats& stats) {
     if (!PageIsNew(page)) {
-        const OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-        for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off)) {
-            ItemId itemid = PageGetItemId(page, off);
-            if (!ItemIdIsNormal(itemid))
-                continue;
-            HeapTupleData tuple;
-            tuple.t_data = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, itemid));
-            tuple.t_len = ItemIdGetLength(itemid);
-            tuple.t_tableOid = RelationGetRelid(rel);
-            ItemPointerSet(&tuple.t_self, blkno, off);
+        for_each_heap_tuple(rel, blkno, page, [&](HeapTupleData& tuple) {
             if (HeapTupleSatisfiesVisibility(&tuple, dirty, buf))
                 stats.add_live(tuple.t_len);
             else
                 stats.add_dead(tuple.t_len);
-        }
+        });
     }
     stats.free_space += PageGetHeapFreeSpace(page);
 }
