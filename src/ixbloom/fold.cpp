@@ -239,8 +239,14 @@ void fold_buffer(Relation index, bool seal) {
         UnlockReleaseBuffer(buf);
         blkno = next;
     }
+    const bool freed = npages > 0 || meta.buf_head != meta.buf_tail;
     if (npages > 0)
         flush(meta.buf_tail);
+    // Make the freed buffer pages findable: GetFreeIndexPage searches the
+    // FSM from its upper levels, which RecordFreeIndexPage does not update.
+    // Without this the buffer kept growing the index under steady inserts.
+    if (freed)
+        IndexFreeSpaceMapVacuum(index);
 
     MemoryContextSwitchTo(old);
     MemoryContextDelete(cxt);
