@@ -7,6 +7,7 @@
 
 IXPG_BEGIN_C_HEADERS
 #include "access/relscan.h"
+#include "access/xlog.h"
 #include "nodes/tidbitmap.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
@@ -155,14 +156,25 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
     return added;
 }
 
-int64 scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, ItemPointerData* tidbuf, TIDBitmap* tbm) {
+// Test every insert-buffer entry.  Returns false if the chain changed under
+// the scan: a page on it is no longer a buffer page.  That can happen only on
+// a hot standby, where the primary's folds are replayed without our fold
+// lock; the caller then rescans what the fold added.  On a primary it is
+// corruption, and an ERROR.
+bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, ItemPointerData* tidbuf, TIDBitmap* tbm,
+                 int64* added) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
-    int64 added = 0;
+    const bool standby = RecoveryInProgress();
     for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
         CHECK_FOR_INTERRUPTS();
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);
+        if (standby && (PageIsNew(page) || PageGetSpecialSize(page) != MAXALIGN(sizeof(IxbPageOpaque)) ||
+                        !(page_opaque(page)->flags & kPageBuffer))) {
+            UnlockReleaseBuffer(buf);
+            return false;
+        }
         check_page_kind(index, blkno, page, kPageBuffer);
         const int n = buffer_entries(page, meta.sig_bits);
         int ntids = 0;
@@ -176,10 +188,10 @@ int64 scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, It
         UnlockReleaseBuffer(buf);
         if (ntids > 0) {
             tbm_add_tuples(tbm, tidbuf, ntids, true);
-            added += ntids;
+            *added += ntids;
         }
     }
-    return added;
+    return true;
 }
 
 }  // namespace
@@ -231,24 +243,35 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         // rows between the buffer and the groups under our feet.
         // (If an error escapes, transaction abort releases the lock.)
         ixpg::pg_call([&] { lock_fold(index, ShareLock); });
-        IxbMeta meta;
-        IxbGroup* groups = nullptr;
-        uint32 ngroups = 0;
-        ixpg::pg_call([&] {
-            meta = read_meta(index);
-            groups = read_groups(index, meta, &ngroups);
-        });
-        for (uint32 i = 0; i < ngroups; ++i) {
+        // Groups are only ever appended, so a rescan after a concurrent fold
+        // (hot standby only) needs just the groups added since; a TID seen
+        // twice is harmless in a bitmap.
+        uint32 scanned = 0;
+        for (;;) {
+            IxbMeta meta;
+            IxbGroup* groups = nullptr;
+            uint32 ngroups = 0;
             ixpg::pg_call([&] {
-                CHECK_FOR_INTERRUPTS();
-                total += scan_group(index, groups[i], state.shape, pred, bits.data(), static_cast<int>(bits.size()),
-                                    slice_of.data(), arena.data(), cand.data(), scratch.data(), tidbuf.data(), tbm);
+                meta = read_meta(index);
+                groups = read_groups(index, meta, &ngroups);
             });
+            for (uint32 i = scanned; i < ngroups; ++i) {
+                ixpg::pg_call([&] {
+                    CHECK_FOR_INTERRUPTS();
+                    total += scan_group(index, groups[i], state.shape, pred, bits.data(), static_cast<int>(bits.size()),
+                                        slice_of.data(), arena.data(), cand.data(), scratch.data(), tidbuf.data(), tbm);
+                });
+            }
+            scanned = ngroups;
+            bool consistent = false;
+            ixpg::pg_call([&] {
+                consistent = scan_buffer(index, meta, pred, tidbuf.data(), tbm, &total) &&
+                             read_meta(index).ngroups == meta.ngroups;
+            });
+            if (consistent)
+                break;
         }
-        ixpg::pg_call([&] {
-            total += scan_buffer(index, meta, pred, tidbuf.data(), tbm);
-            unlock_fold(index, ShareLock);
-        });
+        ixpg::pg_call([&] { unlock_fold(index, ShareLock); });
         return total;
     });
 }
