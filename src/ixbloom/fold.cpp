@@ -118,6 +118,7 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
             m->ngroups += 1;
             m->grouped_rows += groups[i].nrows;
         }
+        m->folds += 1;  // every fold, even one that moved no rows (scans on a standby compare it)
         m->buf_head = new_buf_head;
         if (new_buf_head == InvalidBlockNumber)
             m->buf_tail = InvalidBlockNumber;
@@ -127,11 +128,11 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
     if (n == 0)
         ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) { apply(p[0], nullptr, nullptr); });
     else if (dir_buf == InvalidBuffer)
-        ixpg::log_change(index, {meta_buf, new_dir}, 0, [&](Page* p) { apply(p[0], nullptr, p[1]); });
+        ixpg::log_change(index, {meta_buf, new_dir}, {0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) { apply(p[0], nullptr, p[1]); });
     else if (new_dir == InvalidBuffer)
         ixpg::log_change(index, {meta_buf, dir_buf}, 0, [&](Page* p) { apply(p[0], p[1], nullptr); });
     else
-        ixpg::log_change(index, {meta_buf, dir_buf, new_dir}, 0, [&](Page* p) { apply(p[0], p[1], p[2]); });
+        ixpg::log_change(index, {meta_buf, dir_buf, new_dir}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) { apply(p[0], p[1], p[2]); });
 
     if (new_dir != InvalidBuffer)
         UnlockReleaseBuffer(new_dir);
@@ -162,7 +163,7 @@ void seal_buffer(Relation index) {
     }
     Buffer fresh = new_page(index, true);
     const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
-    ixpg::log_change(index, {meta_buf, tail, fresh}, 0, [&](Page* p) {
+    ixpg::log_change(index, {meta_buf, tail, fresh}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
         init_page(p[2], kPageBuffer);
         page_opaque(p[1])->next = fresh_blk;
         page_meta(p[0])->buf_tail = fresh_blk;
@@ -177,7 +178,7 @@ void seal_buffer(Relation index) {
 void free_buffer_page(Relation index, BlockNumber blkno) {
     Buffer buf = ReadBuffer(index, blkno);
     LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-    ixpg::log_change(index, {buf}, 0, [&](Page* p) { init_page(p[0], kPageDeleted); });
+    ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE, [&](Page* p) { init_page(p[0], kPageDeleted); });
     UnlockReleaseBuffer(buf);
     RecordFreeIndexPage(index, blkno);
 }

@@ -29,7 +29,7 @@ bool extend_buffer(Relation index, BlockNumber seen_tail) {
     const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
     if (seen_tail == InvalidBlockNumber) {
         // First page of an empty buffer: one record, metapage and new page.
-        ixpg::log_change(index, {meta_buf, fresh}, 0, [&](Page* p) {
+        ixpg::log_change(index, {meta_buf, fresh}, {0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
             init_page(p[1], kPageBuffer);
             page_meta(p[0])->buf_head = fresh_blk;
             page_meta(p[0])->buf_tail = fresh_blk;
@@ -41,7 +41,7 @@ bool extend_buffer(Relation index, BlockNumber seen_tail) {
         check_page_kind(index, seen_tail, BufferGetPage(tail), kPageBuffer);
         // Link and move the tail in one record: a crash leaves either the old
         // chain or the new one, never a dangling tail.
-        ixpg::log_change(index, {meta_buf, tail, fresh}, 0, [&](Page* p) {
+        ixpg::log_change(index, {meta_buf, tail, fresh}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
             init_page(p[2], kPageBuffer);
             page_opaque(p[1])->next = fresh_blk;
             page_meta(p[0])->buf_tail = fresh_blk;

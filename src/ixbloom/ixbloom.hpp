@@ -60,7 +60,7 @@ struct IxbMeta {
     BlockNumber buf_head;
     BlockNumber buf_tail;
     uint32 buf_pages;       // pages in the buffer chain
-    uint32 unused;
+    uint32 folds;           // folds committed so far (a hot-standby scan compares it)
     uint64 grouped_rows;    // positions used in groups, deleted ones included
 };
 

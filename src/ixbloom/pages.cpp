@@ -83,6 +83,13 @@ IxbMeta read_meta(Relation index) {
         ereport(ERROR,
                 (errcode(ERRCODE_INDEX_CORRUPTED),
                  errmsg("index \"%s\" is not an ixbloom index", RelationGetRelationName(index))));
+    if (meta.sig_bits < bl::kMinSignatureBits || meta.sig_bits > bl::kMaxSignatureBits || meta.sig_bits % 16 != 0 ||
+        meta.ncols < 1 || meta.ncols > bl::kMaxColumns)
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" has a corrupted metapage (signature of %u bits, %u columns)",
+                        RelationGetRelationName(index), meta.sig_bits, meta.ncols),
+                 errhint("REINDEX the index.")));
     if (meta.format_version != kFormatVersion)
         ereport(ERROR,
                 (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -103,8 +110,26 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
         const std::size_t count =
             (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
         const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(page_body(page));
-        for (std::size_t i = 0; i < count && n < meta.ngroups; ++i)
-            groups[n++] = on_page[i];
+        const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+        for (std::size_t i = 0; i < count && n < meta.ngroups; ++i) {
+            const IxbGroup& g = on_page[i];
+            // Everything a scan computes from a descriptor must stay inside
+            // the index and inside its buffers.
+            bl::GroupGeometry geo;
+            geo.capacity = g.capacity;
+            geo.nrows = g.nrows;
+            geo.sig_bits = meta.sig_bits;
+            geo.page_bytes = kPageBytes;
+            if (g.capacity == 0 || g.capacity % 64 != 0 || g.capacity > bl::max_group_capacity(kPageBytes) ||
+                g.nrows > g.capacity || g.first == kMetaBlock || g.first >= nblocks ||
+                geo.total_pages() > nblocks - g.first)
+                ereport(ERROR,
+                        (errcode(ERRCODE_INDEX_CORRUPTED),
+                         errmsg("index \"%s\" has a corrupted group descriptor in directory block %u",
+                                RelationGetRelationName(index), blkno),
+                         errhint("REINDEX the index.")));
+            groups[n++] = g;
+        }
         blkno = page_opaque(page)->next;
         UnlockReleaseBuffer(buf);
     }

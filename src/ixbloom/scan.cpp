@@ -159,8 +159,9 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
 // Test every insert-buffer entry.  Returns false if the chain changed under
 // the scan: a page on it is no longer a buffer page.  That can happen only on
 // a hot standby, where the primary's folds are replayed without our fold
-// lock; the caller then rescans what the fold added.  On a primary it is
-// corruption, and an ERROR.
+// lock; the caller then rescans what the fold added (it also compares the
+// metapage's fold counter, since a fold that moved no rows leaves ngroups
+// as it was).  On a primary it is corruption, and an ERROR.
 bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, ItemPointerData* tidbuf, TIDBitmap* tbm,
                  int64* added) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
@@ -247,7 +248,15 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         // (hot standby only) needs just the groups added since; a TID seen
         // twice is harmless in a bitmap.
         uint32 scanned = 0;
-        for (;;) {
+        for (int attempt = 0;; ++attempt) {
+            if (attempt == 1000)
+                ixpg::pg_call([&] {
+                    ereport(ERROR,
+                            (errcode(ERRCODE_INDEX_CORRUPTED),
+                             errmsg("index \"%s\" keeps changing under the scan, or its insert buffer chain is broken",
+                                    RelationGetRelationName(index)),
+                             errhint("REINDEX the index if this persists.")));
+                });
             IxbMeta meta;
             IxbGroup* groups = nullptr;
             uint32 ngroups = 0;
@@ -266,7 +275,7 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
             bool consistent = false;
             ixpg::pg_call([&] {
                 consistent = scan_buffer(index, meta, pred, tidbuf.data(), tbm, &total) &&
-                             read_meta(index).ngroups == meta.ngroups;
+                             read_meta(index).folds == meta.folds;
             });
             if (consistent)
                 break;

@@ -150,14 +150,15 @@ BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGr
     for (BlockNumber b = 1; b < nblocks; ++b) {
         if (used[b])
             continue;
-        vacuum_delay_point();
+        // No vacuum_delay_point here: the caller holds the metapage lock,
+        // which inserts that need a new buffer page wait for.
         Buffer buf = ReadBuffer(index, b);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         Page page = BufferGetPage(buf);
         const bool deleted = !PageIsNew(page) && PageGetSpecialSize(page) == MAXALIGN(sizeof(IxbPageOpaque)) &&
                              (page_opaque(page)->flags & kPageDeleted);
         if (!deleted)
-            ixpg::log_change(index, {buf}, 0, [&](Page* p) { init_page(p[0], kPageDeleted); });
+            ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE, [&](Page* p) { init_page(p[0], kPageDeleted); });
         UnlockReleaseBuffer(buf);
         RecordFreeIndexPage(index, b);
         ++nfree;

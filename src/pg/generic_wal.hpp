@@ -33,4 +33,21 @@ void log_change(Relation rel, std::initializer_list<Buffer> buffers, int flags, 
     GenericXLogFinish(state);
 }
 
+// The same with a flag per buffer: GENERIC_XLOG_FULL_IMAGE for a page that
+// is created or re-initialised (redo must not need its old contents: a new
+// block may not exist on the standby, or may be all zeros after a crash),
+// 0 for a delta on an existing page.
+template <class Modify>
+void log_change(Relation rel, std::initializer_list<Buffer> buffers, std::initializer_list<int> flags,
+                Modify&& modify) {
+    GenericXLogState* state = GenericXLogStart(rel);
+    Page pages[MAX_GENERIC_XLOG_PAGES];
+    int n = 0;
+    const int* f = flags.begin();
+    for (Buffer b : buffers)
+        pages[n++] = GenericXLogRegisterBuffer(state, b, *f++);
+    modify(pages);
+    GenericXLogFinish(state);
+}
+
 }  // namespace ixpg
