@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
     postgresql-15 postgresql-server-dev-15
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl
-    meson ninja-build g++ make libgtest-dev libbenchmark-dev
+    meson ninja-build g++ make pkg-config libgtest-dev libbenchmark-dev
 )
 
 missing=()

@@ -59,6 +59,7 @@ status=$?
 pass=$(grep -oE '\[  PASSED  \] [0-9]+' build-tests/meson-logs/testlog.txt 2>/dev/null | grep -oE '[0-9]+$' || echo 0)
 fail=$(grep -oE '\[  FAILED  \] [0-9]+ test' build-tests/meson-logs/testlog.txt 2>/dev/null | grep -oE '[0-9]+' || echo 0)
 [ "$status" -ne 0 ] && [ "$fail" -eq 0 ] && { fail=1; cat "$LOGDIR/unit.log"; }
+[ "${pass:-0}" -eq 0 ] && [ "${fail:-0}" -eq 0 ] && { echo "unit tests were not built or did not run"; fail=1; }
 record "unit (gtest)" "${pass:-0}" "${fail:-0}"
 
 source test/cluster.sh
