@@ -363,10 +363,12 @@ SELECT g AS a, (hashint4(g) & 2147483647) % 1000 AS b, (hashint4(g + 1) & 214748
 CREATE INDEX plan_t_bl ON plan_t USING ixbloom (a, b, c, d);
 CREATE INDEX plan_t_a ON plan_t (a);
 VACUUM ANALYZE plan_t;
-EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE b = 17 AND c = 42 AND d = 7;
+-- Constants of an existing row, so the comparison below has rows to compare.
+SELECT b AS pb, c AS pc, d AS pd FROM plan_t WHERE a = 777 \gset
+EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE b = :pb AND c = :pc AND d = :pd;
 EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345;
 EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345 AND b = 17;
-SELECT ixb_cmp($$SELECT a FROM plan_t WHERE b = 17 AND c = 42 AND d = 7 ORDER BY a$$);
+SELECT ixb_cmp(format('SELECT a FROM plan_t WHERE b = %s AND c = %s AND d = %s ORDER BY a', :pb, :pc, :pd));
 
 SET client_min_messages = warning;
 DROP SCHEMA ixb_dml CASCADE;

@@ -202,6 +202,7 @@ void fold_buffer(Relation index, bool seal) {
     ItemPointerData* tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * max_rows));
     BlockNumber* pages = static_cast<BlockNumber*>(palloc(sizeof(BlockNumber) * (max_rows + 1)));
     uint32 rows = 0, npages = 0;
+    bool freed = false;
 
     auto flush = [&](BlockNumber next_head) {
         IxbGroup group = {};
@@ -211,6 +212,7 @@ void fold_buffer(Relation index, bool seal) {
         commit_groups(index, &group, ngroups, next_head, npages);
         for (uint32 i = 0; i < npages; ++i)
             free_buffer_page(index, pages[i]);
+        freed |= npages > 0;
         rows = 0;
         npages = 0;
     };
@@ -240,7 +242,6 @@ void fold_buffer(Relation index, bool seal) {
         UnlockReleaseBuffer(buf);
         blkno = next;
     }
-    const bool freed = npages > 0 || meta.buf_head != meta.buf_tail;
     if (npages > 0)
         flush(meta.buf_tail);
     // Make the freed buffer pages findable: GetFreeIndexPage searches the

@@ -33,6 +33,14 @@ void check_option_combination(const IxbOptions* opts) {
                  errhint("Either give a target false-positive rate, or size the signature yourself.")));
 }
 
+// Support function 1 of each column's opclass, with the column's collation.
+void init_hash_functions(IxbState* state, Relation index, int ncols) {
+    for (int i = 0; i < ncols; ++i) {
+        fmgr_info_copy(&state->hash_fn[i], index_getprocinfo(index, i + 1, 1), CurrentMemoryContext);
+        state->collations[i] = index->rd_indcollation[i];
+    }
+}
+
 }  // namespace
 
 bytea* options(Datum reloptions, bool validate) {
@@ -79,10 +87,7 @@ void init_state_from_options(IxbState* state, Relation index) {
         }
     }
 
-    for (int i = 0; i < ncols; ++i) {
-        fmgr_info_copy(&state->hash_fn[i], index_getprocinfo(index, i + 1, 1), CurrentMemoryContext);
-        state->collations[i] = index->rd_indcollation[i];
-    }
+    init_hash_functions(state, index, ncols);
 }
 
 void init_state(IxbState* state, Relation index) {
@@ -92,10 +97,7 @@ void init_state(IxbState* state, Relation index) {
     shape.ncols = meta.ncols;
     for (int i = 0; i < meta.ncols; ++i)
         shape.col_bits[i] = meta.col_bits[i];
-    for (int i = 0; i < meta.ncols; ++i) {
-        fmgr_info_copy(&state->hash_fn[i], index_getprocinfo(index, i + 1, 1), CurrentMemoryContext);
-        state->collations[i] = index->rd_indcollation[i];
-    }
+    init_hash_functions(state, index, meta.ncols);
 }
 
 uint32 hash_value(const IxbState* state, int col, Datum value) {

@@ -15,15 +15,16 @@ namespace ixbloom {
 
 namespace {
 
-// Make sure the buffer has a tail page with room; returns false if the
-// caller should re-read the metapage and retry.  Called with no locks held.
-bool extend_buffer(Relation index, BlockNumber seen_tail) {
+// Give the buffer a new tail page after seen_tail (or a first page), unless
+// another backend moved the tail meanwhile; the caller retries either way.
+// Called with no locks held.
+void extend_buffer(Relation index, BlockNumber seen_tail) {
     Buffer meta_buf = ReadBuffer(index, kMetaBlock);
     LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
     const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
     if (meta.buf_tail != seen_tail) {  // someone else moved the tail: retry
         UnlockReleaseBuffer(meta_buf);
-        return false;
+        return;
     }
     Buffer fresh = new_page(index, true);
     const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
@@ -51,7 +52,6 @@ bool extend_buffer(Relation index, BlockNumber seen_tail) {
     }
     UnlockReleaseBuffer(fresh);
     UnlockReleaseBuffer(meta_buf);
-    return true;
 }
 
 // Append the entry to the tail if it is still the tail and has room.
@@ -94,9 +94,10 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         std::memcpy(entry, tid, sizeof(ItemPointerData));
         row_signature(state, values, isnull, reinterpret_cast<uint16*>(entry + sizeof(ItemPointerData)));
 
+        IxbMeta meta;
         for (;;) {
             CHECK_FOR_INTERRUPTS();
-            const IxbMeta meta = read_meta(index);
+            meta = read_meta(index);
             if (meta.buf_tail != InvalidBlockNumber && append_to_tail(index, meta.buf_tail, entry, ebytes, sig_bits))
                 break;
             extend_buffer(index, meta.buf_tail);
@@ -104,8 +105,8 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
 
         // Fold when the buffer holds a group's worth of rows (every scan reads
         // the whole buffer, so it must stay small); never wait for it: a
-        // VACUUM or a scan in progress means "later".
-        const IxbMeta meta = read_meta(index);
+        // VACUUM or a scan in progress means "later".  The metapage as read
+        // for the append is recent enough to decide that.
         const uint64 buffered = static_cast<uint64>(meta.buf_pages) * entries_per_page(sig_bits);
         if (buffered >= bl::max_group_capacity(kPageBytes) && try_lock_fold(index, ExclusiveLock)) {
             fold_buffer(index, false);

@@ -102,6 +102,7 @@ IxbMeta read_meta(Relation index) {
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
     IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (meta.ngroups + 1)));
     uint32 n = 0;
+    const BlockNumber nblocks = meta.ngroups > 0 ? RelationGetNumberOfBlocks(index) : 0;
     for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < meta.ngroups;) {
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
@@ -110,7 +111,6 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
         const std::size_t count =
             (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
         const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(page_body(page));
-        const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
         for (std::size_t i = 0; i < count && n < meta.ngroups; ++i) {
             const IxbGroup& g = on_page[i];
             // Everything a scan computes from a descriptor must stay inside

@@ -68,10 +68,14 @@ bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred)
             bool* nulls;
             int nelems;
             deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
-            for (int i = 0; i < nelems; ++i)
-                if (!nulls[i])
-                    pred.add_alternative(state.shape, col, hash_key(scan, state, col, ARR_ELEMTYPE(arr), elems[i]), false);
-            if (pred.clause_end.back() == (pred.clause_end.size() > 1 ? pred.clause_end[pred.clause_end.size() - 2] : 0))
+            bool any_element = false;
+            for (int i = 0; i < nelems; ++i) {
+                if (nulls[i])
+                    continue;
+                pred.add_alternative(state.shape, col, hash_key(scan, state, col, ARR_ELEMTYPE(arr), elems[i]), false);
+                any_element = true;
+            }
+            if (!any_element)
                 satisfiable = false;  // no non-NULL element
         } else {
             pred.add_alternative(state.shape, col, hash_key(scan, state, col, key->sk_subtype, key->sk_argument), false);
@@ -274,8 +278,9 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
             scanned = ngroups;
             bool consistent = false;
             ixpg::pg_call([&] {
+                // On a primary the fold lock already rules out a fold.
                 consistent = scan_buffer(index, meta, pred, tidbuf.data(), tbm, &total) &&
-                             read_meta(index).folds == meta.folds;
+                             (!RecoveryInProgress() || read_meta(index).folds == meta.folds);
             });
             if (consistent)
                 break;

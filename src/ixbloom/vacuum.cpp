@@ -124,7 +124,9 @@ uint32 delete_in_buffer(Relation index, const IxbMeta& meta, IndexBulkDeleteCall
 
 // Free every page that nothing reachable from the metapage uses.  Scans may
 // run meanwhile: they only follow reachable pages.
-BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGroup* groups, uint32 ngroups) {
+// buffered_rows gets the entries of the buffer chain, counted on the way.
+BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGroup* groups, uint32 ngroups,
+                                double* buffered_rows) {
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     bool* used = static_cast<bool*>(palloc0(nblocks + 1));
     used[kMetaBlock] = true;
@@ -142,6 +144,8 @@ BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGr
             used[b] = true;
             Buffer buf = ReadBuffer(index, b);
             LockBuffer(buf, BUFFER_LOCK_SHARE);
+            if (chain == 1)
+                *buffered_rows += buffer_entries(BufferGetPage(buf), meta.sig_bits);
             b = page_opaque(BufferGetPage(buf))->next;
             UnlockReleaseBuffer(buf);
         }
@@ -215,19 +219,12 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
         uint32 ngroups = 0;
         IxbGroup* groups = read_groups(index, meta, &ngroups);
-        stats->pages_free = reclaim_unreachable(index, meta, groups, ngroups);
+        double live = 0;
+        stats->pages_free = reclaim_unreachable(index, meta, groups, ngroups, &live);
         UnlockReleaseBuffer(meta_buf);
 
-        double live = 0;
         for (uint32 i = 0; i < ngroups; ++i)
             live += groups[i].live;
-        for (BlockNumber b = meta.buf_head; b != InvalidBlockNumber;) {
-            Buffer buf = ReadBuffer(index, b);
-            LockBuffer(buf, BUFFER_LOCK_SHARE);
-            live += buffer_entries(BufferGetPage(buf), meta.sig_bits);
-            b = page_opaque(BufferGetPage(buf))->next;
-            UnlockReleaseBuffer(buf);
-        }
         unlock_fold(index, ShareLock);
 
         stats->num_pages = RelationGetNumberOfBlocks(index);
