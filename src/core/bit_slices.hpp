@@ -1,5 +1,5 @@
 // bit_slices.hpp — ixbloom's bit-sliced groups: where a group's slices and
-// TIDs live, turning row-major signatures into slices, and evaluating a
+// TID pages live, turning row-major signatures into slices, and evaluating a
 // query predicate over slices.  Pure C++; see docs/ixbloom-format.md.
 #pragma once
 
@@ -12,29 +12,31 @@
 namespace ixcore {
 namespace bloom {
 
-constexpr std::size_t kTidBytes = 6;
-
 // The geometry of one group, from its capacity (rows, a multiple of 64),
-// the signature length and the bytes a page offers (BLCKSZ - header - special).
+// the signature length, the number of TID pages (chosen by the writer, see
+// tid_pages.hpp) and the bytes a page offers (BLCKSZ - header - special).
+// Slices 0 .. sig_bits-1 are the signature bits; slice sig_bits is the dead
+// slice, where VACUUM marks removed rows.
 struct GroupGeometry {
     std::uint32_t capacity = 0;
     std::uint32_t nrows = 0;
     int sig_bits = 0;
+    std::uint32_t tid_pages = 0;
     std::size_t page_bytes = 0;
 
+    int dead_slice() const { return sig_bits; }
     std::size_t slice_bytes() const { return capacity / 8; }
     std::uint32_t slices_per_page() const { return static_cast<std::uint32_t>(page_bytes / slice_bytes()); }
-    std::uint32_t slice_pages() const { return (static_cast<std::uint32_t>(sig_bits) + slices_per_page() - 1) / slices_per_page(); }
-    std::uint32_t tids_per_page() const { return static_cast<std::uint32_t>(page_bytes / kTidBytes); }
-    std::uint32_t tid_pages() const { return (nrows + tids_per_page() - 1) / tids_per_page(); }
-    std::uint32_t total_pages() const { return slice_pages() + tid_pages(); }
+    std::uint32_t slice_pages() const {
+        return (static_cast<std::uint32_t>(sig_bits) + 1 + slices_per_page() - 1) / slices_per_page();
+    }
+    std::uint32_t total_pages() const { return slice_pages() + tid_pages; }
 
     // Page (relative to the group's first block) and byte offset of a slice.
-    std::uint32_t slice_page(int bit) const { return static_cast<std::uint32_t>(bit) / slices_per_page(); }
-    std::size_t slice_offset(int bit) const { return (static_cast<std::uint32_t>(bit) % slices_per_page()) * slice_bytes(); }
-    // Page (relative) and index within the page of row position pos's TID.
-    std::uint32_t tid_page(std::uint32_t pos) const { return slice_pages() + pos / tids_per_page(); }
-    std::uint32_t tid_index(std::uint32_t pos) const { return pos % tids_per_page(); }
+    std::uint32_t slice_page(int slice) const { return static_cast<std::uint32_t>(slice) / slices_per_page(); }
+    std::size_t slice_offset(int slice) const { return (static_cast<std::uint32_t>(slice) % slices_per_page()) * slice_bytes(); }
+    // Page (relative) of the group's TID page i.
+    std::uint32_t tid_page(std::uint32_t i) const { return slice_pages() + i; }
 
     std::size_t words() const { return capacity / 64; }
 };

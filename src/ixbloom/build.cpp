@@ -28,7 +28,7 @@ struct BuildState {
     uint32 capacity;
     uint32 rows;          // rows in the group being collected
     uint16* sigs;
-    ItemPointerData* tids;
+    bl::Tid* tids;
     IxbGroup* groups;
     uint32 ngroups;
     uint32 max_groups;
@@ -56,7 +56,7 @@ void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool
     row_signature(&bs->state, values, isnull, bs->sigs + static_cast<std::size_t>(bs->rows) * bs->state.shape.words());
     MemoryContextSwitchTo(old);
     MemoryContextReset(bs->tmp);
-    bs->tids[bs->rows] = *tid;
+    std::memcpy(&bs->tids[bs->rows], tid, sizeof(bl::Tid));
     ++bs->rows;
     bs->indtuples += 1;
     if (bs->rows == bs->capacity)
@@ -127,7 +127,7 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         bs->capacity = bl::max_group_capacity(kPageBytes);
         bs->sigs = static_cast<uint16*>(palloc_extended(
             sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(bs->capacity), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
-        bs->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * bs->capacity));
+        bs->tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * bs->capacity));
         bs->max_groups = 16;
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));
         bs->tmp = AllocSetContextCreate(CurrentMemoryContext, "ixbloom build row", ALLOCSET_DEFAULT_SIZES);

@@ -3,7 +3,7 @@
 // genericcostestimate supplies selectivity and correlation; the page count is
 // ixbloom's own: the metapage and directory, for every group one slice page
 // per distinct predicate bit (at most the signature length), the TID pages
-// of the expected candidates, and the whole insert buffer.  An = ANY(array)
+// the expected candidates fall on, and the whole insert buffer.  An = ANY(array)
 // is one pass, so its elements add bits, not scans.
 #include "ixbloom/ixbloom.hpp"
 
@@ -49,10 +49,17 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         }
         const double slice_pages = std::min<double>(bits, meta.sig_bits);
         const double rows = static_cast<double>(meta.grouped_rows);
-        const double tids_per_page = static_cast<double>(kPageBytes / sizeof(ItemPointerData));
-        const double tid_pages = std::min(std::ceil(costs.indexSelectivity * rows / tids_per_page) + meta.ngroups,
-                                          std::ceil(rows / tids_per_page));
-        const double index_pages = 1 + std::ceil(meta.ngroups / static_cast<double>(kGroupsPerDirPage)) +
+        // TID pages: whatever the groups do not spend on slices (runs make
+        // their number depend on the heap's layout, so it is not stored);
+        // a candidate reads one, so c candidates over T pages read about
+        // T (1 - e^(-c/T)) of them.
+        const double full_group_slice_pages = meta.sig_bits + 1.0;
+        const double dir_pages = std::ceil(meta.ngroups / static_cast<double>(kGroupsPerDirPage));
+        const double tid_total =
+            std::max<double>(meta.ngroups, info->pages - 1 - dir_pages - meta.buf_pages - meta.ngroups * full_group_slice_pages);
+        const double candidates = costs.indexSelectivity * rows;
+        const double tid_pages = tid_total > 0 ? tid_total * (1 - std::exp(-candidates / tid_total)) : 0;
+        const double index_pages = 1 + dir_pages +
                                    meta.ngroups * slice_pages + tid_pages + meta.buf_pages;
         const double buffered_rows = static_cast<double>(meta.buf_pages) * entries_per_page(meta.sig_bits);
 

@@ -10,37 +10,44 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
+#include <algorithm>
 #include <cstring>
 
 namespace ixbloom {
 
+static_assert(sizeof(bl::Tid) == sizeof(ItemPointerData), "TID layout");
+
 namespace {
 
-// Fill page p (relative) of a group from the transposed slices and TIDs.
-void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint8* slices, const ItemPointerData* tids) {
+// Fill page p (relative) of a group from the transposed slices (the dead
+// slice all zero) and the planned TID pages.
+void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint8* slices, const bl::Tid* tids,
+                     const bl::TidPagePlan* plans) {
     PageHeader ph = reinterpret_cast<PageHeader>(page);
     if (p < g.slice_pages()) {
         init_page(page, kPageSlice);
-        const uint32 first_bit = p * g.slices_per_page();
+        const uint32 first = p * g.slices_per_page();
         uint32 count = g.slices_per_page();
-        if (first_bit + count > static_cast<uint32>(g.sig_bits))
-            count = static_cast<uint32>(g.sig_bits) - first_bit;
-        std::memcpy(page_body(page), slices + static_cast<std::size_t>(first_bit) * g.slice_bytes(), count * g.slice_bytes());
+        if (first + count > static_cast<uint32>(g.dead_slice()) + 1)
+            count = static_cast<uint32>(g.dead_slice()) + 1 - first;
+        // slices holds the signature slices only; the dead slice stays zero.
+        uint32 copied = count;
+        if (first + copied > static_cast<uint32>(g.sig_bits))
+            copied = static_cast<uint32>(g.sig_bits) - first;
+        std::memcpy(page_body(page), slices + static_cast<std::size_t>(first) * g.slice_bytes(), copied * g.slice_bytes());
+        std::memset(page_body(page) + copied * g.slice_bytes(), 0, (count - copied) * g.slice_bytes());
         ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * g.slice_bytes());
     } else {
         init_page(page, kPageTid);
-        const uint32 first_pos = (p - g.slice_pages()) * g.tids_per_page();
-        uint32 count = g.tids_per_page();
-        if (first_pos + count > g.nrows)
-            count = g.nrows - first_pos;
-        std::memcpy(page_body(page), tids + first_pos, count * sizeof(ItemPointerData));
-        ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * sizeof(ItemPointerData));
+        const std::size_t used = bl::encode_tid_page(tids, plans, g.tid_pages, p - g.slice_pages(),
+                                                     reinterpret_cast<uint8*>(page_body(page)));
+        ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + used);
     }
 }
 
 }  // namespace
 
-IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const ItemPointerData* tids,
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
                      uint32 nrows, bool use_wal) {
     bl::GroupGeometry g;
     g.capacity = bl::group_capacity_for(nrows, kPageBytes);
@@ -48,9 +55,29 @@ IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint
     g.sig_bits = shape.bits;
     g.page_bytes = kPageBytes;
 
+    // Rows in TID order, so that heap neighbours become runs.  CREATE INDEX
+    // delivers them in order already; a fold of concurrent inserts may not.
+    const std::size_t words = static_cast<std::size_t>(shape.words());
+    uint32* order = nullptr;
+    if (!std::is_sorted(tids, tids + nrows)) {
+        order = static_cast<uint32*>(palloc(sizeof(uint32) * nrows));
+        bl::Tid* sorted = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * nrows));
+        for (uint32 r = 0; r < nrows; ++r)
+            order[r] = r;
+        std::sort(order, order + nrows, [&](uint32 a, uint32 b) { return tids[a] < tids[b]; });
+        for (uint32 r = 0; r < nrows; ++r)
+            sorted[r] = tids[order[r]];
+        tids = sorted;
+    }
+
     uint8* slices = static_cast<uint8*>(palloc0(static_cast<std::size_t>(shape.bits) * g.slice_bytes()));
     for (uint32 r = 0; r < nrows; ++r)
-        bl::add_row_to_slices(sigs + static_cast<std::size_t>(r) * shape.words(), shape.bits, r, slices, g.slice_bytes());
+        bl::add_row_to_slices(sigs + (order != nullptr ? order[r] : r) * words, shape.bits, r, slices, g.slice_bytes());
+
+    bl::TidPagePlan plans[bl::kMaxTidPages];
+    g.tid_pages = bl::plan_tid_pages(tids, nrows, kPageBytes, plans);
+    if (g.tid_pages == 0)
+        elog(ERROR, "ixbloom: %u rows do not fit the TID pages of one group", nrows);
 
     const uint32 npages = g.total_pages();
     const BlockNumber first = extend_contiguous(index, npages);
@@ -60,21 +87,39 @@ IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         if (use_wal) {
             ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE,
-                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, tids); });
+                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, tids, plans); });
         } else {
-            fill_group_page(BufferGetPage(buf), g, p, slices, tids);
+            fill_group_page(BufferGetPage(buf), g, p, slices, tids, plans);
             MarkBufferDirty(buf);
         }
         UnlockReleaseBuffer(buf);
     }
     pfree(slices);
+    if (order != nullptr) {
+        pfree(order);
+        pfree(const_cast<bl::Tid*>(tids));
+    }
 
     IxbGroup group;
     group.first = first;
     group.nrows = nrows;
     group.capacity = g.capacity;
     group.live = nrows;
+    group.tid_pages = g.tid_pages;
     return group;
+}
+
+void open_tid_page(Relation index, BlockNumber blkno, Page page, const IxbGroup& group, uint32 i,
+                   const bl::TidPageReader* page0, bl::TidPageReader* reader) {
+    check_page_kind(index, blkno, page, kPageTid);
+    const std::size_t used = reinterpret_cast<PageHeader>(page)->pd_lower - MAXALIGN(SizeOfPageHeaderData);
+    if (!reader->open(reinterpret_cast<const uint8*>(page_body(page)), used, i, group.tid_pages, group.nrows, page0))
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" has a corrupted TID page at block %u", RelationGetRelationName(index), blkno),
+                 errdetail("TID page %u of the group at block %u, which has %u rows in %u TID pages, does not decode.",
+                           i, group.first, group.nrows, group.tid_pages),
+                 errhint("REINDEX the index.")));
 }
 
 void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages) {
@@ -199,7 +244,7 @@ void fold_buffer(Relation index, bool seal) {
     MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbloom fold", ALLOCSET_DEFAULT_SIZES);
     MemoryContext old = MemoryContextSwitchTo(cxt);
     uint16* sigs = static_cast<uint16*>(palloc_extended(sizeof(uint16) * words * static_cast<std::size_t>(max_rows), MCXT_ALLOC_HUGE));
-    ItemPointerData* tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * max_rows));
+    bl::Tid* tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * max_rows));
     BlockNumber* pages = static_cast<BlockNumber*>(palloc(sizeof(BlockNumber) * (max_rows + 1)));
     uint32 rows = 0, npages = 0;
     bool freed = false;
@@ -234,7 +279,7 @@ void fold_buffer(Relation index, bool seal) {
         const char* body = page_body(page);
         for (int i = 0; i < n; ++i) {
             const char* e = body + i * ebytes;
-            std::memcpy(&tids[rows], e, sizeof(ItemPointerData));
+            std::memcpy(&tids[rows], e, sizeof(bl::Tid));
             std::memcpy(&sigs[static_cast<std::size_t>(rows) * words], e + sizeof(ItemPointerData), shape.bits / 8);
             ++rows;
         }

@@ -1,5 +1,5 @@
 // ixbloom.hpp — the on-disk contract of the ixbloom access method (see
-// docs/ixbloom-format.md, format version 1) and the interface between its
+// docs/ixbloom-format.md, format version 2) and the interface between its
 // callback files: handler.cpp (handler, options), build.cpp, insert.cpp,
 // fold.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp, pages.cpp.
 #pragma once
@@ -7,6 +7,7 @@
 #include "pg/guard.hpp"
 #include "core/bit_slices.hpp"
 #include "core/bloom_signature.hpp"
+#include "core/tid_pages.hpp"
 
 IXPG_BEGIN_C_HEADERS
 #include "access/amapi.h"
@@ -26,7 +27,7 @@ namespace bl = ixcore::bloom;
 // ---- on-disk format -------------------------------------------------------
 
 constexpr uint32 kMagic = 0x1B100F01;
-constexpr uint32 kFormatVersion = 1;
+constexpr uint32 kFormatVersion = 2;
 constexpr BlockNumber kMetaBlock = 0;
 constexpr uint16 kPageId = 0xB10F;
 
@@ -68,12 +69,25 @@ struct IxbGroup {
     BlockNumber first;      // first block of the group's slice pages
     uint32 nrows;
     uint32 capacity;
-    uint32 live;            // rows whose TID is still valid
+    uint32 live;            // nrows minus the rows marked in the dead slice (never lower)
+    uint32 tid_pages;       // TID pages after the slice pages
 };
+static_assert(sizeof(IxbGroup) == 20, "group descriptor layout");
 
 // Bytes a page offers after the header and the special space.
 constexpr std::size_t kPageBytes = BLCKSZ - MAXALIGN(SizeOfPageHeaderData) - MAXALIGN(sizeof(IxbPageOpaque));
 constexpr std::size_t kGroupsPerDirPage = kPageBytes / sizeof(IxbGroup);
+
+// Where a group's slices and TID pages are.
+inline bl::GroupGeometry group_geometry(const IxbGroup& group, int sig_bits) {
+    bl::GroupGeometry g;
+    g.capacity = group.capacity;
+    g.nrows = group.nrows;
+    g.sig_bits = sig_bits;
+    g.tid_pages = group.tid_pages;
+    g.page_bytes = kPageBytes;
+    return g;
+}
 
 inline IxbPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbPageOpaque*>(PageGetSpecialPointer(page)); }
 inline IxbMeta* page_meta(Page page) { return reinterpret_cast<IxbMeta*>(PageGetContents(page)); }
@@ -133,9 +147,15 @@ bool try_lock_fold(Relation index, LOCKMODE mode);
 void unlock_fold(Relation index, LOCKMODE mode);
 
 // Write one group of nrows rows (signatures row-major, TIDs) on new blocks,
-// WAL-logged page by page; returns its descriptor.
-IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const ItemPointerData* tids,
+// WAL-logged page by page or not at all (CREATE INDEX); returns its
+// descriptor.  Rows not in TID order are sorted first, so that adjacent
+// heap rows become runs on the TID pages.
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
                      uint32 nrows, bool use_wal);
+// Open TID page `i` of a group (buffer share-locked by the caller): ERROR
+// if it is not a well-formed TID page of that group.  Page 0 first.
+void open_tid_page(Relation index, BlockNumber blkno, Page page, const IxbGroup& group, uint32 i,
+                   const bl::TidPageReader* page0, bl::TidPageReader* reader);
 // Append descriptors to the directory and apply meta changes, in one WAL
 // record with the metapage (the commit point of a fold).
 void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages);

@@ -22,7 +22,8 @@ void init_page(Page page, uint16 flags) {
 void check_page_kind(Relation index, BlockNumber blkno, Page page, uint16 kinds) {
     if (PageIsNew(page) || PageGetSpecialSize(page) != MAXALIGN(sizeof(IxbPageOpaque)) ||
         page_opaque(page)->page_id != kPageId || (page_opaque(page)->flags & kinds) == 0 ||
-        ((PageHeader)page)->pd_lower > ((PageHeader)page)->pd_upper)
+        ((PageHeader)page)->pd_lower > ((PageHeader)page)->pd_upper ||
+        ((PageHeader)page)->pd_lower < MAXALIGN(SizeOfPageHeaderData))
         ereport(ERROR,
                 (errcode(ERRCODE_INDEX_CORRUPTED),
                  errmsg("index \"%s\" contains an unexpected or corrupted page at block %u",
@@ -115,13 +116,10 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
             const IxbGroup& g = on_page[i];
             // Everything a scan computes from a descriptor must stay inside
             // the index and inside its buffers.
-            bl::GroupGeometry geo;
-            geo.capacity = g.capacity;
-            geo.nrows = g.nrows;
-            geo.sig_bits = meta.sig_bits;
-            geo.page_bytes = kPageBytes;
+            const bl::GroupGeometry geo = group_geometry(g, meta.sig_bits);
             if (g.capacity == 0 || g.capacity % 64 != 0 || g.capacity > bl::max_group_capacity(kPageBytes) ||
-                g.nrows > g.capacity || g.first == kMetaBlock || g.first >= nblocks ||
+                g.nrows == 0 || g.nrows > g.capacity || g.live > g.nrows || g.tid_pages == 0 ||
+                g.tid_pages > bl::kMaxTidPages || g.first == kMetaBlock || g.first >= nblocks ||
                 geo.total_pages() > nblocks - g.first)
                 ereport(ERROR,
                         (errcode(ERRCODE_INDEX_CORRUPTED),

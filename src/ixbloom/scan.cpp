@@ -85,23 +85,25 @@ bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred)
 }
 
 // Candidates of one group, added to tbm; returns how many TIDs were added.
+// distinct_bits holds the predicate's slices, ascending; slice_of has room
+// for the dead slice (index sig_bits) too.
 int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape& shape, const Predicate& pred,
                  const uint16* distinct_bits, int ndistinct, uint8** slice_of, uint8* arena, uint64* cand,
                  uint64* scratch, ItemPointerData* tidbuf, TIDBitmap* tbm) {
-    bl::GroupGeometry g;
-    g.capacity = group.capacity;
-    g.nrows = group.nrows;
-    g.sig_bits = shape.bits;
-    g.page_bytes = kPageBytes;
+    const bl::GroupGeometry g = group_geometry(group, shape.bits);
     if (group.live == 0)
         return 0;
+    // The dead slice is needed only once VACUUM has removed rows; it is the
+    // last slice, so the list stays ascending.
+    const bool has_dead = group.live < group.nrows;
+    const int nslices = ndistinct + (has_dead ? 1 : 0);
 
     // Copy each needed slice, reading each slice page once.
     BlockNumber current = InvalidBlockNumber;
     Buffer buf = InvalidBuffer;
-    for (int i = 0; i < ndistinct; ++i) {
-        const int bit = distinct_bits[i];
-        const BlockNumber blk = group.first + g.slice_page(bit);
+    for (int i = 0; i < nslices; ++i) {
+        const int slice = i < ndistinct ? distinct_bits[i] : g.dead_slice();
+        const BlockNumber blk = group.first + g.slice_page(slice);
         if (blk != current) {
             if (buf != InvalidBuffer)
                 UnlockReleaseBuffer(buf);
@@ -111,39 +113,57 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
             current = blk;
         }
         uint8* dst = arena + static_cast<std::size_t>(i) * g.slice_bytes();
-        std::memcpy(dst, page_body(BufferGetPage(buf)) + g.slice_offset(bit), g.slice_bytes());
-        slice_of[bit] = dst;
+        std::memcpy(dst, page_body(BufferGetPage(buf)) + g.slice_offset(slice), g.slice_bytes());
+        slice_of[slice] = dst;
     }
     if (buf != InvalidBuffer)
         UnlockReleaseBuffer(buf);
 
     bl::evaluate_group(pred, g, [&](int bit) { return slice_of[bit]; }, cand, scratch);
+    bool any = false;
+    for (std::size_t w = 0; w < g.words(); ++w) {
+        if (has_dead) {
+            uint64 dead;
+            std::memcpy(&dead, slice_of[g.dead_slice()] + w * 8, 8);
+            cand[w] &= ~dead;
+        }
+        any |= cand[w] != 0;
+    }
+    if (!any)
+        return 0;
 
-    // TIDs of the candidates, reading each TID page once.
+    // TIDs of the candidates: TID page 0 (with the page map), then only the
+    // other pages that hold candidates, each read once.
+    bl::TidPageReader page0, other;
+    Buffer buf0 = ReadBuffer(index, group.first + g.tid_page(0));
+    LockBuffer(buf0, BUFFER_LOCK_SHARE);
+    open_tid_page(index, group.first + g.tid_page(0), BufferGetPage(buf0), group, 0, nullptr, &page0);
+    bl::TidPageReader* reader = &page0;
+    buf = InvalidBuffer;
+    uint32 current_page = 0;
     int64 added = 0;
     int ntids = 0;
-    current = InvalidBlockNumber;
-    buf = InvalidBuffer;
-    const ItemPointerData* page_tids = nullptr;
     for (std::size_t w = 0; w < g.words(); ++w) {
         uint64 word = cand[w];
         while (word != 0) {
             const uint32 pos = static_cast<uint32>(w * 64 + __builtin_ctzll(word));
             word &= word - 1;
-            const BlockNumber blk = group.first + g.tid_page(pos);
-            if (blk != current) {
+            if (!reader->holds(pos)) {
                 if (buf != InvalidBuffer)
                     UnlockReleaseBuffer(buf);
-                buf = ReadBuffer(index, blk);
-                LockBuffer(buf, BUFFER_LOCK_SHARE);
-                check_page_kind(index, blk, BufferGetPage(buf), kPageTid);
-                page_tids = reinterpret_cast<const ItemPointerData*>(page_body(BufferGetPage(buf)));
-                current = blk;
+                current_page = bl::tid_page_of(page0, group.tid_pages, pos);
+                reader = &page0;
+                buf = InvalidBuffer;
+                if (current_page != 0) {
+                    const BlockNumber blk = group.first + g.tid_page(current_page);
+                    buf = ReadBuffer(index, blk);
+                    LockBuffer(buf, BUFFER_LOCK_SHARE);
+                    open_tid_page(index, blk, BufferGetPage(buf), group, current_page, &page0, &other);
+                    reader = &other;
+                }
             }
-            const ItemPointerData& tid = page_tids[g.tid_index(pos)];
-            if (!ItemPointerIsValid(&tid))
-                continue;  // deleted by VACUUM
-            tidbuf[ntids++] = tid;
+            const bl::Tid t = reader->at(pos);
+            std::memcpy(&tidbuf[ntids++], &t, sizeof t);
             if (ntids == 1024) {
                 tbm_add_tuples(tbm, tidbuf, ntids, true);
                 added += ntids;
@@ -153,6 +173,7 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
     }
     if (buf != InvalidBuffer)
         UnlockReleaseBuffer(buf);
+    UnlockReleaseBuffer(buf0);
     if (ntids > 0) {
         tbm_add_tuples(tbm, tidbuf, ntids, true);
         added += ntids;
@@ -239,8 +260,9 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
 
         const uint32 cap = bl::max_group_capacity(kPageBytes);
-        ixpg::pvector<uint8> arena(static_cast<std::size_t>(bits.size()) * (cap / 8) + 8);
-        ixpg::pvector<uint8*> slice_of(static_cast<std::size_t>(state.shape.bits), nullptr);
+        // One more slice than the predicate's: the dead slice.
+        ixpg::pvector<uint8> arena(static_cast<std::size_t>(bits.size() + 1) * (cap / 8) + 8);
+        ixpg::pvector<uint8*> slice_of(static_cast<std::size_t>(state.shape.bits) + 1, nullptr);
         ixpg::pvector<uint64> cand(cap / 64), scratch(2 * (cap / 64));
         ixpg::pvector<ItemPointerData> tidbuf(std::max<std::size_t>(1024, entries_per_page(state.shape.bits)));
 

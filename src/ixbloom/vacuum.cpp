@@ -1,7 +1,8 @@
 // vacuum.cpp — ambulkdelete and amvacuumcleanup.
 //
-// Bulk delete invalidates dead TIDs in group TID pages (their slice bits
-// stay: a stale bit only costs a recheck) and compacts insert-buffer pages.
+// Bulk delete marks dead rows in each group's dead slice (their signature
+// bits stay: a stale bit only costs a recheck) and compacts insert-buffer
+// pages.
 // Cleanup folds the whole buffer into groups, frees pages nothing reaches
 // (left by a crash mid-fold), and reports the live tuple count.
 #include "ixbloom/ixbloom.hpp"
@@ -19,48 +20,89 @@ namespace ixbloom {
 
 namespace {
 
-// Invalidate dead TIDs of one group; returns the rows removed.
+// Mark the dead rows of one group in its dead slice.  Returns the group's
+// new live count: nrows minus every bit now in the dead slice, so a count
+// left too high by a crash is corrected here.
 uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, IndexBulkDeleteCallback cb, void* cb_state,
-                       BufferAccessStrategy strategy) {
-    bl::GroupGeometry g;
-    g.capacity = group.capacity;
-    g.nrows = group.nrows;
-    g.sig_bits = sig_bits;
-    g.page_bytes = kPageBytes;
-    uint32 removed = 0;
-    for (uint32 p = 0; p < g.tid_pages(); ++p) {
-        vacuum_delay_point();
-        const BlockNumber blk = group.first + g.slice_pages() + p;
-        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
-        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-        Page page = BufferGetPage(buf);
-        check_page_kind(index, blk, page, kPageTid);
-        const uint32 first_pos = p * g.tids_per_page();
-        const uint32 count = g.nrows - first_pos < g.tids_per_page() ? g.nrows - first_pos : g.tids_per_page();
-        ItemPointerData* tids = reinterpret_cast<ItemPointerData*>(page_body(page));
-        // Decide first on the unmodified page; modify only inside the record.
-        bool dead[2048];
-        uint32 ndead = 0;
-        for (uint32 i = 0; i < count; ++i) {
-            dead[i] = ItemPointerIsValid(&tids[i]) && cb(&tids[i], cb_state);
-            ndead += dead[i];
-        }
-        if (ndead > 0) {
-            ixpg::log_change(index, {buf}, 0, [&](Page* pages) {
-                ItemPointerData* t = reinterpret_cast<ItemPointerData*>(page_body(pages[0]));
-                for (uint32 i = 0; i < count; ++i)
-                    if (dead[i])
-                        ItemPointerSetInvalid(&t[i]);
-            });
-            removed += ndead;
-        }
+                       BufferAccessStrategy strategy, uint32* removed) {
+    const bl::GroupGeometry g = group_geometry(group, sig_bits);
+    const BlockNumber dead_blk = group.first + g.slice_page(g.dead_slice());
+    const std::size_t dead_at = g.slice_offset(g.dead_slice());
+    *removed = 0;
+    if (group.live == 0)
+        return 0;
+
+    // The rows already marked, so the callback is asked only about the others.
+    uint64* dead = static_cast<uint64*>(palloc(g.slice_bytes()));
+    uint64* newly = static_cast<uint64*>(palloc0(g.slice_bytes()));
+    {
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
+        std::memcpy(dead, page_body(BufferGetPage(buf)) + dead_at, g.slice_bytes());
         UnlockReleaseBuffer(buf);
     }
-    return removed;
+
+    // TID pages are never modified: share locks suffice.
+    bl::TidPageReader page0, other;
+    Buffer buf0 = ReadBufferExtended(index, MAIN_FORKNUM, group.first + g.tid_page(0), RBM_NORMAL, strategy);
+    LockBuffer(buf0, BUFFER_LOCK_SHARE);
+    open_tid_page(index, group.first + g.tid_page(0), BufferGetPage(buf0), group, 0, nullptr, &page0);
+    for (uint32 p = 0; p < group.tid_pages; ++p) {
+        vacuum_delay_point();
+        Buffer buf = InvalidBuffer;
+        bl::TidPageReader* reader = &page0;
+        if (p > 0) {
+            const BlockNumber blk = group.first + g.tid_page(p);
+            buf = ReadBufferExtended(index, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            open_tid_page(index, blk, BufferGetPage(buf), group, p, &page0, &other);
+            reader = &other;
+        }
+        for (uint32 pos = reader->first_pos(); pos < reader->first_pos() + reader->nrows(); ++pos) {
+            if ((dead[pos / 64] >> (pos % 64)) & 1)
+                continue;
+            const bl::Tid t = reader->at(pos);
+            ItemPointerData tid;
+            std::memcpy(&tid, &t, sizeof tid);
+            if (cb(&tid, cb_state)) {
+                newly[pos / 64] |= uint64{1} << (pos % 64);
+                ++*removed;
+            }
+        }
+        if (buf != InvalidBuffer)
+            UnlockReleaseBuffer(buf);
+    }
+    UnlockReleaseBuffer(buf0);
+
+    // Set the new bits in one record; count what the slice holds afterwards.
+    uint32 ndead = 0;
+    Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
+    LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+    check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
+    auto mark = [&](Page page) {
+        char* slice = page_body(page) + dead_at;
+        for (std::size_t w = 0; w < g.words(); ++w) {
+            uint64 v;
+            std::memcpy(&v, slice + w * 8, 8);
+            v |= newly[w];
+            std::memcpy(slice + w * 8, &v, 8);
+            ndead += static_cast<uint32>(__builtin_popcountll(v));
+        }
+    };
+    if (*removed > 0)
+        ixpg::log_change(index, {buf}, 0, [&](Page* pages) { mark(pages[0]); });
+    else
+        mark(BufferGetPage(buf));  // nothing new: only counts (newly is all zero)
+    UnlockReleaseBuffer(buf);
+    pfree(dead);
+    pfree(newly);
+    return ndead < group.nrows ? group.nrows - ndead : 0;
 }
 
-// Rewrite the directory's live counts after deletions (one record per page).
-void update_live_counts(Relation index, const IxbMeta& meta, const uint32* removed, uint32 ngroups) {
+// Write the groups' recomputed live counts (one record per directory page
+// that changes).
+void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups) {
     uint32 n = 0;
     for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < ngroups;) {
         Buffer buf = ReadBuffer(index, blkno);
@@ -68,14 +110,15 @@ void update_live_counts(Relation index, const IxbMeta& meta, const uint32* remov
         Page page = BufferGetPage(buf);
         check_page_kind(index, blkno, page, kPageDirectory);
         const std::size_t count = (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
+        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(page_body(page));
         bool changed = false;
         for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
-            changed |= removed[n + i] > 0;
+            changed |= on_page[i].live != live[n + i];
         if (changed) {
             ixpg::log_change(index, {buf}, 0, [&](Page* p) {
                 IxbGroup* g = reinterpret_cast<IxbGroup*>(page_body(p[0]));
                 for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
-                    g[i].live -= removed[n + i] < g[i].live ? removed[n + i] : g[i].live;
+                    g[i].live = live[n + i];
             });
         }
         n += static_cast<uint32>(count);
@@ -131,11 +174,7 @@ BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGr
     bool* used = static_cast<bool*>(palloc0(nblocks + 1));
     used[kMetaBlock] = true;
     for (uint32 i = 0; i < ngroups; ++i) {
-        bl::GroupGeometry g;
-        g.capacity = groups[i].capacity;
-        g.nrows = groups[i].nrows;
-        g.sig_bits = meta.sig_bits;
-        g.page_bytes = kPageBytes;
+        const bl::GroupGeometry g = group_geometry(groups[i], meta.sig_bits);
         for (uint32 p = 0; p < g.total_pages() && groups[i].first + p < nblocks; ++p)
             used[groups[i].first + p] = true;
     }
@@ -186,12 +225,13 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         const IxbMeta meta = read_meta(index);
         uint32 ngroups = 0;
         IxbGroup* groups = read_groups(index, meta, &ngroups);
-        uint32* removed = static_cast<uint32*>(palloc0(sizeof(uint32) * (ngroups + 1)));
+        uint32* live = static_cast<uint32*>(palloc0(sizeof(uint32) * (ngroups + 1)));
         for (uint32 i = 0; i < ngroups; ++i) {
-            removed[i] = delete_in_group(index, groups[i], meta.sig_bits, cb, cb_state, info->strategy);
-            stats->tuples_removed += removed[i];
+            uint32 removed = 0;
+            live[i] = delete_in_group(index, groups[i], meta.sig_bits, cb, cb_state, info->strategy, &removed);
+            stats->tuples_removed += removed;
         }
-        update_live_counts(index, meta, removed, ngroups);
+        update_live_counts(index, meta, live, ngroups);
         stats->tuples_removed += delete_in_buffer(index, meta, cb, cb_state, info->strategy);
         unlock_fold(index, ShareLock);
         return stats;

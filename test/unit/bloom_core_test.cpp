@@ -125,19 +125,27 @@ TEST(BitSlices, Geometry) {
     EXPECT_EQ(group_capacity_for(100, page), 128u);
     EXPECT_EQ(group_capacity_for(10000000, page), 65280u);
 
-    GroupGeometry g{65280, 65280, 80, page};
+    // A full group: one slice per page, plus the dead slice.
+    GroupGeometry g{65280, 65280, 80, 3, page};
     EXPECT_EQ(g.slices_per_page(), 1u);
-    EXPECT_EQ(g.slice_pages(), 80u);
-    EXPECT_EQ(g.tids_per_page(), 1360u);
-    EXPECT_EQ(g.tid_pages(), 48u);
-    EXPECT_EQ(g.tid_page(0), 80u);
-    EXPECT_EQ(g.tid_page(1360), 81u);
+    EXPECT_EQ(g.dead_slice(), 80);
+    EXPECT_EQ(g.slice_pages(), 81u);
+    EXPECT_EQ(g.slice_page(g.dead_slice()), 80u);
+    EXPECT_EQ(g.tid_page(0), 81u);
+    EXPECT_EQ(g.tid_page(2), 83u);
+    EXPECT_EQ(g.total_pages(), 84u);
 
-    GroupGeometry small{128, 100, 80, page};  // 16-byte slices, 510 per page
+    GroupGeometry small{128, 100, 80, 1, page};  // 16-byte slices, 510 per page
     EXPECT_EQ(small.slices_per_page(), 510u);
     EXPECT_EQ(small.slice_pages(), 1u);
     EXPECT_EQ(small.slice_offset(3), 48u);
+    EXPECT_EQ(small.slice_offset(small.dead_slice()), 80u * 16u);
     EXPECT_EQ(small.total_pages(), 2u);
+
+    // 510 signature slices fill a page; the dead slice starts the next one.
+    GroupGeometry edge{128, 100, 510, 1, page};
+    EXPECT_EQ(edge.slice_pages(), 2u);
+    EXPECT_EQ(edge.slice_page(edge.dead_slice()), 1u);
 }
 
 // Randomized: slices evaluated with evaluate_group must select exactly the
@@ -147,7 +155,7 @@ TEST(BitSlices, SlicesAgreeWithRowsOnRandomPredicates) {
     for (int round = 0; round < 50; ++round) {
         SignatureShape s = shape(16 * (1 + static_cast<int>(rng() % 8)), 3, 1 + static_cast<int>(rng() % 3));
         const std::uint32_t nrows = 1 + rng() % 3000;
-        GroupGeometry g{group_capacity_for(nrows, 8160), nrows, s.bits, 8160};
+        GroupGeometry g{group_capacity_for(nrows, 8160), nrows, s.bits, 1, 8160};
         std::vector<std::vector<std::uint16_t>> rows(nrows, std::vector<std::uint16_t>(s.words()));
         std::vector<std::uint8_t> slices(static_cast<std::size_t>(s.bits) * g.slice_bytes());
         for (std::uint32_t r = 0; r < nrows; ++r) {

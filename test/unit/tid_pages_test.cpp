@@ -1,0 +1,210 @@
+// tid_pages_test.cpp — ixbloom's TID pages (format 2): the split of a
+// group's rows over pages, run and array encodings, the page-0 map, the
+// reader's validation of malformed pages, and randomized round trips.
+#include "core/bit_slices.hpp"
+#include "core/tid_pages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+namespace {
+
+using namespace ixcore::bloom;
+
+constexpr std::size_t kBody = 8152;  // BLCKSZ 8192 - 24-byte header - 16-byte special
+
+struct Encoded {
+    std::vector<TidPagePlan> plans;
+    std::vector<std::vector<std::uint8_t>> pages;
+    std::vector<std::size_t> used;
+};
+
+Encoded encode(const std::vector<Tid>& tids) {
+    Encoded e;
+    e.plans.resize(kMaxTidPages);
+    const std::uint32_t n = plan_tid_pages(tids.data(), static_cast<std::uint32_t>(tids.size()), kBody, e.plans.data());
+    e.plans.resize(n);
+    for (std::uint32_t p = 0; p < n; ++p) {
+        e.pages.emplace_back(kBody, 0);
+        e.used.push_back(encode_tid_page(tids.data(), e.plans.data(), n, p, e.pages.back().data()));
+        EXPECT_LE(e.used.back(), kBody);
+    }
+    return e;
+}
+
+// Decode every position through the map, as a scan does, and compare.
+void expect_round_trip(const std::vector<Tid>& tids, const Encoded& e) {
+    const std::uint32_t npages = static_cast<std::uint32_t>(e.pages.size());
+    const std::uint32_t n = static_cast<std::uint32_t>(tids.size());
+    TidPageReader page0;
+    ASSERT_TRUE(page0.open(e.pages[0].data(), e.used[0], 0, npages, n, nullptr));
+    std::vector<TidPageReader> readers(npages);
+    readers[0] = page0;
+    for (std::uint32_t p = 1; p < npages; ++p)
+        ASSERT_TRUE(readers[p].open(e.pages[p].data(), e.used[p], p, npages, n, &page0)) << "page " << p;
+    for (std::uint32_t pos = 0; pos < n; ++pos) {
+        const std::uint32_t p = tid_page_of(page0, npages, pos);
+        ASSERT_TRUE(readers[p].holds(pos)) << "pos " << pos;
+        const Tid t = readers[p].at(pos);
+        ASSERT_TRUE(t == tids[pos]) << "pos " << pos;
+    }
+}
+
+// rows_per_block rows at offsets 1..rows_per_block of consecutive blocks.
+std::vector<Tid> heap_order(std::uint32_t n, std::uint32_t first_block, std::uint16_t rows_per_block) {
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < n; ++i)
+        tids.push_back(Tid::make(first_block + i / rows_per_block, static_cast<std::uint16_t>(1 + i % rows_per_block)));
+    return tids;
+}
+
+TEST(TidPages, FullGroupInHeapOrderFitsOnePage) {
+    // 65216 rows, 157 per heap block: 416 runs, about 3.3 kB.
+    const auto tids = heap_order(65216, 70000, 157);
+    const Encoded e = encode(tids);
+    ASSERT_EQ(e.plans.size(), 1u);
+    EXPECT_EQ(e.plans[0].nrows, 65216u);
+    EXPECT_EQ(e.plans[0].nruns, 416u);
+    EXPECT_EQ(e.used[0], kTidHeaderBytes + kTidMapBytes + 416 * kTidRunBytes);
+    expect_round_trip(tids, e);
+}
+
+TEST(TidPages, FragmentedGroupFallsBackToArrays) {
+    // Every other line pointer: no two rows adjacent, so arrays win.
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 65216; ++i)
+        tids.push_back(Tid::make(i / 100, static_cast<std::uint16_t>(1 + 2 * (i % 100))));
+    const Encoded e = encode(tids);
+    for (const auto& p : e.plans)
+        EXPECT_EQ(p.nruns, 0u);
+    // (8152 - 12 - 256) / 6 = 1314 on page 0, (8152 - 12) / 6 = 1356 after.
+    EXPECT_EQ(e.plans[0].nrows, 1314u);
+    EXPECT_EQ(e.plans[1].nrows, 1356u);
+    EXPECT_EQ(e.plans.size(), 49u);
+    EXPECT_LE(e.plans.size(), kMaxTidPages);
+    expect_round_trip(tids, e);
+}
+
+TEST(TidPages, EachPageTakesTheDenserEncoding) {
+    // Runs of 2 (8 bytes per 2 rows) beat arrays (12 bytes per 2 rows).
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 20000; ++i)
+        tids.push_back(Tid::make(i / 2, static_cast<std::uint16_t>(1 + i % 2)));
+    const Encoded e = encode(tids);
+    EXPECT_GT(e.plans[0].nruns, 0u);
+    EXPECT_EQ(e.plans[0].nrows, 2 * ((kBody - kTidHeaderBytes - kTidMapBytes) / kTidRunBytes));
+    expect_round_trip(tids, e);
+}
+
+TEST(TidPages, RunsSplitAtTheSixteenBitLimits) {
+    // Offsets up to 65535 in one block: a run may not pass 65535 rows.
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 65535; ++i)
+        tids.push_back(Tid::make(5, static_cast<std::uint16_t>(1 + i)));
+    tids.push_back(Tid::make(6, 1));
+    const Encoded e = encode(tids);
+    // nrows is 16-bit too: 65535 rows on page 0, then the last row.
+    ASSERT_EQ(e.plans.size(), 2u);
+    EXPECT_EQ(e.plans[0].nrows, 65535u);
+    EXPECT_EQ(e.plans[0].nruns, 1u);
+    expect_round_trip(tids, e);
+}
+
+TEST(TidPages, SmallGroupsAndSingleRows) {
+    for (std::uint32_t n : {1u, 2u, 3u, 64u, 1314u, 1315u}) {
+        const auto tids = heap_order(n, 0, 1);  // one row per block: no runs help
+        const Encoded e = encode(tids);
+        ASSERT_GE(e.plans.size(), 1u);
+        expect_round_trip(tids, e);
+    }
+    EXPECT_EQ(plan_tid_pages(nullptr, 0, kBody, nullptr), 0u);
+}
+
+TEST(TidPages, AskingBackwardsRestartsTheRunCursor) {
+    const auto tids = heap_order(5000, 9, 30);
+    const Encoded e = encode(tids);
+    ASSERT_EQ(e.plans.size(), 1u);
+    TidPageReader r;
+    ASSERT_TRUE(r.open(e.pages[0].data(), e.used[0], 0, 1, 5000, nullptr));
+    EXPECT_TRUE(r.at(4999) == tids[4999]);
+    EXPECT_TRUE(r.at(17) == tids[17]);
+    EXPECT_TRUE(r.at(4000) == tids[4000]);
+}
+
+TEST(TidPages, ReaderRejectsMalformedPages) {
+    const auto tids = heap_order(3000, 100, 50);
+    Encoded e = encode(tids);
+    ASSERT_EQ(e.plans.size(), 1u);
+    auto opens = [&](const std::vector<std::uint8_t>& page, std::size_t used, std::uint32_t rows = 3000) {
+        TidPageReader r;
+        return r.open(page.data(), used, 0, 1, rows, nullptr);
+    };
+    EXPECT_TRUE(opens(e.pages[0], e.used[0]));
+    EXPECT_FALSE(opens(e.pages[0], e.used[0] - 1)) << "runs overrun pd_lower";
+    EXPECT_FALSE(opens(e.pages[0], e.used[0], 2999)) << "more rows than the group";
+    EXPECT_FALSE(opens(e.pages[0], e.used[0], 3001)) << "page 0 must cover up to the next map entry";
+    auto corrupt = [&](std::size_t at, std::uint8_t v) {
+        auto page = e.pages[0];
+        page[at] = v;
+        return opens(page, e.used[0]);
+    };
+    EXPECT_FALSE(corrupt(0, 1)) << "page 0 must start at position 0";
+    EXPECT_FALSE(corrupt(6, 0)) << "nruns 0 turns it into an array that overruns";
+    EXPECT_FALSE(corrupt(8, 2)) << "map entry count differs from the group's pages";
+    const std::size_t run0 = kTidHeaderBytes + kTidMapBytes;
+    EXPECT_FALSE(corrupt(run0 + 6, 0)) << "empty run";
+    EXPECT_FALSE(corrupt(run0 + 4, 0)) << "offset 0";
+    EXPECT_FALSE(corrupt(run0 + 6, 49)) << "run lengths no longer sum to nrows";
+    TidPageReader r;
+    EXPECT_FALSE(r.open(e.pages[0].data(), e.used[0], 0, kMaxTidPages + 1, 3000, nullptr));
+    EXPECT_FALSE(r.open(e.pages[0].data(), e.used[0], 1, 2, 3000, nullptr)) << "later pages need page 0";
+}
+
+TEST(TidPages, LaterPageMustMatchTheMap) {
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 4000; ++i)
+        tids.push_back(Tid::make(i, 1));
+    Encoded e = encode(tids);
+    ASSERT_GE(e.plans.size(), 3u);
+    const std::uint32_t np = static_cast<std::uint32_t>(e.plans.size());
+    TidPageReader page0, r;
+    ASSERT_TRUE(page0.open(e.pages[0].data(), e.used[0], 0, np, 4000, nullptr));
+    ASSERT_TRUE(r.open(e.pages[1].data(), e.used[1], 1, np, 4000, &page0));
+    EXPECT_FALSE(r.open(e.pages[2].data(), e.used[2], 1, np, 4000, &page0)) << "page 2 read as page 1";
+    EXPECT_FALSE(r.open(e.pages[0].data(), e.used[0], 1, np, 4000, &page0)) << "page 0 read as page 1";
+}
+
+// Randomized: heap-like TIDs with gaps, HOT-like holes, occasional block
+// jumps and, as after a fold of concurrent inserts, some local disorder.
+TEST(TidPages, RandomRoundTrips) {
+    std::mt19937 rng(20261126);
+    for (int round = 0; round < 200; ++round) {
+        const std::uint32_t n = 1 + rng() % 65216;
+        const int gap_pct = static_cast<int>(rng() % 60);
+        std::vector<Tid> tids;
+        std::uint32_t block = rng() % 1000000;
+        std::uint16_t off = 1;
+        while (tids.size() < n) {
+            if (rng() % 100 < static_cast<unsigned>(gap_pct))
+                ++off;  // a hole: dead or unrelated line pointer
+            if (off > 291 || rng() % 200 == 0) {
+                block += 1 + (rng() % 4 == 0 ? rng() % 1000 : 0);
+                off = 1;
+            }
+            tids.push_back(Tid::make(block, off++));
+        }
+        if (round % 3 == 0)
+            for (std::uint32_t i = 0; i + 1 < n; i += 1 + rng() % 50)
+                std::swap(tids[i], tids[i + 1]);
+        const Encoded e = encode(tids);
+        ASSERT_GE(e.plans.size(), 1u) << "round " << round;
+        expect_round_trip(tids, e);
+        // Never less dense than plain arrays by more than the headers and map.
+        EXPECT_LE(e.plans.size(), (n + 1313) / 1314 + 1) << "round " << round;
+    }
+}
+
+}  // namespace
