@@ -1,8 +1,8 @@
 // build.cpp — ambuild and ambuildempty.
 //
-// CREATE INDEX hashes every heap row into a signature, collects rows into
-// groups of the largest capacity, and writes each group bit-sliced on new
-// pages.  Pages are written without WAL and logged once at the end with
+// CREATE INDEX hashes every heap row straight into the bit slices of the
+// group being collected (rows arrive in heap order, so no sort and no
+// row-major copy is needed), and writes each full group on new pages.  Pages are written without WAL and logged once at the end with
 // log_newpage_range (as pgvector does): far less WAL than a record per page.
 #include "ixbloom/ixbloom.hpp"
 
@@ -27,7 +27,7 @@ struct BuildState {
     Relation index;
     uint32 capacity;
     uint32 rows;          // rows in the group being collected
-    uint16* sigs;
+    uint8* slices;        // sig_bits slices of capacity / 8 bytes
     bl::Tid* tids;
     IxbGroup* groups;
     uint32 ngroups;
@@ -43,9 +43,11 @@ void flush_group(BuildState* bs) {
         bs->max_groups *= 2;
         bs->groups = static_cast<IxbGroup*>(repalloc(bs->groups, sizeof(IxbGroup) * bs->max_groups));
     }
-    bs->groups[bs->ngroups++] = write_group(bs->index, bs->state.shape, bs->sigs, bs->tids, bs->rows, false);
+    const std::size_t stride = bs->capacity / 8;
+    bs->groups[bs->ngroups++] = write_group_slices(bs->index, bs->state.shape.bits, bs->slices, stride, bs->tids,
+                                                   bs->rows, false);
     bs->rows = 0;
-    std::memset(bs->sigs, 0, sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(bs->capacity));
+    std::memset(bs->slices, 0, static_cast<std::size_t>(bs->state.shape.bits) * stride);
 }
 
 // Called by the table AM for each heap tuple.  Plain C-style code: no C++
@@ -53,7 +55,13 @@ void flush_group(BuildState* bs) {
 void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool, void* arg) {
     BuildState* bs = static_cast<BuildState*>(arg);
     MemoryContext old = MemoryContextSwitchTo(bs->tmp);
-    row_signature(&bs->state, values, isnull, bs->sigs + static_cast<std::size_t>(bs->rows) * bs->state.shape.words());
+    uint8* const row_byte = bs->slices + bs->rows / 8;
+    const std::size_t stride = bs->capacity / 8;
+    const uint8 mask = static_cast<uint8>(1u << (bs->rows % 8));
+    for (int i = 0; i < bs->state.shape.ncols; ++i) {
+        const uint32 h = isnull[i] ? 0 : hash_value(&bs->state, i, values[i]);
+        bl::for_each_bit(bs->state.shape, i, h, isnull[i], [&](int bit) { row_byte[bit * stride] |= mask; });
+    }
     MemoryContextSwitchTo(old);
     MemoryContextReset(bs->tmp);
     std::memcpy(&bs->tids[bs->rows], tid, sizeof(bl::Tid));
@@ -125,8 +133,8 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         init_state_from_options(&bs->state, index);
         bs->index = index;
         bs->capacity = bl::max_group_capacity(kPageBytes);
-        bs->sigs = static_cast<uint16*>(palloc_extended(
-            sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(bs->capacity), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
+        bs->slices = static_cast<uint8*>(palloc_extended(
+            static_cast<std::size_t>(bs->state.shape.bits) * (bs->capacity / 8), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
         bs->tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * bs->capacity));
         bs->max_groups = 16;
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));

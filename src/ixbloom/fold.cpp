@@ -19,10 +19,11 @@ static_assert(sizeof(bl::Tid) == sizeof(ItemPointerData), "TID layout");
 
 namespace {
 
-// Fill page p (relative) of a group from the transposed slices (the dead
-// slice all zero) and the planned TID pages.
-void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint8* slices, const bl::Tid* tids,
-                     const bl::TidPagePlan* plans) {
+// Fill page p (relative) of a group: slice s is copied from slices + s *
+// stride (the dead slice, which is not there, is written as zeros), TID
+// pages from the plans.
+void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint8* slices, std::size_t stride,
+                     const bl::Tid* tids, const bl::TidPagePlan* plans) {
     PageHeader ph = reinterpret_cast<PageHeader>(page);
     if (p < g.slice_pages()) {
         init_page(page, kPageSlice);
@@ -30,12 +31,13 @@ void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint
         uint32 count = g.slices_per_page();
         if (first + count > static_cast<uint32>(g.dead_slice()) + 1)
             count = static_cast<uint32>(g.dead_slice()) + 1 - first;
-        // slices holds the signature slices only; the dead slice stays zero.
-        uint32 copied = count;
-        if (first + copied > static_cast<uint32>(g.sig_bits))
-            copied = static_cast<uint32>(g.sig_bits) - first;
-        std::memcpy(page_body(page), slices + static_cast<std::size_t>(first) * g.slice_bytes(), copied * g.slice_bytes());
-        std::memset(page_body(page) + copied * g.slice_bytes(), 0, (count - copied) * g.slice_bytes());
+        for (uint32 i = 0; i < count; ++i) {
+            char* dst = page_body(page) + static_cast<std::size_t>(i) * g.slice_bytes();
+            if (first + i < static_cast<uint32>(g.sig_bits))
+                std::memcpy(dst, slices + static_cast<std::size_t>(first + i) * stride, g.slice_bytes());
+            else
+                std::memset(dst, 0, g.slice_bytes());
+        }
         ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * g.slice_bytes());
     } else {
         init_page(page, kPageTid);
@@ -47,33 +49,13 @@ void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint
 
 }  // namespace
 
-IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
-                     uint32 nrows, bool use_wal) {
+IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, std::size_t stride, const bl::Tid* tids,
+                            uint32 nrows, bool use_wal) {
     bl::GroupGeometry g;
     g.capacity = bl::group_capacity_for(nrows, kPageBytes);
     g.nrows = nrows;
-    g.sig_bits = shape.bits;
+    g.sig_bits = sig_bits;
     g.page_bytes = kPageBytes;
-
-    // Rows in TID order, so that heap neighbours become runs.  CREATE INDEX
-    // delivers them in order already; a fold of concurrent inserts may not.
-    const std::size_t words = static_cast<std::size_t>(shape.words());
-    uint32* order = nullptr;
-    if (!std::is_sorted(tids, tids + nrows)) {
-        order = static_cast<uint32*>(palloc(sizeof(uint32) * nrows));
-        bl::Tid* sorted = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * nrows));
-        for (uint32 r = 0; r < nrows; ++r)
-            order[r] = r;
-        std::sort(order, order + nrows, [&](uint32 a, uint32 b) { return tids[a] < tids[b]; });
-        for (uint32 r = 0; r < nrows; ++r)
-            sorted[r] = tids[order[r]];
-        tids = sorted;
-    }
-
-    uint8* slices = static_cast<uint8*>(palloc0(static_cast<std::size_t>(shape.bits) * g.slice_bytes()));
-    for (uint32 r = 0; r < nrows; ++r)
-        bl::add_row_to_slices(sigs + (order != nullptr ? order[r] : r) * words, shape.bits, r, slices, g.slice_bytes());
-
     bl::TidPagePlan plans[bl::kMaxTidPages];
     g.tid_pages = bl::plan_tid_pages(tids, nrows, kPageBytes, plans);
     if (g.tid_pages == 0)
@@ -87,17 +69,12 @@ IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         if (use_wal) {
             ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE,
-                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, tids, plans); });
+                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, stride, tids, plans); });
         } else {
-            fill_group_page(BufferGetPage(buf), g, p, slices, tids, plans);
+            fill_group_page(BufferGetPage(buf), g, p, slices, stride, tids, plans);
             MarkBufferDirty(buf);
         }
         UnlockReleaseBuffer(buf);
-    }
-    pfree(slices);
-    if (order != nullptr) {
-        pfree(order);
-        pfree(const_cast<bl::Tid*>(tids));
     }
 
     IxbGroup group;
@@ -106,6 +83,37 @@ IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint
     group.capacity = g.capacity;
     group.live = nrows;
     group.tid_pages = g.tid_pages;
+    return group;
+}
+
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
+                     uint32 nrows, bool use_wal) {
+    // Rows in TID order, so that heap neighbours become runs: a fold of
+    // concurrent inserts may deliver them out of order.
+    const std::size_t words = static_cast<std::size_t>(shape.words());
+    uint32* order = nullptr;
+    if (!std::is_sorted(tids, tids + nrows)) {
+        order = static_cast<uint32*>(palloc(sizeof(uint32) * nrows));
+        bl::Tid* sorted = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * nrows));
+        for (uint32 r = 0; r < nrows; ++r)
+            order[r] = r;
+        std::sort(order, order + nrows, [&](uint32 a, uint32 b) { return tids[a] < tids[b]; });
+        for (uint32 r = 0; r < nrows; ++r)
+            sorted[r] = tids[order[r]];
+        tids = sorted;
+    }
+
+    const std::size_t slice_bytes = bl::group_capacity_for(nrows, kPageBytes) / 8;
+    uint8* slices = static_cast<uint8*>(palloc0(static_cast<std::size_t>(shape.bits) * slice_bytes));
+    for (uint32 r = 0; r < nrows; ++r)
+        bl::add_row_to_slices(sigs + (order != nullptr ? order[r] : r) * words, shape.bits, r, slices, slice_bytes);
+    const IxbGroup group = write_group_slices(index, shape.bits, slices, slice_bytes, tids, nrows, use_wal);
+
+    pfree(slices);
+    if (order != nullptr) {
+        pfree(order);
+        pfree(const_cast<bl::Tid*>(tids));
+    }
     return group;
 }
 

@@ -146,10 +146,14 @@ void lock_fold(Relation index, LOCKMODE mode);
 bool try_lock_fold(Relation index, LOCKMODE mode);
 void unlock_fold(Relation index, LOCKMODE mode);
 
-// Write one group of nrows rows (signatures row-major, TIDs) on new blocks,
-// WAL-logged page by page or not at all (CREATE INDEX); returns its
-// descriptor.  Rows not in TID order are sorted first, so that adjacent
-// heap rows become runs on the TID pages.
+// Write one group of nrows rows on new blocks, WAL-logged page by page or
+// not at all (CREATE INDEX); returns its descriptor.  write_group_slices
+// takes the rows already bit-sliced (slice s at slices + s * stride, at
+// least the group's slice bytes each), TIDs in position order.
+IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, std::size_t stride, const bl::Tid* tids,
+                            uint32 nrows, bool use_wal);
+// write_group takes row-major signatures (from the insert buffer); rows
+// not in TID order are sorted first, so that heap neighbours become runs.
 IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
                      uint32 nrows, bool use_wal);
 // Open TID page `i` of a group (buffer share-locked by the caller): ERROR

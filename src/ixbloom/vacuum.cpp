@@ -75,26 +75,26 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
     }
     UnlockReleaseBuffer(buf0);
 
-    // Set the new bits in one record; count what the slice holds afterwards.
+    // Only one VACUUM runs per table, and nothing else writes the dead
+    // slice: the copy read above is current, and the count comes from it.
     uint32 ndead = 0;
-    Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
-    LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-    check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
-    auto mark = [&](Page page) {
-        char* slice = page_body(page) + dead_at;
-        for (std::size_t w = 0; w < g.words(); ++w) {
-            uint64 v;
-            std::memcpy(&v, slice + w * 8, 8);
-            v |= newly[w];
-            std::memcpy(slice + w * 8, &v, 8);
-            ndead += static_cast<uint32>(__builtin_popcountll(v));
-        }
-    };
-    if (*removed > 0)
-        ixpg::log_change(index, {buf}, 0, [&](Page* pages) { mark(pages[0]); });
-    else
-        mark(BufferGetPage(buf));  // nothing new: only counts (newly is all zero)
-    UnlockReleaseBuffer(buf);
+    for (std::size_t w = 0; w < g.words(); ++w)
+        ndead += static_cast<uint32>(__builtin_popcountll(dead[w] | newly[w]));
+    if (*removed > 0) {
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
+        ixpg::log_change(index, {buf}, 0, [&](Page* pages) {
+            char* slice = page_body(pages[0]) + dead_at;
+            for (std::size_t w = 0; w < g.words(); ++w) {
+                uint64 v;
+                std::memcpy(&v, slice + w * 8, 8);
+                v |= newly[w];
+                std::memcpy(slice + w * 8, &v, 8);
+            }
+        });
+        UnlockReleaseBuffer(buf);
+    }
     pfree(dead);
     pfree(newly);
     return ndead < group.nrows ? group.nrows - ndead : 0;
