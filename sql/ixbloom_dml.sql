@@ -10,6 +10,9 @@ RESET client_min_messages;
 
 -- disable_cost would push plans over jit_above_cost: no JIT (only time).
 SET jit = off;
+-- Most of this file checks what a fold does, even to a buffer of one row:
+-- VACUUM folds whatever the buffer holds.  (The default is tested below.)
+SET ixbloom.vacuum_fold_min_pages = 1;
 CREATE SCHEMA ixb_dml;
 SET search_path = ixb_dml, public;
 
@@ -369,6 +372,25 @@ EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE b = :pb AND c = :pc AND d = :pd;
 EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345;
 EXPLAIN (COSTS OFF) SELECT * FROM plan_t WHERE a = 12345 AND b = 17;
 SELECT ixb_cmp(format('SELECT a FROM plan_t WHERE b = %s AND c = %s AND d = %s ORDER BY a', :pb, :pc, :pd));
+
+-- By default VACUUM folds the insert buffer only once it has 16 pages
+-- (ixbloom.vacuum_fold_min_pages): a fold of a few rows would make a small
+-- group that every scan reads on its own until REINDEX.
+RESET ixbloom.vacuum_fold_min_pages;
+SHOW ixbloom.vacuum_fold_min_pages;
+SET ixbloom.vacuum_fold_min_pages = 0;
+CREATE TABLE trickle (id int, a int) WITH (autovacuum_enabled = off);
+CREATE INDEX trickle_a ON trickle USING ixbloom (a);
+INSERT INTO trickle SELECT g, g % 50 FROM generate_series(1, 3000) g;
+VACUUM trickle;
+SELECT ngroups, buf_pages FROM ixb_meta('trickle_a');
+SELECT ixb_cmp($$SELECT id FROM trickle WHERE a = 7 ORDER BY id$$);
+INSERT INTO trickle SELECT g, g % 50 FROM generate_series(3001, 9000) g;
+DELETE FROM trickle WHERE id % 3 = 0;
+VACUUM trickle;
+SELECT ngroups, buf_pages <= 1 AS buffer_empty FROM ixb_meta('trickle_a');
+SELECT ixb_cmp($$SELECT id FROM trickle WHERE a = ANY('{7,8}') ORDER BY id$$);
+SET ixbloom.vacuum_fold_min_pages = 1;
 
 -- TID pages and the dead slice (format 2, docs/ixbloom-format.md), read
 -- with pageinspect.  ixb_le: a little-endian unsigned integer of n bytes at

@@ -6,12 +6,15 @@ IXPG_BEGIN_C_HEADERS
 #include "access/reloptions.h"
 #include "commands/progress.h"
 #include "commands/vacuum.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
 #include <cstdio>
 
 namespace ixbloom {
+
+int vacuum_fold_min_pages = kDefaultVacuumFoldMinPages;
 
 namespace {
 
@@ -155,6 +158,14 @@ void _PG_init(void) {
     reloption_table[bl::kMaxColumns + 1].optname = "false_positive_rate";
     reloption_table[bl::kMaxColumns + 1].opttype = RELOPT_TYPE_REAL;
     reloption_table[bl::kMaxColumns + 1].offset = offsetof(IxbOptions, false_positive_rate);
+
+    DefineCustomIntVariable("ixbloom.vacuum_fold_min_pages",
+                            "Insert-buffer pages below which VACUUM leaves the buffer unfolded",
+                            "A fold of a few rows makes a small group that every scan must read on its own; "
+                            "1 folds any buffer.",
+                            &vacuum_fold_min_pages, kDefaultVacuumFoldMinPages, 1, 1000000, PGC_USERSET, 0, nullptr,
+                            nullptr, nullptr);
+    MarkGUCPrefixReserved("ixbloom");
 }
 
 Datum ixbloom_handler(PG_FUNCTION_ARGS) {

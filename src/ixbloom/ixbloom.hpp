@@ -183,6 +183,15 @@ void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int n
 int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm);
 void end_scan(IndexScanDesc scan);
 
+// ixbloom.vacuum_fold_min_pages: VACUUM folds the insert buffer only when
+// its chain has at least this many pages.  A small fold makes a small group,
+// which costs each scan a slice page or two and a TID page for few rows, and
+// stays in the index until REINDEX; a buffer page costs one read per scan
+// until the buffer is folded.  16 pages (8,144 rows at length=80) make a
+// group that a 2-column query reads in about 5 pages.
+constexpr int kDefaultVacuumFoldMinPages = 16;
+extern int vacuum_fold_min_pages;
+
 // Build sub-phases reported in pg_stat_progress_create_index.
 constexpr int64 kPhaseScan = 2;
 constexpr int64 kPhaseWrite = 3;

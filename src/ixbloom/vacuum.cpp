@@ -3,8 +3,9 @@
 // Bulk delete marks dead rows in each group's dead slice (their signature
 // bits stay: a stale bit only costs a recheck) and compacts insert-buffer
 // pages.
-// Cleanup folds the whole buffer into groups, frees pages nothing reaches
-// (left by a crash mid-fold), and reports the live tuple count.
+// Cleanup folds the whole buffer into groups (unless it is small), frees
+// pages nothing reaches (left by a crash mid-fold), and reports the live
+// tuple count.
 #include "ixbloom/ixbloom.hpp"
 #include "pg/generic_wal.hpp"
 
@@ -247,10 +248,13 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
             stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
 
         // Folding moves rows from the buffer into groups: no scan may run
-        // meanwhile.  The rest only needs folds kept out.
-        lock_fold(index, ExclusiveLock);
-        fold_buffer(index, true);
-        unlock_fold(index, ExclusiveLock);
+        // meanwhile.  The rest only needs folds kept out.  A buffer too
+        // small to make a worthwhile group stays (ixbloom.vacuum_fold_min_pages).
+        if (read_meta(index).buf_pages >= static_cast<uint32>(vacuum_fold_min_pages)) {
+            lock_fold(index, ExclusiveLock);
+            fold_buffer(index, true);
+            unlock_fold(index, ExclusiveLock);
+        }
         lock_fold(index, ShareLock);
         // Hold the metapage while finding unreachable pages: a concurrent
         // insert adding a buffer page links it under this lock.

@@ -12,6 +12,8 @@ use Test::More;
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
 $primary->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\n");
+# VACUUM folds even a small insert buffer, so that every fold path is logged.
+$primary->append_conf('postgresql.conf', "ixbloom.vacuum_fold_min_pages = 1\n");
 $primary->start;
 $primary->backup('backup');
 

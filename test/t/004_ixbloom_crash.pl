@@ -15,6 +15,8 @@ $node->init;
 # full_page_writes = off: redo then relies on each record alone, so a new
 # page logged as a delta instead of a full image would make recovery fail.
 $node->append_conf('postgresql.conf', "restart_after_crash = on\nfull_page_writes = off\n");
+# VACUUM folds even a small insert buffer: the check below reads groups.
+$node->append_conf('postgresql.conf', "ixbloom.vacuum_fold_min_pages = 1\n");
 $node->start;
 
 $node->safe_psql('postgres', q{
