@@ -271,8 +271,13 @@ void fold_buffer(Relation index, bool seal) {
     };
 
     // Only pages before the tail: inserts touch nothing but the tail.
+    ChainWalk walk(index);
+    BlockNumber visited = InvalidBlockNumber;
     for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber && blkno != meta.buf_tail;) {
         CHECK_FOR_INTERRUPTS();
+        if (blkno != visited)  // (a page re-read after a flush counts once)
+            walk.visit(blkno);
+        visited = blkno;
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);

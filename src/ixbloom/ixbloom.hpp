@@ -135,6 +135,20 @@ Buffer new_page(Relation index, bool allow_recycled);
 BlockNumber extend_contiguous(Relation index, uint32 n);
 // Copy of the metapage contents (share lock held only inside).
 IxbMeta read_meta(Relation index);
+// Follows a buffer or directory chain: each link must lead to a block of the
+// index, and a chain can visit each block at most once.  More means the
+// next links form a cycle (a damaged page): ERROR instead of looping.
+class ChainWalk {
+public:
+    explicit ChainWalk(Relation index);
+    // Call with each block the walk is about to visit.
+    void visit(BlockNumber blkno);
+
+private:
+    Relation index_;
+    BlockNumber nblocks_;
+    uint32 visited_ = 0;
+};
 // Every group descriptor, in directory order (palloc'd array).
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups);
 

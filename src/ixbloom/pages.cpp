@@ -100,11 +100,35 @@ IxbMeta read_meta(Relation index) {
     return meta;
 }
 
+ChainWalk::ChainWalk(Relation index) : index_(index), nblocks_(RelationGetNumberOfBlocks(index)) {}
+
+void ChainWalk::visit(BlockNumber blkno) {
+    ++visited_;
+    if (blkno >= nblocks_ || visited_ > nblocks_) {
+        // Concurrent inserts may have extended the chain since we started.
+        nblocks_ = RelationGetNumberOfBlocks(index_);
+        if (blkno >= nblocks_ || blkno == kMetaBlock || visited_ > nblocks_)
+            ereport(ERROR,
+                    (errcode(ERRCODE_INDEX_CORRUPTED),
+                     errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index_), blkno),
+                     errdetail("The chain leads outside the index or loops."), errhint("REINDEX the index.")));
+    }
+}
+
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
-    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (meta.ngroups + 1)));
-    uint32 n = 0;
     const BlockNumber nblocks = meta.ngroups > 0 ? RelationGetNumberOfBlocks(index) : 0;
+    // Every group takes at least two blocks (a slice page and a TID page).
+    if (meta.ngroups > nblocks)
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" has a corrupted metapage (%u groups in %u blocks)", RelationGetRelationName(index),
+                        meta.ngroups, nblocks),
+                 errhint("REINDEX the index.")));
+    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (static_cast<std::size_t>(meta.ngroups) + 1)));
+    uint32 n = 0;
+    ChainWalk walk(index);
     for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < meta.ngroups;) {
+        walk.visit(blkno);
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);

@@ -191,8 +191,10 @@ bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, Ite
                  int64* added) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
     const bool standby = RecoveryInProgress();
+    ChainWalk walk(index);
     for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
         CHECK_FOR_INTERRUPTS();
+        walk.visit(blkno);
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);

@@ -44,11 +44,19 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
         UnlockReleaseBuffer(buf);
     }
 
-    // TID pages are never modified: share locks suffice.
+    // TID pages are never modified: share locks suffice.  Page 0 (its map
+    // is needed for every page) is read into a copy, so that no buffer lock
+    // is held across vacuum_delay_point().
     bl::TidPageReader page0, other;
-    Buffer buf0 = ReadBufferExtended(index, MAIN_FORKNUM, group.first + g.tid_page(0), RBM_NORMAL, strategy);
-    LockBuffer(buf0, BUFFER_LOCK_SHARE);
-    open_tid_page(index, group.first + g.tid_page(0), BufferGetPage(buf0), group, 0, nullptr, &page0);
+    char* page0_copy = static_cast<char*>(palloc(BLCKSZ));
+    {
+        const BlockNumber blk0 = group.first + g.tid_page(0);
+        Buffer buf0 = ReadBufferExtended(index, MAIN_FORKNUM, blk0, RBM_NORMAL, strategy);
+        LockBuffer(buf0, BUFFER_LOCK_SHARE);
+        std::memcpy(page0_copy, BufferGetPage(buf0), BLCKSZ);
+        UnlockReleaseBuffer(buf0);
+        open_tid_page(index, blk0, static_cast<Page>(page0_copy), group, 0, nullptr, &page0);
+    }
     for (uint32 p = 0; p < group.tid_pages; ++p) {
         vacuum_delay_point();
         Buffer buf = InvalidBuffer;
@@ -74,13 +82,24 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
         if (buf != InvalidBuffer)
             UnlockReleaseBuffer(buf);
     }
-    UnlockReleaseBuffer(buf0);
+    pfree(page0_copy);
 
     // Only one VACUUM runs per table, and nothing else writes the dead
     // slice: the copy read above is current, and the count comes from it.
     uint32 ndead = 0;
     for (std::size_t w = 0; w < g.words(); ++w)
         ndead += static_cast<uint32>(__builtin_popcountll(dead[w] | newly[w]));
+    // Bits past nrows are never written: if a damaged page has some, the
+    // count would make live too low and hide rows from scans.
+    for (uint32 pos = group.nrows; pos < g.capacity; ++pos)
+        if ((dead[pos / 64] >> (pos % 64)) & 1)
+            ereport(ERROR,
+                    (errcode(ERRCODE_INDEX_CORRUPTED),
+                     errmsg("index \"%s\" has a corrupted dead slice at block %u", RelationGetRelationName(index),
+                            dead_blk),
+                     errdetail("Row %u is marked, but the group at block %u has %u rows.", pos, group.first,
+                               group.nrows),
+                     errhint("REINDEX the index.")));
     if (*removed > 0) {
         Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
@@ -105,7 +124,9 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
 // that changes).
 void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups) {
     uint32 n = 0;
+    ChainWalk walk(index);
     for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < ngroups;) {
+        walk.visit(blkno);
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         Page page = BufferGetPage(buf);
@@ -133,14 +154,17 @@ uint32 delete_in_buffer(Relation index, const IxbMeta& meta, IndexBulkDeleteCall
                         BufferAccessStrategy strategy) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
     uint32 removed = 0;
+    ChainWalk walk(index);
     for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
         vacuum_delay_point();
+        walk.visit(blkno);
         Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         Page page = BufferGetPage(buf);
         check_page_kind(index, blkno, page, kPageBuffer);
         const int n = buffer_entries(page, meta.sig_bits);
         bool dead[1024];
+        static_assert(BLCKSZ / (sizeof(ItemPointerData) + bl::kMinSignatureBits / 8) <= 1024, "entries per buffer page");
         int ndead = 0;
         for (int i = 0; i < n; ++i) {
             ItemPointerData tid;
@@ -181,6 +205,12 @@ BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGr
     }
     for (int chain = 0; chain < 2; ++chain) {
         for (BlockNumber b = chain == 0 ? meta.dir_head : meta.buf_head; b != InvalidBlockNumber && b < nblocks;) {
+            // A block seen twice: the chains loop or overlap (a damaged page).
+            if (used[b])
+                ereport(ERROR,
+                        (errcode(ERRCODE_INDEX_CORRUPTED),
+                         errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index), b),
+                         errdetail("The chain leads outside the index or loops."), errhint("REINDEX the index.")));
             used[b] = true;
             Buffer buf = ReadBuffer(index, b);
             LockBuffer(buf, BUFFER_LOCK_SHARE);

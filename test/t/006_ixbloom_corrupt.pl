@@ -16,7 +16,7 @@ $node->start;
 
 # Three tables of 30000 rows in heap order: one group each (capacity 30016,
 # two slices per page), its TIDs as runs on one TID page.
-for my $t (qw(ta tb tc)) {
+for my $t (qw(ta tb tc td te)) {
     $node->safe_psql('postgres', qq{
         CREATE EXTENSION IF NOT EXISTS ixbloom;
         CREATE TABLE $t (a int, b int) WITH (autovacuum_enabled = off);
@@ -24,13 +24,15 @@ for my $t (qw(ta tb tc)) {
         CREATE INDEX ${t}_bl ON $t USING ixbloom (a, b);
     });
 }
+# td: rows after the build go to the insert buffer (509 per page).
+$node->safe_psql('postgres', 'INSERT INTO td SELECT g, g % 100 FROM generate_series(30001, 32000) g');
 # A dead row, so that VACUUM calls the index's bulk delete.
-$node->safe_psql('postgres', 'DELETE FROM ta WHERE a = 1; CHECKPOINT;');
+$node->safe_psql('postgres', 'DELETE FROM ta WHERE a = 1; DELETE FROM te WHERE a = 1; CHECKPOINT;');
 
 my $pgdata = $node->data_dir;
 my %file = map {
     $_ => "$pgdata/" . $node->safe_psql('postgres', "SELECT pg_relation_filepath('$_')")
-} qw(ta_bl tb_bl tc_bl);
+} qw(ta_bl tb_bl tc_bl td_bl te_bl);
 $node->stop;
 
 sub read_block
@@ -86,6 +88,14 @@ overwrite($file{tb_bl}, $lb{dir}, 24 + 16, pack('V', 65));
 # 12-byte special space, which starts at 8192 - 16).
 overwrite($file{tc_bl}, $_, 8176 + 10, "\0\0") for $lc{first} .. $lc{first} + $lc{slice_pages} - 1;
 
+# td: the first insert-buffer page links to itself.
+my $buf_head = unpack('V', substr(read_block($file{td_bl}, 0), 24 + 88, 4));
+overwrite($file{td_bl}, $buf_head, 8176 + 4, pack('V', $buf_head));
+# te: the dead slice marks row 30008 of a group of 30000 rows (slice 80 of
+# capacity 30016: two 3752-byte slices per page, so it starts page 40).
+my %le = group_layout($file{te_bl});
+overwrite($file{te_bl}, $le{first} + 40, 24 + 30008 / 8, "\x01");
+
 $node->start;
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
 
@@ -114,11 +124,22 @@ like($err, qr/ERROR:\s+XX002: index "tb_bl" has a corrupted group descriptor in 
 like($err, qr/ERROR:\s+XX002: index "tc_bl" contains an unexpected or corrupted page at block \d+/,
     'a slice page without the ixbloom page id is refused');
 
+($ret, $out, $err) = index_query('SELECT count(*) FROM td WHERE a = 31000');
+like($err, qr/ERROR:\s+XX002: index "td_bl" has a broken page chain at block $buf_head/,
+    'a scan stops at an insert-buffer chain that loops');
+($ret, $out, $err) = $node->psql('postgres', 'VACUUM td');
+like($err, qr/index "td_bl" has a broken page chain/, 'so does VACUUM');
+
+($ret, $out, $err) = $node->psql('postgres', 'VACUUM (INDEX_CLEANUP ON) te');
+like($err, qr/index "te_bl" has a corrupted dead slice at block @{[$le{first} + 40]}/,
+    'VACUUM refuses a dead slice that marks rows past the group (they would hide live rows)');
+
 is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $started, 'no backend crashed');
 
 # REINDEX rebuilds from the heap; the index answers like a seq scan again.
-$node->safe_psql('postgres', 'REINDEX INDEX ta_bl; REINDEX INDEX tb_bl; REINDEX INDEX tc_bl; VACUUM ta;');
-for my $t (qw(ta tb tc)) {
+$node->safe_psql('postgres', 'REINDEX INDEX ta_bl; REINDEX INDEX tb_bl; REINDEX INDEX tc_bl; REINDEX INDEX td_bl;
+    REINDEX INDEX te_bl; VACUUM ta; VACUUM te;');
+for my $t (qw(ta tb tc td te)) {
     my $q = "SELECT string_agg(a::text, ',' ORDER BY a) FROM $t WHERE b = 5 AND a = ANY('{5,105,2005,29905}')";
     my $by_index = $node->safe_psql('postgres', "SET enable_seqscan = off; $q");
     my $by_seq = $node->safe_psql('postgres', "SET enable_bitmapscan = off; SET enable_indexscan = off; $q");
