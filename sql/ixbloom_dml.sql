@@ -420,10 +420,11 @@ RETURNS TABLE (g bigint, nrows bigint, live bigint, tid_pages bigint, tid0 bigin
   SELECT row_number() OVER (ORDER BY n, i), nrows, live, tid_pages,
          first + (sig_bits + spp) / spp, first + sig_bits / spp, 24 + (sig_bits % spp) * (capacity / 8), capacity / 8
     FROM geo ORDER BY n, i $$;
--- The header of a TID page.
-CREATE FUNCTION ixb_tid_page(idx regclass, blk bigint, OUT first_pos bigint, OUT nrows bigint, OUT nruns bigint,
-                             OUT map_entries bigint) LANGUAGE sql AS $$
-  SELECT ixb_le(p, 24, 4), ixb_le(p, 28, 2), ixb_le(p, 30, 2), ixb_le(p, 32, 2)
+-- The header of a TID page; kind 0 is runs (or an array when nentries is
+-- 0), 1 is per-heap-block offset bitmaps.
+CREATE FUNCTION ixb_tid_page(idx regclass, blk bigint, OUT first_pos bigint, OUT nrows bigint, OUT nentries bigint,
+                             OUT map_entries bigint, OUT kind bigint) LANGUAGE sql AS $$
+  SELECT ixb_le(p, 24, 4), ixb_le(p, 28, 2), ixb_le(p, 30, 2), ixb_le(p, 32, 2), ixb_le(p, 34, 2)
     FROM get_raw_page(idx::text, blk::int) p $$;
 -- Rows marked in a group's dead slice.
 CREATE FUNCTION ixb_dead(idx regclass, grp bigint) RETURNS bigint LANGUAGE sql AS $$
@@ -436,7 +437,8 @@ CREATE TABLE fmt (id int, a int, b int) WITH (autovacuum_enabled = off);
 INSERT INTO fmt SELECT g, g % 1000, g % 37 FROM generate_series(1, 70000) g;
 CREATE INDEX fmt_ab ON fmt USING ixbloom (a, b);
 SELECT g, nrows, live, tid_pages FROM ixb_groups('fmt_ab');
-SELECT x.g, t.first_pos, t.nrows, t.nruns > 0 AS runs, t.nruns * 100 < t.nrows AS long_runs, t.map_entries
+SELECT x.g, t.first_pos, t.nrows, t.kind = 0 AND t.nentries > 0 AS runs, t.nentries * 100 < t.nrows AS long_runs,
+       t.map_entries
   FROM ixb_groups('fmt_ab') x, ixb_tid_page('fmt_ab', x.tid0) t;
 SELECT ixb_cmp($$SELECT id FROM fmt WHERE a = 5 ORDER BY id$$);
 SELECT ixb_cmp($$SELECT id FROM fmt WHERE a = 999 AND b = 1 ORDER BY id$$);
@@ -458,9 +460,9 @@ VACUUM fmt;
 SELECT g, nrows, live FROM ixb_groups('fmt_ab');
 SELECT ixb_cmp($$SELECT id FROM fmt WHERE a = 5 AND b = ANY('{5,6,7}') ORDER BY id$$);
 
--- A heap with a hole after every row: no two TIDs are adjacent, so the
--- TID pages hold arrays (1314 TIDs on page 0, after its page map; 1356 on
--- the others), and page 0 maps them all.
+-- A heap with a hole after every row: no two TIDs are adjacent, so runs
+-- would take 8 bytes a row; each heap block's rows become one offset bitmap
+-- instead, and the whole group fits one TID page.
 CREATE TABLE frag (id int, a int) WITH (autovacuum_enabled = off);
 INSERT INTO frag SELECT g, g % 300 FROM generate_series(1, 40000) g;
 DELETE FROM frag WHERE id % 2 = 0;
@@ -468,9 +470,22 @@ VACUUM frag;
 CREATE INDEX frag_a ON frag USING ixbloom (a);
 SELECT g, nrows, tid_pages FROM ixb_groups('frag_a');
 SELECT t.* FROM ixb_groups('frag_a') x, ixb_tid_page('frag_a', x.tid0) t;
-SELECT t.* FROM ixb_groups('frag_a') x, ixb_tid_page('frag_a', x.tid0 + 14) t;
 SELECT ixb_cmp($$SELECT id FROM frag WHERE a = 7 ORDER BY id$$);
 SELECT ixb_cmp($$SELECT id FROM frag WHERE a = ANY('{1,151,299}') ORDER BY id$$);
+
+-- One row per heap block (rows of 4100 bytes, stored inline): a run or a
+-- bitmap costs more than the 6 bytes of a plain TID, so the TID pages hold
+-- arrays (1314 TIDs on page 0, after its page map; 1356 on the others), and
+-- page 0 maps them.
+CREATE TABLE wide (id int, a int, pad text) WITH (autovacuum_enabled = off);
+ALTER TABLE wide ALTER COLUMN pad SET STORAGE PLAIN;
+INSERT INTO wide SELECT g, g % 30, repeat('w', 4100) FROM generate_series(1, 1400) g;
+CREATE INDEX wide_a ON wide USING ixbloom (a);
+SELECT g, nrows, tid_pages FROM ixb_groups('wide_a');
+SELECT t.* FROM ixb_groups('wide_a') x, ixb_tid_page('wide_a', x.tid0) t;
+SELECT t.* FROM ixb_groups('wide_a') x, ixb_tid_page('wide_a', x.tid0 + 1) t;
+SELECT ixb_cmp($$SELECT id FROM wide WHERE a = 7 ORDER BY id$$);
+SELECT ixb_cmp($$SELECT id FROM wide WHERE a = ANY('{0,29}') ORDER BY id$$);
 
 -- A fold sorts its rows by TID.  UPDATEs visit rows 50 ids apart, so
 -- consecutive new versions land on different heap pages (fillfactor leaves
@@ -488,7 +503,7 @@ BEGIN
 END $$;
 VACUUM ff;
 SELECT g, nrows, live FROM ixb_groups('ff_a');
-SELECT t.nrows, t.nruns > 0 AS runs, t.nruns * 4 < t.nrows AS sorted_into_runs
+SELECT t.nrows, t.kind = 0 AND t.nentries > 0 AS runs, t.nentries * 4 < t.nrows AS sorted_into_runs
   FROM ixb_groups('ff_a') x, ixb_tid_page('ff_a', x.tid0) t WHERE x.g = 2;
 SELECT ixb_cmp($$SELECT id FROM ff WHERE a = 1005 ORDER BY id$$);
 SELECT ixb_cmp($$SELECT id FROM ff WHERE a = ANY('{5,1005,1096}') ORDER BY id$$);

@@ -1,7 +1,8 @@
 // tid_pages.hpp — the TID pages of an ixbloom group (format 2): how a
-// group's row positions are split over pages, and each page's encoding as
-// runs of adjacent heap line pointers or as a plain array.  Pure C++; the
-// byte layout is specified in docs/ixbloom-format.md ("TID pages").
+// group's row positions are split over pages, and each page's encoding: runs
+// of adjacent heap line pointers, per-heap-block offset bitmaps, or a plain
+// array.  Pure C++; the byte layout is specified in docs/ixbloom-format.md
+// ("TID pages").
 #pragma once
 
 #include <cstddef>
@@ -31,19 +32,23 @@ inline bool operator<(const Tid& a, const Tid& b) {
 
 constexpr std::size_t kTidHeaderBytes = 12;
 constexpr std::size_t kTidRunBytes = 8;
+constexpr std::size_t kTidBitmapHeaderBytes = 8;  // then ceil(nbits / 8) bitmap bytes
 constexpr std::uint32_t kMaxTidPages = 64;                      // entries reserved in page 0's map
 constexpr std::size_t kTidMapBytes = kMaxTidPages * sizeof(std::uint32_t);
+
+enum class TidEncoding : std::uint8_t { kArray, kRuns, kBitmaps };
 
 // One TID page as the writer plans it.
 struct TidPagePlan {
     std::uint32_t first_pos = 0;
     std::uint32_t nrows = 0;
-    std::uint32_t nruns = 0;  // 0: array encoding
+    TidEncoding encoding = TidEncoding::kArray;
+    std::uint32_t nentries = 0;  // runs or bitmaps; 0 for an array
 };
 
 // Split rows [0, n) with TIDs tids[0..n) into pages of page_bytes body
-// bytes.  Each page takes the most rows that either runs or an array can
-// hold.  Writes at most kMaxTidPages plans; returns how many pages, or 0 if
+// bytes.  Each page takes the most rows that runs, bitmaps or an array can
+// hold (on a tie, the fewest bytes).  Writes at most kMaxTidPages plans; returns how many pages, or 0 if
 // n is 0 or the rows would need more than kMaxTidPages pages (cannot happen
 // for n <= 65216 and 8 kB pages; the unit tests check the bound).
 std::uint32_t plan_tid_pages(const Tid* tids, std::uint32_t n, std::size_t page_bytes, TidPagePlan* plans);
@@ -58,8 +63,9 @@ std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint
 // bytes the page declares (pd_lower), then resolves positions.
 class TidPageReader {
 public:
-    // False if the page is malformed: bad header, runs that do not sum to
-    // nrows, an array or map that overruns used_bytes, a map that is not
+    // False if the page is malformed: bad header, runs or bitmaps that do
+    // not sum to nrows or reach past used_bytes, an array or map that
+    // overruns used_bytes, a map that is not
     // strictly ascending from 0, or rows other than the range that page 0's
     // map gives this page.  Pages after the first need page0 (already open).
     bool open(const std::uint8_t* body, std::size_t used_bytes, std::uint32_t page_index, std::uint32_t group_pages,
@@ -79,11 +85,18 @@ private:
     const std::uint8_t* entries_ = nullptr;
     std::uint32_t first_pos_ = 0;
     std::uint32_t nrows_ = 0;
-    std::uint32_t nruns_ = 0;
+    TidEncoding encoding_ = TidEncoding::kArray;
+    std::uint32_t nentries_ = 0;
     std::uint32_t map_entries_ = 0;
-    // cursor over the runs: run index and the position its first row has
-    std::uint32_t run_ = 0;
-    std::uint32_t run_start_ = 0;
+    // cursor over runs or bitmaps: the entry's byte offset from entries_,
+    // and the position of its first row
+    std::size_t entry_at_ = 0;
+    std::uint32_t entry_start_ = 0;
+
+    void rewind() {
+        entry_at_ = 0;
+        entry_start_ = first_pos_;
+    }
 };
 
 // Which TID page of a group holds pos, from page 0's map (binary search).

@@ -1,6 +1,7 @@
 // tid_pages_test.cpp — ixbloom's TID pages (format 2): the split of a
-// group's rows over pages, run and array encodings, the page-0 map, the
-// reader's validation of malformed pages, and randomized round trips.
+// group's rows over pages, the run, bitmap and array encodings, the page-0
+// map, the reader's validation of malformed pages, and randomized round
+// trips.
 #include "core/bit_slices.hpp"
 #include "core/tid_pages.hpp"
 
@@ -67,19 +68,35 @@ TEST(TidPages, FullGroupInHeapOrderFitsOnePage) {
     const Encoded e = encode(tids);
     ASSERT_EQ(e.plans.size(), 1u);
     EXPECT_EQ(e.plans[0].nrows, 65216u);
-    EXPECT_EQ(e.plans[0].nruns, 416u);
+    EXPECT_EQ(e.plans[0].encoding, TidEncoding::kRuns);
+    EXPECT_EQ(e.plans[0].nentries, 416u);
     EXPECT_EQ(e.used[0], kTidHeaderBytes + kTidMapBytes + 416 * kTidRunBytes);
     expect_round_trip(tids, e);
 }
 
-TEST(TidPages, FragmentedGroupFallsBackToArrays) {
-    // Every other line pointer: no two rows adjacent, so arrays win.
+TEST(TidPages, HolesBecomeBitmaps) {
+    // Every other line pointer, 100 rows per heap block: no two rows are
+    // adjacent, but a block's rows fit a 199-bit bitmap (8 + 25 bytes).
     std::vector<Tid> tids;
     for (std::uint32_t i = 0; i < 65216; ++i)
         tids.push_back(Tid::make(i / 100, static_cast<std::uint16_t>(1 + 2 * (i % 100))));
     const Encoded e = encode(tids);
     for (const auto& p : e.plans)
-        EXPECT_EQ(p.nruns, 0u);
+        EXPECT_EQ(p.encoding, TidEncoding::kBitmaps);
+    // 653 blocks x 33 bytes: 3 pages instead of 49 arrays.
+    EXPECT_EQ(e.plans.size(), 3u);
+    expect_round_trip(tids, e);
+}
+
+TEST(TidPages, OneRowPerBlockIsAnArray) {
+    // No two rows share a block: a run or a bitmap costs 8 or 9 bytes a row,
+    // the array 6.
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 65216; ++i)
+        tids.push_back(Tid::make(i * 3, static_cast<std::uint16_t>(1 + i % 7)));
+    const Encoded e = encode(tids);
+    for (const auto& p : e.plans)
+        EXPECT_EQ(p.encoding, TidEncoding::kArray);
     // (8152 - 12 - 256) / 6 = 1314 on page 0, (8152 - 12) / 6 = 1356 after.
     EXPECT_EQ(e.plans[0].nrows, 1314u);
     EXPECT_EQ(e.plans[1].nrows, 1356u);
@@ -88,13 +105,26 @@ TEST(TidPages, FragmentedGroupFallsBackToArrays) {
     expect_round_trip(tids, e);
 }
 
+TEST(TidPages, BitmapEntriesSplitWhereThePageEnds) {
+    // Blocks of 250 rows at every third offset (747-bit bitmaps, 102 bytes):
+    // a page ends inside a block, whose rows continue on the next page.
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 30000; ++i)
+        tids.push_back(Tid::make(7 + i / 250, static_cast<std::uint16_t>(1 + 3 * (i % 250))));
+    const Encoded e = encode(tids);
+    ASSERT_GE(e.plans.size(), 2u);
+    EXPECT_EQ(e.plans[0].encoding, TidEncoding::kBitmaps);
+    EXPECT_NE(e.plans[0].nrows % 250, 0u);
+    expect_round_trip(tids, e);
+}
+
 TEST(TidPages, EachPageTakesTheDenserEncoding) {
-    // Runs of 2 (8 bytes per 2 rows) beat arrays (12 bytes per 2 rows).
+    // Runs of 2 (8 bytes per 2 rows) beat bitmaps (9) and arrays (12).
     std::vector<Tid> tids;
     for (std::uint32_t i = 0; i < 20000; ++i)
         tids.push_back(Tid::make(i / 2, static_cast<std::uint16_t>(1 + i % 2)));
     const Encoded e = encode(tids);
-    EXPECT_GT(e.plans[0].nruns, 0u);
+    EXPECT_EQ(e.plans[0].encoding, TidEncoding::kRuns);
     EXPECT_EQ(e.plans[0].nrows, 2 * ((kBody - kTidHeaderBytes - kTidMapBytes) / kTidRunBytes));
     expect_round_trip(tids, e);
 }
@@ -109,7 +139,7 @@ TEST(TidPages, RunsSplitAtTheSixteenBitLimits) {
     // nrows is 16-bit too: 65535 rows on page 0, then the last row.
     ASSERT_EQ(e.plans.size(), 2u);
     EXPECT_EQ(e.plans[0].nrows, 65535u);
-    EXPECT_EQ(e.plans[0].nruns, 1u);
+    EXPECT_EQ(e.plans[0].nentries, 1u);
     expect_round_trip(tids, e);
 }
 
@@ -161,6 +191,34 @@ TEST(TidPages, ReaderRejectsMalformedPages) {
     TidPageReader r;
     EXPECT_FALSE(r.open(e.pages[0].data(), e.used[0], 0, kMaxTidPages + 1, 3000, nullptr));
     EXPECT_FALSE(r.open(e.pages[0].data(), e.used[0], 1, 2, 3000, nullptr)) << "later pages need page 0";
+}
+
+TEST(TidPages, ReaderRejectsMalformedBitmaps) {
+    std::vector<Tid> tids;
+    for (std::uint32_t i = 0; i < 3000; ++i)
+        tids.push_back(Tid::make(40 + i / 60, static_cast<std::uint16_t>(2 + 2 * (i % 60))));
+    Encoded e = encode(tids);
+    ASSERT_EQ(e.plans.size(), 1u);
+    ASSERT_EQ(e.plans[0].encoding, TidEncoding::kBitmaps);
+    auto opens = [&](const std::vector<std::uint8_t>& page, std::size_t used) {
+        TidPageReader r;
+        return r.open(page.data(), used, 0, 1, 3000, nullptr);
+    };
+    EXPECT_TRUE(opens(e.pages[0], e.used[0]));
+    EXPECT_FALSE(opens(e.pages[0], e.used[0] - 1)) << "the last bitmap overruns pd_lower";
+    auto corrupt = [&](std::size_t at, std::uint8_t v) {
+        auto page = e.pages[0];
+        page[at] = v;
+        return opens(page, e.used[0]);
+    };
+    // Entry 0: block, offset 2, 119 bits (15 bytes), bits at 0, 2, ..., 118.
+    const std::size_t entry0 = kTidHeaderBytes + kTidMapBytes;
+    EXPECT_FALSE(corrupt(10, 7)) << "unknown encoding";
+    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes, 0x54)) << "first bit is not a row";
+    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes + 14, 0xff)) << "bits past nbits";
+    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes + 3, 0x57)) << "one row too many";
+    EXPECT_FALSE(corrupt(entry0 + 6, 0)) << "empty bitmap";
+    EXPECT_FALSE(corrupt(entry0 + 4, 0)) << "offset 0";
 }
 
 TEST(TidPages, LaterPageMustMatchTheMap) {
