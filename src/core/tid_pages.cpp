@@ -93,19 +93,25 @@ std::uint32_t plan_tid_pages(const Tid* tids, std::uint32_t n, std::size_t page_
         if (array_rows > end - s)
             array_rows = end - s;
 
+        // Runs and bitmaps cannot express line pointer 0 (heap TIDs never
+        // have it): they stop before such a row, and the array takes it.
         std::uint32_t run_rows = 0, runs = 0;
-        while (s + run_rows < end && runs < avail / kTidRunBytes) {
+        while (s + run_rows < end && runs < avail / kTidRunBytes && tids[s + run_rows].offset != 0) {
             run_rows += run_length(tids, s + run_rows, end);
             ++runs;
         }
 
         // Bitmaps: whole entries while they fit, then as many rows of the
-        // next block as still fit (an entry's size grows with its span).
+        // next block as still fit (an entry's size grows with its span).  A
+        // cut entry ends the page: the encoder recomputes the entries from
+        // the page's row range, and would join a cut entry with the rest of
+        // its block into one that no longer fits.
         std::uint32_t bitmap_rows_total = 0, bitmaps = 0;
         std::size_t bitmap_bytes = 0;
-        while (s + bitmap_rows_total < end) {
+        while (s + bitmap_rows_total < end && tids[s + bitmap_rows_total].offset != 0) {
             const std::uint32_t from = s + bitmap_rows_total;
-            std::uint32_t rows = bitmap_rows(tids, from, end);
+            const std::uint32_t whole = bitmap_rows(tids, from, end);
+            std::uint32_t rows = whole;
             while (rows > 0 && bitmap_bytes + bitmap_entry_bytes(tids, from, rows) > avail)
                 --rows;
             if (rows == 0)
@@ -113,6 +119,8 @@ std::uint32_t plan_tid_pages(const Tid* tids, std::uint32_t n, std::size_t page_
             bitmap_bytes += bitmap_entry_bytes(tids, from, rows);
             bitmap_rows_total += rows;
             ++bitmaps;
+            if (rows < whole)
+                break;
         }
 
         TidPagePlan& p = plans[npages++];
@@ -138,8 +146,10 @@ std::uint32_t plan_tid_pages(const Tid* tids, std::uint32_t n, std::size_t page_
 }
 
 std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint32_t npages, std::uint32_t page,
-                            std::uint8_t* body) {
+                            std::uint8_t* body, std::size_t page_bytes) {
     const TidPagePlan& p = plans[page];
+    std::uint8_t* const limit = body + page_bytes;
+    std::uint32_t written = 0;  // entries, checked against the plan
     store32(body, p.first_pos);
     store16(body + 4, static_cast<std::uint16_t>(p.nrows));
     store16(body + 6, static_cast<std::uint16_t>(p.nentries));
@@ -153,12 +163,16 @@ std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint
     const std::uint32_t end = p.first_pos + p.nrows;
     switch (p.encoding) {
         case TidEncoding::kArray:
+            if (p.nrows * sizeof(Tid) > static_cast<std::size_t>(limit - out))
+                return 0;
             std::memcpy(out, tids + p.first_pos, p.nrows * sizeof(Tid));
             out += p.nrows * sizeof(Tid);
             break;
         case TidEncoding::kRuns:
-            for (std::uint32_t i = p.first_pos; i < end;) {
+            for (std::uint32_t i = p.first_pos; i < end; ++written) {
                 const std::uint32_t len = run_length(tids, i, end);
+                if (kTidRunBytes > static_cast<std::size_t>(limit - out) || tids[i].offset == 0)
+                    return 0;
                 store32(out, tids[i].block());
                 store16(out + 4, tids[i].offset);
                 store16(out + 6, static_cast<std::uint16_t>(len));
@@ -169,10 +183,12 @@ std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint
         case TidEncoding::kBitmaps:
             // The planner's entries: the row range ends where its last,
             // possibly partial, entry ended.
-            for (std::uint32_t i = p.first_pos; i < end;) {
+            for (std::uint32_t i = p.first_pos; i < end; ++written) {
                 const std::uint32_t rows = bitmap_rows(tids, i, end);
                 const std::uint32_t first = tids[i].offset;
                 const std::uint32_t nbits = tids[i + rows - 1].offset - first + 1u;
+                if (kTidBitmapHeaderBytes + (nbits + 7) / 8 > static_cast<std::size_t>(limit - out) || first == 0)
+                    return 0;
                 store32(out, tids[i].block());
                 store16(out + 4, static_cast<std::uint16_t>(first));
                 store16(out + 6, static_cast<std::uint16_t>(nbits));
@@ -187,6 +203,8 @@ std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint
             }
             break;
     }
+    if (written != p.nentries)
+        return 0;
     return static_cast<std::size_t>(out - body);
 }
 

@@ -53,11 +53,13 @@ struct TidPagePlan {
 // for n <= 65216 and 8 kB pages; the unit tests check the bound).
 std::uint32_t plan_tid_pages(const Tid* tids, std::uint32_t n, std::size_t page_bytes, TidPagePlan* plans);
 
-// Encode the page `plans[page]` of a group into body (page_bytes, zeroed by
-// the caller).  Page 0 also gets the map of every page's first position.
-// Returns the bytes used (the page's pd_lower is the body start plus this).
+// Encode the page `plans[page]` of a group into body (page_bytes long).
+// Page 0 also gets the map of every page's first position.  Returns the
+// bytes used (the page's pd_lower is the body start plus this), or 0 if the
+// plan does not fit page_bytes or its entries (a bug: the caller must stop);
+// nothing is ever written past page_bytes.
 std::size_t encode_tid_page(const Tid* tids, const TidPagePlan* plans, std::uint32_t npages, std::uint32_t page,
-                            std::uint8_t* body);
+                            std::uint8_t* body, std::size_t page_bytes);
 
 // Reads one TID page: validates the header and its encoding against the
 // bytes the page declares (pd_lower), then resolves positions.

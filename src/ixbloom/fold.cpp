@@ -42,7 +42,10 @@ void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint
     } else {
         init_page(page, kPageTid);
         const std::size_t used = bl::encode_tid_page(tids, plans, g.tid_pages, p - g.slice_pages(),
-                                                     reinterpret_cast<uint8*>(page_body(page)));
+                                                     reinterpret_cast<uint8*>(page_body(page)), kPageBytes);
+        if (used == 0)
+            elog(ERROR, "ixbloom: TID page %u of a group of %u rows does not match its plan", p - g.slice_pages(),
+                 g.nrows);
         ph->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + used);
     }
 }

@@ -23,15 +23,24 @@ struct Encoded {
     std::vector<std::size_t> used;
 };
 
+// Plan and encode every page.  Each page buffer has guard bytes after the
+// body: the encoder must never touch them, and must accept its own plan.
 Encoded encode(const std::vector<Tid>& tids) {
+    constexpr std::size_t kGuard = 64;
     Encoded e;
     e.plans.resize(kMaxTidPages);
     const std::uint32_t n = plan_tid_pages(tids.data(), static_cast<std::uint32_t>(tids.size()), kBody, e.plans.data());
     e.plans.resize(n);
     for (std::uint32_t p = 0; p < n; ++p) {
-        e.pages.emplace_back(kBody, 0);
-        e.used.push_back(encode_tid_page(tids.data(), e.plans.data(), n, p, e.pages.back().data()));
-        EXPECT_LE(e.used.back(), kBody);
+        std::vector<std::uint8_t> page(kBody + kGuard, 0xA5);
+        const std::size_t used = encode_tid_page(tids.data(), e.plans.data(), n, p, page.data(), kBody);
+        EXPECT_GT(used, 0u) << "page " << p << " does not match its plan";
+        EXPECT_LE(used, kBody);
+        for (std::size_t i = kBody; i < page.size(); ++i)
+            EXPECT_EQ(page[i], 0xA5) << "page " << p << " written past its body at byte " << i;
+        page.resize(kBody);
+        e.pages.push_back(std::move(page));
+        e.used.push_back(used);
     }
     return e;
 }
@@ -211,14 +220,69 @@ TEST(TidPages, ReaderRejectsMalformedBitmaps) {
         page[at] = v;
         return opens(page, e.used[0]);
     };
-    // Entry 0: block, offset 2, 119 bits (15 bytes), bits at 0, 2, ..., 118.
+    // Entry 0: block, offset 2, 119 bits (15 bytes), bits at 0, 2, ..., 118
+    // (0x55 in every byte).  The first three keep the row count, so only
+    // the check named can reject them.
     const std::size_t entry0 = kTidHeaderBytes + kTidMapBytes;
+    const std::size_t bits0 = entry0 + kTidBitmapHeaderBytes;
+    EXPECT_FALSE(corrupt(bits0, 0x56)) << "first bit is not a row";
+    EXPECT_FALSE(corrupt(bits0 + 14, 0x95)) << "a bit past nbits";
+    {
+        auto page = e.pages[0];
+        page[bits0 + 14] = 0x15;  // bit 118, the last, cleared ...
+        page[bits0 + 7] = 0x57;   // ... and a middle bit set instead
+        EXPECT_FALSE(opens(page, e.used[0])) << "last bit is not a row";
+    }
+    EXPECT_FALSE(corrupt(bits0 + 3, 0x57)) << "one row too many";
     EXPECT_FALSE(corrupt(10, 7)) << "unknown encoding";
-    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes, 0x54)) << "first bit is not a row";
-    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes + 14, 0xff)) << "bits past nbits";
-    EXPECT_FALSE(corrupt(entry0 + kTidBitmapHeaderBytes + 3, 0x57)) << "one row too many";
     EXPECT_FALSE(corrupt(entry0 + 6, 0)) << "empty bitmap";
     EXPECT_FALSE(corrupt(entry0 + 4, 0)) << "offset 0";
+    EXPECT_FALSE(corrupt(6, 0)) << "bitmaps with no entries";
+    EXPECT_FALSE(corrupt(7, 1)) << "more entries than the page holds";
+
+    // The cursor rewinds when asked for an earlier position.
+    TidPageReader r;
+    ASSERT_TRUE(r.open(e.pages[0].data(), e.used[0], 0, 1, 3000, nullptr));
+    EXPECT_TRUE(r.at(2999) == tids[2999]);
+    EXPECT_TRUE(r.at(61) == tids[61]);
+    EXPECT_TRUE(r.at(60) == tids[60]);
+}
+
+// A page that ends inside a block's bitmap must not continue with the rest
+// of that block: the encoder would join the two entries into one that no
+// longer fits (found in review; it wrote past the page).
+TEST(TidPages, CutBitmapEntryEndsThePage) {
+    // Nine rows of one block: offsets 1, 3, ..., 15, then 65535.  Bitmaps
+    // win (19 bytes for 2 entries), but the whole block would need 8 kB.
+    std::vector<Tid> tiny;
+    for (std::uint16_t o = 1; o <= 15; o += 2)
+        tiny.push_back(Tid::make(5, o));
+    tiny.push_back(Tid::make(5, 65535));
+    expect_round_trip(tiny, encode(tiny));
+
+    // Heap-like: blocks of 100 rows at odd offsets; block 238 has rows at 1
+    // and 200 only, where page 0 fills up.
+    std::vector<Tid> heap;
+    for (std::uint32_t b = 0; heap.size() < 65216; ++b) {
+        if (b == 238) {
+            heap.push_back(Tid::make(b, 1));
+            heap.push_back(Tid::make(b, 200));
+            continue;
+        }
+        for (std::uint16_t o = 1; o < 200 && heap.size() < 65216; o += 2)
+            heap.push_back(Tid::make(b, o));
+    }
+    expect_round_trip(heap, encode(heap));
+}
+
+TEST(TidPages, LineZeroGoesToAnArray) {
+    // Heap TIDs never use line pointer 0, which runs and bitmaps cannot
+    // express; such a row still round-trips, through an array.
+    const std::vector<Tid> tids = {Tid::make(0, 0), Tid::make(0, 1), Tid::make(0, 2), Tid::make(1, 0)};
+    const Encoded e = encode(tids);
+    ASSERT_EQ(e.plans.size(), 1u);
+    EXPECT_EQ(e.plans[0].encoding, TidEncoding::kArray);
+    expect_round_trip(tids, e);
 }
 
 TEST(TidPages, LaterPageMustMatchTheMap) {
@@ -257,6 +321,19 @@ TEST(TidPages, RandomRoundTrips) {
         if (round % 3 == 0)
             for (std::uint32_t i = 0; i + 1 < n; i += 1 + rng() % 50)
                 std::swap(tids[i], tids[i + 1]);
+        if (round % 5 == 1) {
+            // Large jumps inside a block, up to the last line pointer.
+            for (std::uint32_t i = 0; i < n; i += 1 + rng() % 300)
+                tids[i].offset = static_cast<std::uint16_t>(tids[i].offset + rng() % 20000);
+            tids[rng() % n].offset = 0xffff;
+        }
+        if (round % 7 == 2 && n > 10) {
+            // A synchronized scan's wraparound, and a duplicate.
+            std::rotate(tids.begin(), tids.begin() + n / 3, tids.end());
+            tids[n / 2] = tids[n / 2 - 1];
+        }
+        if (round % 11 == 3)
+            tids[0] = Tid::make(0xffffffffu, tids[0].offset);
         const Encoded e = encode(tids);
         ASSERT_GE(e.plans.size(), 1u) << "round " << round;
         expect_round_trip(tids, e);
