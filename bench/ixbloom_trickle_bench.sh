@@ -42,6 +42,7 @@ command -v pg_config >/dev/null || die "pg_config not found in PATH"
 EXTDIR="$(pg_config --sharedir)/extension"
 [ -f "$EXTDIR/ixbloom.control" ] || die "extension ixbloom is not installed; run 'make && make install' in $REPO first"
 [ -f "$EXTDIR/bloom.control" ] || die "contrib bloom is not installed"
+command -v python3 >/dev/null || die "python3 is needed to read EXPLAIN's JSON"
 
 # shellcheck source=../test/cluster.sh
 source "$REPO/test/cluster.sh"

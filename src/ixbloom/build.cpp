@@ -1,12 +1,18 @@
 // build.cpp — ambuild and ambuildempty.
 //
-// CREATE INDEX hashes every heap row straight into the bit slices of the
-// group being collected (rows arrive in heap order, so no sort and no
-// row-major copy is needed), and writes each full group on new pages.  Pages are written without WAL and logged once at the end with
+// CREATE INDEX hashes every heap row into a signature, collects one heap
+// block's rows, puts them in line-pointer order (the table AM reports a HOT
+// chain's live version under its root line pointer, when it reaches the
+// version, so offsets within a block can come out of order) and adds them
+// to the bit slices of the group being collected.  Blocks arrive in order,
+// so the group's TIDs are sorted without sorting the group, and its TID
+// pages get runs or per-block bitmaps.  Each full group is written on new
+// pages.  Pages are written without WAL and logged once at the end with
 // log_newpage_range (as pgvector does): far less WAL than a record per page.
 #include "ixbloom/ixbloom.hpp"
 
 IXPG_BEGIN_C_HEADERS
+#include "access/htup_details.h"
 #include "access/tableam.h"
 #include "access/xloginsert.h"
 #include "catalog/index.h"
@@ -16,6 +22,7 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/backend_progress.h"
 IXPG_END_C_HEADERS
 
+#include <algorithm>
 #include <cstring>
 
 namespace ixbloom {
@@ -29,6 +36,11 @@ struct BuildState {
     uint32 rows;          // rows in the group being collected
     uint8* slices;        // sig_bits slices of capacity / 8 bytes
     bl::Tid* tids;
+    // Rows of the current heap block, not yet in the slices.
+    uint32 pending;
+    bl::Tid pending_tids[MaxHeapTuplesPerPage];
+    uint16 pending_order[MaxHeapTuplesPerPage];
+    uint16* pending_sigs;  // row-major, shape.words() words per row
     IxbGroup* groups;
     uint32 ngroups;
     uint32 max_groups;
@@ -50,25 +62,40 @@ void flush_group(BuildState* bs) {
     std::memset(bs->slices, 0, static_cast<std::size_t>(bs->state.shape.bits) * stride);
 }
 
+// Add the pending rows of one heap block to the group, in line-pointer order.
+void drain_pending(BuildState* bs) {
+    const std::size_t words = static_cast<std::size_t>(bs->state.shape.words());
+    const std::size_t stride = bs->capacity / 8;
+    for (uint32 i = 0; i < bs->pending; ++i)
+        bs->pending_order[i] = static_cast<uint16>(i);
+    const bl::Tid* t = bs->pending_tids;
+    std::sort(bs->pending_order, bs->pending_order + bs->pending,
+              [t](uint16 a, uint16 b) { return t[a].offset < t[b].offset; });
+    for (uint32 i = 0; i < bs->pending; ++i) {
+        const uint16 r = bs->pending_order[i];
+        bl::add_row_to_slices(bs->pending_sigs + r * words, bs->state.shape.bits, bs->rows, bs->slices, stride);
+        bs->tids[bs->rows++] = t[r];
+        if (bs->rows == bs->capacity)
+            flush_group(bs);
+    }
+    std::memset(bs->pending_sigs, 0, sizeof(uint16) * words * bs->pending);
+    bs->pending = 0;
+}
+
 // Called by the table AM for each heap tuple.  Plain C-style code: no C++
 // object lives here, so an ERROR may longjmp through it.
 void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool, void* arg) {
     BuildState* bs = static_cast<BuildState*>(arg);
+    bl::Tid t;
+    std::memcpy(&t, tid, sizeof t);
+    if (bs->pending > 0 && (t.block() != bs->pending_tids[0].block() || bs->pending == MaxHeapTuplesPerPage))
+        drain_pending(bs);
     MemoryContext old = MemoryContextSwitchTo(bs->tmp);
-    uint8* const row_byte = bs->slices + bs->rows / 8;
-    const std::size_t stride = bs->capacity / 8;
-    const uint8 mask = static_cast<uint8>(1u << (bs->rows % 8));
-    for (int i = 0; i < bs->state.shape.ncols; ++i) {
-        const uint32 h = isnull[i] ? 0 : hash_value(&bs->state, i, values[i]);
-        bl::for_each_bit(bs->state.shape, i, h, isnull[i], [&](int bit) { row_byte[bit * stride] |= mask; });
-    }
+    row_signature(&bs->state, values, isnull, bs->pending_sigs + bs->pending * static_cast<std::size_t>(bs->state.shape.words()));
     MemoryContextSwitchTo(old);
     MemoryContextReset(bs->tmp);
-    std::memcpy(&bs->tids[bs->rows], tid, sizeof(bl::Tid));
-    ++bs->rows;
+    bs->pending_tids[bs->pending++] = t;
     bs->indtuples += 1;
-    if (bs->rows == bs->capacity)
-        flush_group(bs);
     if (static_cast<int64>(bs->indtuples) % 10000 == 0)
         pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(bs->indtuples));
 }
@@ -136,6 +163,8 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         bs->slices = static_cast<uint8*>(palloc_extended(
             static_cast<std::size_t>(bs->state.shape.bits) * (bs->capacity / 8), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
         bs->tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * bs->capacity));
+        bs->pending_sigs = static_cast<uint16*>(
+            palloc0(sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(MaxHeapTuplesPerPage)));
         bs->max_groups = 16;
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));
         bs->tmp = AllocSetContextCreate(CurrentMemoryContext, "ixbloom build row", ALLOCSET_DEFAULT_SIZES);
@@ -149,6 +178,7 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
 
         pgstat_progress_update_param(PROGRESS_CREATEIDX_SUBPHASE, kPhaseScan);
         const double reltuples = table_index_build_scan(heap, index, info, true, true, build_callback, bs, nullptr);
+        drain_pending(bs);
         flush_group(bs);
         write_directory_and_meta(index, *bs);
 

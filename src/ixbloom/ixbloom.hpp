@@ -143,6 +143,9 @@ public:
     explicit ChainWalk(Relation index);
     // Call with each block the walk is about to visit.
     void visit(BlockNumber blkno);
+    // The same check, answered instead of raised: on a hot standby, replay
+    // can recycle pages under a walk, which then rescans.
+    bool try_visit(BlockNumber blkno);
 
 private:
     Relation index_;

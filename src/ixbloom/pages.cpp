@@ -102,17 +102,23 @@ IxbMeta read_meta(Relation index) {
 
 ChainWalk::ChainWalk(Relation index) : index_(index), nblocks_(RelationGetNumberOfBlocks(index)) {}
 
-void ChainWalk::visit(BlockNumber blkno) {
+bool ChainWalk::try_visit(BlockNumber blkno) {
     ++visited_;
     if (blkno >= nblocks_ || visited_ > nblocks_) {
         // Concurrent inserts may have extended the chain since we started.
         nblocks_ = RelationGetNumberOfBlocks(index_);
-        if (blkno >= nblocks_ || blkno == kMetaBlock || visited_ > nblocks_)
-            ereport(ERROR,
-                    (errcode(ERRCODE_INDEX_CORRUPTED),
-                     errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index_), blkno),
-                     errdetail("The chain leads outside the index or loops."), errhint("REINDEX the index.")));
+        if (blkno >= nblocks_ || visited_ > nblocks_)
+            return false;
     }
+    return blkno != kMetaBlock;
+}
+
+void ChainWalk::visit(BlockNumber blkno) {
+    if (!try_visit(blkno))
+        ereport(ERROR,
+                (errcode(ERRCODE_INDEX_CORRUPTED),
+                 errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index_), blkno),
+                 errdetail("The chain leads outside the index or loops."), errhint("REINDEX the index.")));
 }
 
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {

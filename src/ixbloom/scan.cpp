@@ -194,7 +194,10 @@ bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, Ite
     ChainWalk walk(index);
     for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
         CHECK_FOR_INTERRUPTS();
-        walk.visit(blkno);
+        if (!standby)
+            walk.visit(blkno);
+        else if (!walk.try_visit(blkno))
+            return false;
         Buffer buf = ReadBuffer(index, blkno);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);

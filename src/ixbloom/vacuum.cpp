@@ -15,6 +15,7 @@ IXPG_BEGIN_C_HEADERS
 #include "storage/lmgr.h"
 IXPG_END_C_HEADERS
 
+#include <algorithm>
 #include <cstring>
 
 namespace ixbloom {
@@ -280,7 +281,12 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         // Folding moves rows from the buffer into groups: no scan may run
         // meanwhile.  The rest only needs folds kept out.  A buffer too
         // small to make a worthwhile group stays (ixbloom.vacuum_fold_min_pages).
-        if (read_meta(index).buf_pages >= static_cast<uint32>(vacuum_fold_min_pages)) {
+        // (Capped at the pages of a full group: above that, inserts fold, but
+        // they give up whenever a scan holds the fold lock.)
+        const IxbMeta before = read_meta(index);
+        const uint32 full_group_pages = static_cast<uint32>(
+            (bl::max_group_capacity(kPageBytes) + entries_per_page(before.sig_bits) - 1) / entries_per_page(before.sig_bits));
+        if (before.buf_pages >= std::min(static_cast<uint32>(vacuum_fold_min_pages), full_group_pages)) {
             lock_fold(index, ExclusiveLock);
             fold_buffer(index, true);
             unlock_fold(index, ExclusiveLock);

@@ -99,10 +99,12 @@ overwrite($file{te_bl}, $le{first} + 40, 24 + 30008 / 8, "\x01");
 $node->start;
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
 
+# A timeout, so that a walk that loops fails the test instead of hanging it.
 sub index_query
 {
     my ($sql) = @_;
-    return $node->psql('postgres', "SET enable_seqscan = off; \\set VERBOSITY verbose\n$sql");
+    return $node->psql('postgres', "SET enable_seqscan = off; \\set VERBOSITY verbose\n$sql",
+        timeout => $PostgreSQL::Test::Utils::timeout_default);
 }
 
 my ($ret, $out, $err) = index_query('SELECT count(*) FROM ta WHERE a = 5 AND b = 5');
@@ -127,7 +129,7 @@ like($err, qr/ERROR:\s+XX002: index "tc_bl" contains an unexpected or corrupted 
 ($ret, $out, $err) = index_query('SELECT count(*) FROM td WHERE a = 31000');
 like($err, qr/ERROR:\s+XX002: index "td_bl" has a broken page chain at block $buf_head/,
     'a scan stops at an insert-buffer chain that loops');
-($ret, $out, $err) = $node->psql('postgres', 'VACUUM td');
+($ret, $out, $err) = $node->psql('postgres', 'VACUUM td', timeout => $PostgreSQL::Test::Utils::timeout_default);
 like($err, qr/index "td_bl" has a broken page chain/, 'so does VACUUM');
 
 ($ret, $out, $err) = $node->psql('postgres', 'VACUUM (INDEX_CLEANUP ON) te');
