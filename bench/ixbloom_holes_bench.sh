@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/ixbloom_holes_bench.sh — ixbloom vs contrib bloom on heaps with holes:
 # a share of the rows is deleted (at random) and vacuumed away before the
-# indexes are built, so consecutive live rows are rarely adjacent line
-# pointers.  That is where ixbloom's TID pages cannot use runs and fall back
-# to per-block offset bitmaps or arrays (docs/ixbloom-format.md).
+# indexes are built, so runs of adjacent live line pointers get short (about
+# 10 rows at 10 % deleted, 2 at 50 %).  That is where ixbloom's TID pages
+# switch from runs to per-block offset bitmaps (docs/ixbloom-format.md).
 #
 # For each share in BENCH_HOLES (percent deleted): a table of BENCH_ROWS rows
 # with 4 int columns (c1 ~65k distinct, c2 1000, c3 100, c4 7), the rows
