@@ -1,6 +1,8 @@
 // bit_slices.cpp — group sizing and the row-to-slice transposition.
 #include "core/bit_slices.hpp"
 
+#include <cstring>
+
 namespace ixcore {
 namespace bloom {
 
@@ -29,6 +31,42 @@ void add_row_to_slices(const std::uint16_t* signature, int sig_bits, std::uint32
             bitsw &= bitsw - 1;
             slices[static_cast<std::size_t>(w * 16 + b) * slice_bytes + byte] |= mask;
         }
+    }
+}
+
+void add_rows_to_slices(const std::uint16_t* sigs, int sig_bits, std::uint32_t first_row, std::uint32_t nrows,
+                        std::uint8_t* slices, std::size_t stride) {
+    const int words = sig_bits / 16;
+    std::uint64_t acc[kMaxSignatureBits];
+    for (std::uint32_t r = 0; r < nrows;) {
+        // Rows sharing one 64-bit word of every slice.
+        const std::uint32_t row = first_row + r;
+        const std::uint32_t word = row / 64;
+        std::uint32_t n = 64 - row % 64;
+        if (n > nrows - r)
+            n = nrows - r;
+        std::memset(acc, 0, sizeof(std::uint64_t) * static_cast<std::size_t>(sig_bits));
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint16_t* sig = sigs + static_cast<std::size_t>(r + i) * words;
+            const std::uint64_t bit = std::uint64_t{1} << ((row + i) % 64);
+            for (int w = 0; w < words; ++w) {
+                std::uint32_t bitsw = sig[w];
+                while (bitsw != 0) {
+                    acc[w * 16 + __builtin_ctz(bitsw)] |= bit;
+                    bitsw &= bitsw - 1;
+                }
+            }
+        }
+        for (int b = 0; b < sig_bits; ++b) {
+            if (acc[b] == 0)
+                continue;
+            std::uint8_t* dst = slices + static_cast<std::size_t>(b) * stride + static_cast<std::size_t>(word) * 8;
+            std::uint64_t v;
+            std::memcpy(&v, dst, 8);
+            v |= acc[b];
+            std::memcpy(dst, &v, 8);
+        }
+        r += n;
     }
 }
 

@@ -36,17 +36,26 @@ struct BuildState {
     uint32 rows;          // rows in the group being collected
     uint8* slices;        // sig_bits slices of capacity / 8 bytes
     bl::Tid* tids;
-    // Rows of the current heap block, not yet in the slices.
-    uint32 pending;
+    // The heap block being read: its rows from position segment on are in
+    // the slices, in line-pointer order so far (last_offset is the latest).
+    BlockNumber block;
+    uint32 segment;
+    uint16 last_offset;
+    // A block whose line pointers came out of order is collected here
+    // instead, and sorted when the block ends.
+    uint32 pending;       // rows collected; 0 = rows go straight to the slices
+    bool collecting;
     bl::Tid pending_tids[MaxHeapTuplesPerPage];
-    uint16 pending_order[MaxHeapTuplesPerPage];
     uint16* pending_sigs;  // row-major, shape.words() words per row
+    uint16* sorted_sigs;
     IxbGroup* groups;
     uint32 ngroups;
     uint32 max_groups;
     double indtuples;
     MemoryContext tmp;    // reset per row: hash functions may allocate
 };
+
+std::size_t stride_of(const BuildState* bs) { return bs->capacity / 8; }
 
 void flush_group(BuildState* bs) {
     if (bs->rows == 0)
@@ -55,31 +64,66 @@ void flush_group(BuildState* bs) {
         bs->max_groups *= 2;
         bs->groups = static_cast<IxbGroup*>(repalloc(bs->groups, sizeof(IxbGroup) * bs->max_groups));
     }
-    const std::size_t stride = bs->capacity / 8;
-    bs->groups[bs->ngroups++] = write_group_slices(bs->index, bs->state.shape.bits, bs->slices, stride, bs->tids,
-                                                   bs->rows, false);
+    bs->groups[bs->ngroups++] = write_group_slices(bs->index, bs->state.shape.bits, bs->slices, stride_of(bs),
+                                                   bs->tids, bs->rows, false);
     bs->rows = 0;
-    std::memset(bs->slices, 0, static_cast<std::size_t>(bs->state.shape.bits) * stride);
+    bs->segment = 0;
+    std::memset(bs->slices, 0, static_cast<std::size_t>(bs->state.shape.bits) * stride_of(bs));
 }
 
-// Add the pending rows of one heap block to the group, in line-pointer order.
-void drain_pending(BuildState* bs) {
+// The current block's line pointers went backwards: take its rows back out
+// of the slices (clearing their bits) into the collection, to be sorted.
+void start_collecting(BuildState* bs) {
     const std::size_t words = static_cast<std::size_t>(bs->state.shape.words());
-    const std::size_t stride = bs->capacity / 8;
-    for (uint32 i = 0; i < bs->pending; ++i)
-        bs->pending_order[i] = static_cast<uint16>(i);
+    const std::size_t stride = stride_of(bs);
+    const uint32 n = bs->rows - bs->segment;
+    for (uint32 i = 0; i < n; ++i) {
+        const uint32 pos = bs->segment + i;
+        uint16* sig = bs->pending_sigs + i * words;
+        const uint8 mask = static_cast<uint8>(1u << (pos % 8));
+        for (int b = 0; b < bs->state.shape.bits; ++b) {
+            uint8* byte = bs->slices + static_cast<std::size_t>(b) * stride + pos / 8;
+            if (*byte & mask) {
+                sig[b / 16] = static_cast<uint16>(sig[b / 16] | (1u << (b % 16)));
+                *byte = static_cast<uint8>(*byte & ~mask);
+            }
+        }
+        bs->pending_tids[i] = bs->tids[pos];
+    }
+    bs->pending = n;
+    bs->rows = bs->segment;
+    bs->collecting = true;
+}
+
+// Sort the collected rows of the block by line pointer and add them to the
+// group.
+void drain_collection(BuildState* bs) {
+    const std::size_t words = static_cast<std::size_t>(bs->state.shape.words());
     const bl::Tid* t = bs->pending_tids;
-    std::sort(bs->pending_order, bs->pending_order + bs->pending,
-              [t](uint16 a, uint16 b) { return t[a].offset < t[b].offset; });
-    for (uint32 i = 0; i < bs->pending; ++i) {
-        const uint16 r = bs->pending_order[i];
-        bl::add_row_to_slices(bs->pending_sigs + r * words, bs->state.shape.bits, bs->rows, bs->slices, stride);
-        bs->tids[bs->rows++] = t[r];
+    uint16 order[MaxHeapTuplesPerPage];
+    for (uint32 i = 0; i < bs->pending; ++i)
+        order[i] = static_cast<uint16>(i);
+    std::sort(order, order + bs->pending, [t](uint16 a, uint16 b) { return t[a].offset < t[b].offset; });
+    for (uint32 i = 0; i < bs->pending; ++i)
+        std::memcpy(bs->sorted_sigs + i * words, bs->pending_sigs + order[i] * words, sizeof(uint16) * words);
+    for (uint32 done = 0; done < bs->pending;) {
+        uint32 n = bs->pending - done;
+        if (n > bs->capacity - bs->rows)
+            n = bs->capacity - bs->rows;
+        bl::add_rows_to_slices(bs->sorted_sigs + done * words, bs->state.shape.bits, bs->rows, n, bs->slices,
+                               stride_of(bs));
+        for (uint32 i = 0; i < n; ++i)
+            bs->tids[bs->rows + i] = t[order[done + i]];
+        bs->rows += n;
+        done += n;
         if (bs->rows == bs->capacity)
             flush_group(bs);
     }
+    bs->last_offset = bs->pending > 0 ? t[order[bs->pending - 1]].offset : 0;
     std::memset(bs->pending_sigs, 0, sizeof(uint16) * words * bs->pending);
     bs->pending = 0;
+    bs->collecting = false;
+    bs->segment = bs->rows;
 }
 
 // Called by the table AM for each heap tuple.  Plain C-style code: no C++
@@ -88,13 +132,44 @@ void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool
     BuildState* bs = static_cast<BuildState*>(arg);
     bl::Tid t;
     std::memcpy(&t, tid, sizeof t);
-    if (bs->pending > 0 && (t.block() != bs->pending_tids[0].block() || bs->pending == MaxHeapTuplesPerPage))
-        drain_pending(bs);
+    if (t.block() != bs->block) {
+        if (bs->collecting)
+            drain_collection(bs);
+        bs->block = t.block();
+        bs->segment = bs->rows;
+        bs->last_offset = 0;
+    } else if (!bs->collecting && t.offset <= bs->last_offset) {
+        // (A heap block's in-order run has at most MaxHeapTuplesPerPage rows;
+        // a table AM with more per block just keeps them unsorted.)
+        if (bs->rows - bs->segment < MaxHeapTuplesPerPage)
+            start_collecting(bs);
+        else
+            bs->segment = bs->rows;
+    }
+    if (bs->collecting && bs->pending == MaxHeapTuplesPerPage)
+        drain_collection(bs);  // (only a table AM with bigger pages gets here)
+
     MemoryContext old = MemoryContextSwitchTo(bs->tmp);
-    row_signature(&bs->state, values, isnull, bs->pending_sigs + bs->pending * static_cast<std::size_t>(bs->state.shape.words()));
+    if (bs->collecting) {
+        row_signature(&bs->state, values, isnull,
+                      bs->pending_sigs + bs->pending * static_cast<std::size_t>(bs->state.shape.words()));
+        bs->pending_tids[bs->pending++] = t;
+    } else {
+        // In order: straight into the slices.
+        uint8* const row_byte = bs->slices + bs->rows / 8;
+        const std::size_t stride = stride_of(bs);
+        const uint8 mask = static_cast<uint8>(1u << (bs->rows % 8));
+        for (int i = 0; i < bs->state.shape.ncols; ++i) {
+            const uint32 h = isnull[i] ? 0 : hash_value(&bs->state, i, values[i]);
+            bl::for_each_bit(bs->state.shape, i, h, isnull[i], [&](int bit) { row_byte[bit * stride] |= mask; });
+        }
+        bs->tids[bs->rows++] = t;
+        bs->last_offset = t.offset;
+    }
     MemoryContextSwitchTo(old);
     MemoryContextReset(bs->tmp);
-    bs->pending_tids[bs->pending++] = t;
+    if (!bs->collecting && bs->rows == bs->capacity)
+        flush_group(bs);
     bs->indtuples += 1;
     if (static_cast<int64>(bs->indtuples) % 10000 == 0)
         pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(bs->indtuples));
@@ -165,6 +240,8 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         bs->tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * bs->capacity));
         bs->pending_sigs = static_cast<uint16*>(
             palloc0(sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(MaxHeapTuplesPerPage)));
+        bs->sorted_sigs = static_cast<uint16*>(
+            palloc(sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(MaxHeapTuplesPerPage)));
         bs->max_groups = 16;
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));
         bs->tmp = AllocSetContextCreate(CurrentMemoryContext, "ixbloom build row", ALLOCSET_DEFAULT_SIZES);
@@ -177,8 +254,10 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         UnlockReleaseBuffer(meta_buf);
 
         pgstat_progress_update_param(PROGRESS_CREATEIDX_SUBPHASE, kPhaseScan);
+        bs->block = InvalidBlockNumber;
         const double reltuples = table_index_build_scan(heap, index, info, true, true, build_callback, bs, nullptr);
-        drain_pending(bs);
+        if (bs->collecting)
+            drain_collection(bs);
         flush_group(bs);
         write_directory_and_meta(index, *bs);
 

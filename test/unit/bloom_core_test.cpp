@@ -148,6 +148,31 @@ TEST(BitSlices, Geometry) {
     EXPECT_EQ(edge.slice_page(edge.dead_slice()), 1u);
 }
 
+// add_rows_to_slices (64 rows per slice word) must set exactly the bits
+// that add_row_to_slices sets row by row, from any start position, with a
+// stride larger than the slices (as CREATE INDEX uses for its last group).
+TEST(BitSlices, RowsAtOnceMatchRowByRow) {
+    std::mt19937 rng(7);
+    for (int round = 0; round < 40; ++round) {
+        SignatureShape s = shape(16 * (1 + static_cast<int>(rng() % 10)), 4, 1 + static_cast<int>(rng() % 3));
+        const std::size_t stride = 8 * (1 + rng() % 40) + (round % 2 == 0 ? 0 : 16);
+        const std::uint32_t first = static_cast<std::uint32_t>(rng() % (stride * 8 / 2));
+        const std::uint32_t n = static_cast<std::uint32_t>(rng() % (stride * 8 - first) + 1);
+        std::vector<std::uint16_t> sigs(static_cast<std::size_t>(n) * s.words());
+        for (std::uint32_t r = 0; r < n; ++r)
+            for (int c = 0; c < 4; ++c)
+                add_to_signature(s, c, rng() % 1000, rng() % 9 == 0, sigs.data() + static_cast<std::size_t>(r) * s.words());
+        std::vector<std::uint8_t> one(static_cast<std::size_t>(s.bits) * stride, 0), all(one);
+        // Bits already set outside the range must survive.
+        for (std::size_t i = 0; i < one.size(); i += 1 + rng() % 97)
+            one[i] = all[i] = static_cast<std::uint8_t>(rng());
+        for (std::uint32_t r = 0; r < n; ++r)
+            add_row_to_slices(sigs.data() + static_cast<std::size_t>(r) * s.words(), s.bits, first + r, one.data(), stride);
+        add_rows_to_slices(sigs.data(), s.bits, first, n, all.data(), stride);
+        ASSERT_EQ(one, all) << "round " << round << " first " << first << " rows " << n;
+    }
+}
+
 // Randomized: slices evaluated with evaluate_group must select exactly the
 // rows whose row-major signatures match, for random predicates.
 TEST(BitSlices, SlicesAgreeWithRowsOnRandomPredicates) {
