@@ -1,13 +1,13 @@
 // build.cpp — ambuild and ambuildempty.
 //
-// CREATE INDEX hashes every heap row into a signature, collects one heap
-// block's rows, puts them in line-pointer order (the table AM reports a HOT
-// chain's live version under its root line pointer, when it reaches the
-// version, so offsets within a block can come out of order) and adds them
-// to the bit slices of the group being collected.  Blocks arrive in order,
-// so the group's TIDs are sorted without sorting the group, and its TID
-// pages get runs or per-block bitmaps.  Each full group is written on new
-// pages.  Pages are written without WAL and logged once at the end with
+// CREATE INDEX hashes every heap row straight into the bit slices of the
+// group being collected, as long as the line pointers of the current heap
+// block ascend.  The table AM reports a HOT chain's live version under its
+// root line pointer when it reaches the version, so within a block they can
+// go backwards; such a block's rows are taken back out of the slices,
+// collected, sorted and added again.  Blocks arrive in order, so a group's
+// TIDs end up sorted and its TID pages get runs or per-block bitmaps.  Each
+// full group is written on new pages.  Pages are written without WAL and logged once at the end with
 // log_newpage_range (as pgvector does): far less WAL than a record per page.
 #include "ixbloom/ixbloom.hpp"
 
