@@ -56,18 +56,6 @@ sql() { "${PSQL[@]}" -At -c "$1"; }
 CREATE EXTENSION bloom;
 CREATE EXTENSION ixbloom;
 CREATE EXTENSION pageinspect;
--- Index buffers (hit + read) of the Bitmap Index Scan on idx, and the rows.
-CREATE FUNCTION bench_probe(q text, idx text, OUT bufs bigint, OUT nrows bigint, OUT used text)
-LANGUAGE plpgsql AS $$
-DECLARE j json; node json;
-BEGIN
-    SET LOCAL enable_seqscan = off;
-    EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, FORMAT JSON) ' || q INTO j;
-    node := j->0->'Plan'->'Plans'->0;
-    bufs := (node->>'Shared Hit Blocks')::bigint + (node->>'Shared Read Blocks')::bigint;
-    nrows := (j->0->'Plan'->>'Actual Rows')::bigint;
-    used := node->>'Index Name';
-END $$;
 -- TID pages of every group of an ixbloom index (docs/ixbloom-format.md).
 CREATE FUNCTION bench_tid_pages(idx text) RETURNS bigint LANGUAGE sql AS $$
   WITH RECURSIVE m AS (SELECT get_raw_page(idx, 0) AS p),
@@ -80,6 +68,7 @@ CREATE FUNCTION bench_tid_pages(idx text) RETURNS bigint LANGUAGE sql AS $$
   SELECT coalesce(sum(get_byte(p, 40 + 20 * i) + 256 * get_byte(p, 41 + 20 * i)), 0)::bigint
     FROM dir, generate_series(0, (get_byte(p, 12) + 256 * get_byte(p, 13) - 24) / 20 - 1) i $$;
 SQL
+"${PSQL[@]}" -f "$REPO/bench/ixbloom_probe.sql" || die "loading bench/ixbloom_probe.sql failed"
 
 status=0
 printf '| deleted | rows | contrib pages | ixbloom pages | size ratio | ixbloom TID pages | query | rows | index bufs contrib | ixbloom | ratio |\n'
@@ -111,8 +100,8 @@ SQL
         for side in contrib ixbloom; do
             # The other index is hidden by dropping it inside a rolled-back transaction.
             other=$([ "$side" = contrib ] && echo ixbloom || echo contrib)
-            sql "BEGIN; DROP INDEX ${t}_$other; SELECT count(*) FROM bench_probe('SELECT * FROM $t WHERE $q', '${t}_$side'); ROLLBACK;" >/dev/null
-            read -r bufs got used < <(sql "BEGIN; DROP INDEX ${t}_$other; SELECT bufs, nrows, used FROM bench_probe('SELECT * FROM $t WHERE $q', '${t}_$side'); ROLLBACK;" | tr '|' ' ')
+            sql "BEGIN; DROP INDEX ${t}_$other; SELECT count(*) FROM bench_probe('SELECT * FROM $t WHERE $q'); ROLLBACK;" >/dev/null
+            read -r bufs got used < <(sql "BEGIN; DROP INDEX ${t}_$other; SELECT bufs, nrows, used FROM bench_probe('SELECT * FROM $t WHERE $q'); ROLLBACK;" | tr '|' ' ')
             if [ "$used" != "${t}_$side" ] || [ "$got" != "$seq" ]; then
                 echo "ixbloom_holes_bench: $t $side: '$q' used $used and returned $got rows (seq scan: $seq)" >&2
                 status=1

@@ -45,7 +45,6 @@ command -v pg_config >/dev/null || die "pg_config not found in PATH"
 EXTDIR="$(pg_config --sharedir)/extension"
 [ -f "$EXTDIR/ixbloom.control" ] || die "extension ixbloom is not installed; run 'make && make install' in $REPO first"
 [ -f "$EXTDIR/bloom.control" ] || die "contrib bloom is not installed"
-command -v python3 >/dev/null || die "python3 is needed to read EXPLAIN's JSON"
 
 # shellcheck source=../test/cluster.sh
 source "$REPO/test/cluster.sh"
@@ -72,6 +71,7 @@ CREATE FUNCTION batch(first bigint, n int) RETURNS SETOF t_contrib LANGUAGE sql 
   SELECT (hashint4(g::int) & 65535), (hashint4(g::int + 1) & 2147483647) % 1000, g % 100, g % 7
     FROM generate_series(first, first + n - 1) g $$;
 SQL
+"${PSQL[@]}" -f "$REPO/bench/ixbloom_probe.sql" || die "loading bench/ixbloom_probe.sql failed"
 
 echo "[$(date +%H:%M:%S)] $BENCH_BATCHES batches of $BENCH_BATCH_ROWS rows, VACUUM after each" >&2
 {
@@ -110,20 +110,7 @@ for q in "${QUERIES[@]}"; do
     for side in "${SIDES[@]}"; do
         # warm once, then measure
         "${PSQL[@]}" -At -c "SET enable_seqscan = off; SELECT count(*) FROM t_$side WHERE $q" >/dev/null
-        out=$("${PSQL[@]}" -At -c "SET enable_seqscan = off;" \
-              -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, FORMAT JSON) SELECT * FROM t_$side WHERE $q")
-        read -r bufs got idxname < <(python3 -c '
-import json, sys
-plan = json.loads(sys.stdin.read())[0]["Plan"]
-def find(n):
-    if n.get("Node Type") == "Bitmap Index Scan":
-        return n
-    for c in n.get("Plans", []):
-        r = find(c)
-        if r: return r
-idx = find(plan)
-print(idx["Shared Hit Blocks"] + idx["Shared Read Blocks"] if idx else -1, plan["Actual Rows"], idx["Index Name"] if idx else "-")
-' <<<"$out")
+        read -r bufs got idxname < <("${PSQL[@]}" -At -F ' ' -c "SELECT bufs, nrows, used FROM bench_probe('SELECT * FROM t_$side WHERE $q')")
         if [ "$idxname" != "i_$side" ] || [ "$got" != "$rows" ]; then
             echo "ixbloom_trickle_bench: $side: '$q' used $idxname and returned $got rows (seq scan: $rows)" >&2
             status=1

@@ -530,7 +530,7 @@ BEGIN
 END $$;
 VACUUM ff;
 SELECT g, nrows, live FROM ixb_groups('ff_a');
-SELECT t.nrows, t.kind = 0 AND t.nentries > 0 AS runs, t.nentries * 4 < t.nrows AS sorted_into_runs
+SELECT t.nrows, t.kind = 0 AND t.nentries > 0 AND t.nentries * 4 < t.nrows AS sorted_into_runs
   FROM ixb_groups('ff_a') x, ixb_tid_page('ff_a', x.tid0) t WHERE x.g = 2;
 SELECT ixb_cmp($$SELECT id FROM ff WHERE a = 1005 ORDER BY id$$);
 SELECT ixb_cmp($$SELECT id FROM ff WHERE a = ANY('{5,1005,1096}') ORDER BY id$$);

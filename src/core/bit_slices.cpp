@@ -19,21 +19,6 @@ std::uint32_t group_capacity_for(std::uint64_t nrows, std::size_t page_bytes) {
     return static_cast<std::uint32_t>(want < cap ? want : cap);
 }
 
-void add_row_to_slices(const std::uint16_t* signature, int sig_bits, std::uint32_t row, std::uint8_t* slices,
-                       std::size_t slice_bytes) {
-    const int words = sig_bits / 16;
-    const std::uint8_t mask = static_cast<std::uint8_t>(1u << (row % 8));
-    const std::size_t byte = row / 8;
-    for (int w = 0; w < words; ++w) {
-        std::uint32_t bitsw = signature[w];
-        while (bitsw != 0) {
-            const int b = __builtin_ctz(bitsw);
-            bitsw &= bitsw - 1;
-            slices[static_cast<std::size_t>(w * 16 + b) * slice_bytes + byte] |= mask;
-        }
-    }
-}
-
 void add_rows_to_slices(const std::uint16_t* sigs, int sig_bits, std::uint32_t first_row, std::uint32_t nrows,
                         std::uint8_t* slices, std::size_t stride) {
     const int words = sig_bits / 16;

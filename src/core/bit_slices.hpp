@@ -51,14 +51,10 @@ struct GroupGeometry {
 std::uint32_t max_group_capacity(std::size_t page_bytes);
 std::uint32_t group_capacity_for(std::uint64_t nrows, std::size_t page_bytes);
 
-// Write row r's signature into slices: slices holds sig_bits slices of
-// slice_bytes each, bit b's slice at b * slice_bytes (the caller lays them
-// out on pages afterwards).
-void add_row_to_slices(const std::uint16_t* signature, int sig_bits, std::uint32_t row, std::uint8_t* slices,
-                       std::size_t slice_bytes);
-
-// The same for rows first_row .. first_row+nrows-1, whose signatures are
-// consecutive in sigs (sig_bits/16 words each); slice b is at b * stride.
+// Write the row-major signatures of rows first_row .. first_row+nrows-1
+// (consecutive in sigs, sig_bits/16 words each) into slices: sig_bits
+// slices, bit b's slice at b * stride (the caller lays them out on pages
+// afterwards).
 // Rows are gathered 64 at a time into one word per slice, so each slice
 // gets one 8-byte write per 64 rows instead of a byte write per set bit:
 // the slices are a slice page apart, and scattered byte writes over them

@@ -70,10 +70,15 @@ void for_each_bit(const SignatureShape& shape, int col, std::uint32_t hash, bool
     }
 }
 
-// Set a value's bits in a row-major signature of shape.words() uint16 words.
+// Row-major signatures: shape.words() uint16 words, bit b in word b / 16.
+inline void set_signature_bit(std::uint16_t* words, int bit) {
+    words[bit / 16] = static_cast<std::uint16_t>(words[bit / 16] | (1u << (bit % 16)));
+}
+
+// Set a value's bits in a row-major signature.
 inline void add_to_signature(const SignatureShape& shape, int col, std::uint32_t hash, bool isnull,
                              std::uint16_t* words) {
-    for_each_bit(shape, col, hash, isnull, [&](int bit) { words[bit / 16] |= static_cast<std::uint16_t>(1u << (bit % 16)); });
+    for_each_bit(shape, col, hash, isnull, [&](int bit) { set_signature_bit(words, bit); });
 }
 
 inline bool signature_has_bit(const std::uint16_t* words, int bit) {

@@ -159,10 +159,7 @@ void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool
         uint8* const row_byte = bs->slices + bs->rows / 8;
         const std::size_t stride = stride_of(bs);
         const uint8 mask = static_cast<uint8>(1u << (bs->rows % 8));
-        for (int i = 0; i < bs->state.shape.ncols; ++i) {
-            const uint32 h = isnull[i] ? 0 : hash_value(&bs->state, i, values[i]);
-            bl::for_each_bit(bs->state.shape, i, h, isnull[i], [&](int bit) { row_byte[bit * stride] |= mask; });
-        }
+        for_each_row_bit(&bs->state, values, isnull, [&](int bit) { row_byte[bit * stride] |= mask; });
         bs->tids[bs->rows++] = t;
         bs->last_offset = t.offset;
     }

@@ -94,28 +94,33 @@ IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint
     // Rows in TID order, so that heap neighbours become runs: a fold of
     // concurrent inserts may deliver them out of order.
     const std::size_t words = static_cast<std::size_t>(shape.words());
-    uint32* order = nullptr;
+    bl::Tid* sorted_tids = nullptr;
+    uint16* sorted_sigs = nullptr;
     if (!std::is_sorted(tids, tids + nrows)) {
-        order = static_cast<uint32*>(palloc(sizeof(uint32) * nrows));
-        bl::Tid* sorted = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * nrows));
+        uint32* order = static_cast<uint32*>(palloc(sizeof(uint32) * nrows));
         for (uint32 r = 0; r < nrows; ++r)
             order[r] = r;
         std::sort(order, order + nrows, [&](uint32 a, uint32 b) { return tids[a] < tids[b]; });
-        for (uint32 r = 0; r < nrows; ++r)
-            sorted[r] = tids[order[r]];
-        tids = sorted;
+        sorted_tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * nrows));
+        sorted_sigs = static_cast<uint16*>(palloc_extended(sizeof(uint16) * words * nrows, MCXT_ALLOC_HUGE));
+        for (uint32 r = 0; r < nrows; ++r) {
+            sorted_tids[r] = tids[order[r]];
+            std::memcpy(sorted_sigs + r * words, sigs + order[r] * words, sizeof(uint16) * words);
+        }
+        pfree(order);
+        tids = sorted_tids;
+        sigs = sorted_sigs;
     }
 
     const std::size_t slice_bytes = bl::group_capacity_for(nrows, kPageBytes) / 8;
     uint8* slices = static_cast<uint8*>(palloc0(static_cast<std::size_t>(shape.bits) * slice_bytes));
-    for (uint32 r = 0; r < nrows; ++r)
-        bl::add_row_to_slices(sigs + (order != nullptr ? order[r] : r) * words, shape.bits, r, slices, slice_bytes);
+    bl::add_rows_to_slices(sigs, shape.bits, 0, nrows, slices, slice_bytes);
     const IxbGroup group = write_group_slices(index, shape.bits, slices, slice_bytes, tids, nrows, use_wal);
 
     pfree(slices);
-    if (order != nullptr) {
-        pfree(order);
-        pfree(const_cast<bl::Tid*>(tids));
+    if (sorted_tids != nullptr) {
+        pfree(sorted_tids);
+        pfree(sorted_sigs);
     }
     return group;
 }

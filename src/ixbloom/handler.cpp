@@ -108,12 +108,6 @@ uint32 hash_value(const IxbState* state, int col, Datum value) {
         FunctionCall1Coll(const_cast<FmgrInfo*>(&state->hash_fn[col]), state->collations[col], value));
 }
 
-void row_signature(const IxbState* state, const Datum* values, const bool* isnull, uint16* words) {
-    for (int i = 0; i < state->shape.ncols; ++i) {
-        const uint32 h = isnull[i] ? 0 : hash_value(state, i, values[i]);
-        bl::add_to_signature(state->shape, i, h, isnull[i], words);
-    }
-}
 
 char* build_phase_name(int64 phase) {
     switch (phase) {

@@ -120,9 +120,21 @@ struct IxbState {
 void init_state(IxbState* state, Relation index);
 void init_state_from_options(IxbState* state, Relation index);
 
-// The signature of one heap row (words must hold shape.words() zeros).
-void row_signature(const IxbState* state, const Datum* values, const bool* isnull, uint16* words);
 uint32 hash_value(const IxbState* state, int col, Datum value);
+
+// Call f(bit) for every signature bit of one heap row.
+template <class F>
+void for_each_row_bit(const IxbState* state, const Datum* values, const bool* isnull, F&& f) {
+    for (int i = 0; i < state->shape.ncols; ++i) {
+        const uint32 h = isnull[i] ? 0 : hash_value(state, i, values[i]);
+        bl::for_each_bit(state->shape, i, h, isnull[i], f);
+    }
+}
+
+// The signature of one heap row (words must hold shape.words() zeros).
+inline void row_signature(const IxbState* state, const Datum* values, const bool* isnull, uint16* words) {
+    for_each_row_bit(state, values, isnull, [words](int bit) { bl::set_signature_bit(words, bit); });
+}
 
 // ---- pages (pages.cpp) ------------------------------------------------------
 
@@ -141,6 +153,7 @@ IxbMeta read_meta(Relation index);
 class ChainWalk {
 public:
     explicit ChainWalk(Relation index);
+    ChainWalk(Relation index, BlockNumber nblocks) : index_(index), nblocks_(nblocks) {}  // size already known
     // Call with each block the walk is about to visit.
     void visit(BlockNumber blkno);
     // The same check, answered instead of raised: on a hot standby, replay

@@ -132,7 +132,7 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups) {
                  errhint("REINDEX the index.")));
     IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (static_cast<std::size_t>(meta.ngroups) + 1)));
     uint32 n = 0;
-    ChainWalk walk(index);
+    ChainWalk walk(index, nblocks);
     for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < meta.ngroups;) {
         walk.visit(blkno);
         Buffer buf = ReadBuffer(index, blkno);

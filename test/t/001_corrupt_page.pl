@@ -6,6 +6,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use IxpackRelFile;
 
 my $node = PostgreSQL::Test::Cluster->new('corrupt');
 $node->init;
@@ -27,17 +30,6 @@ my %file = map {
 } qw(heapc heapc_a headerc);
 
 $node->stop;
-
-# Overwrite bytes of one block in a relation file.
-sub overwrite
-{
-    my ($path, $block, $offset, $bytes) = @_;
-    open(my $fh, '+<', $path) or die "open $path: $!";
-    binmode $fh;
-    sysseek($fh, $block * 8192 + $offset, 0) or die "seek: $!";
-    syswrite($fh, $bytes) == length($bytes) or die "write: $!";
-    close $fh;
-}
 
 # Heap block 2: the first line pointer now claims 32767 bytes at offset 32767
 # (lp_flags dead, with storage). The page header stays plausible, so the

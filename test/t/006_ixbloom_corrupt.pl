@@ -9,6 +9,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use IxpackRelFile;
 
 my $node = PostgreSQL::Test::Cluster->new('ixb_corrupt');
 $node->init;
@@ -34,27 +37,6 @@ my %file = map {
     $_ => "$pgdata/" . $node->safe_psql('postgres', "SELECT pg_relation_filepath('$_')")
 } qw(ta_bl tb_bl tc_bl td_bl te_bl);
 $node->stop;
-
-sub read_block
-{
-    my ($path, $block) = @_;
-    open(my $fh, '<', $path) or die "open $path: $!";
-    binmode $fh;
-    sysseek($fh, $block * 8192, 0) or die "seek: $!";
-    sysread($fh, my $page, 8192) == 8192 or die "short read";
-    close $fh;
-    return $page;
-}
-
-sub overwrite
-{
-    my ($path, $block, $offset, $bytes) = @_;
-    open(my $fh, '+<', $path) or die "open $path: $!";
-    binmode $fh;
-    sysseek($fh, $block * 8192 + $offset, 0) or die "seek: $!";
-    syswrite($fh, $bytes) == length($bytes) or die "write: $!";
-    close $fh;
-}
 
 # Where the single group lives, from the metapage and the directory (the
 # page body starts at byte 24).
