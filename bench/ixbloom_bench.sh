@@ -27,7 +27,7 @@
 # Env:  BENCH_ROWS             rows in bench_t1 (6 x int4)                 (5000000)
 #       BENCH_TEXT_ROWS        rows in bench_t2 (4 x text)                 (1000000)
 #       BENCH_RUNS             timed samples per query and index           (5)
-#       BENCH_BUILD_RUNS       builds per index (median reported)          (3)
+#       BENCH_BUILD_RUNS       builds per index (median reported)          (5)
 #       BENCH_PGBENCH_SECONDS  length of one pgbench insert run            (20)
 #       BENCH_PGBENCH_RUNS     pgbench runs per index                      (3)
 #       BENCH_PGBENCH_CLIENTS  pgbench clients (= threads)                 (2)
@@ -45,7 +45,7 @@ set -euo pipefail
 BENCH_ROWS="${BENCH_ROWS:-5000000}"
 BENCH_TEXT_ROWS="${BENCH_TEXT_ROWS:-1000000}"
 BENCH_RUNS="${BENCH_RUNS:-5}"
-BENCH_BUILD_RUNS="${BENCH_BUILD_RUNS:-3}"
+BENCH_BUILD_RUNS="${BENCH_BUILD_RUNS:-5}"
 BENCH_PGBENCH_SECONDS="${BENCH_PGBENCH_SECONDS:-20}"
 BENCH_PGBENCH_RUNS="${BENCH_PGBENCH_RUNS:-3}"
 BENCH_PGBENCH_CLIENTS="${BENCH_PGBENCH_CLIENTS:-2}"
