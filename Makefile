@@ -19,7 +19,8 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 ifdef EXT
 # ---------------------------------------------------------------------------
 # One extension: invoked recursively by the driver below with EXT=<name>.
-# Every extension links the shared shim (src/pg) and core (src/core).
+# Every extension links the shared shim (src/pg) and core (src/core and its
+# per-method folders, such as src/core/bloom).
 # ---------------------------------------------------------------------------
 ifneq ($(filter $(EXT),$(TEST_EXTENSIONS)),)
 EXT_SRC = test/modules/$(EXT)
@@ -30,7 +31,7 @@ EXT_CONTROL = control
 endif
 
 MODULE_big = $(EXT)
-OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard $(EXT_SRC)/*.cpp src/pg/*.cpp src/core/*.cpp)))
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard $(EXT_SRC)/*.cpp src/pg/*.cpp src/core/*.cpp src/core/*/*.cpp)))
 MODULEDIR = extension
 DATA = $(EXT_CONTROL)/$(EXT).control $(wildcard $(EXT_CONTROL)/$(EXT)--*.sql)
 

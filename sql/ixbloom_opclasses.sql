@@ -3,65 +3,26 @@
 -- by sequential scan; the two results must be identical.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS ixbloom;
+CREATE EXTENSION IF NOT EXISTS ixpack_test;
 RESET client_min_messages;
 
 -- disable_cost would push plans over jit_above_cost: no JIT (only time).
 SET jit = off;
 CREATE SCHEMA ixb_opc;
-SET search_path = ixb_opc, public;
+SET search_path = ixb_opc, ixpack_test, public;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET extra_float_digits = 0;
 -- The EXPLAINs and the plain SELECTs below run with the index forced;
--- ixb_cmp() sets what it needs itself.
+-- index_matches_seqscan() sets what it needs itself.
 SET enable_seqscan = off;
 SET enable_bitmapscan = on;
 
--- Run query q (which must end in ORDER BY) first with the ixbloom index
--- forced, then by sequential scan.  'same (N rows)' if both return the same
--- rows in the same order; otherwise what differs.  It also checks that the
--- plans really are a Bitmap Index Scan and a Seq Scan.
-CREATE FUNCTION ixb_cmp(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  saved_seq text := current_setting('enable_seqscan');
-  saved_idx text := current_setting('enable_indexscan');
-  saved_bmp text := current_setting('enable_bitmapscan');
-  plan_idx text := '';
-  plan_seq text := '';
-  line text;
-  by_index text[];
-  by_seq text[];
-BEGIN
-  PERFORM set_config('enable_seqscan', 'off', true);
-  PERFORM set_config('enable_indexscan', 'off', true);
-  PERFORM set_config('enable_bitmapscan', 'on', true);
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-    plan_idx := plan_idx || line || ' ';
-  END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', q) INTO by_index;
-
-  PERFORM set_config('enable_seqscan', 'on', true);
-  PERFORM set_config('enable_bitmapscan', 'off', true);
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-    plan_seq := plan_seq || line || ' ';
-  END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', q) INTO by_seq;
-
-  PERFORM set_config('enable_seqscan', saved_seq, true);
-  PERFORM set_config('enable_indexscan', saved_idx, true);
-  PERFORM set_config('enable_bitmapscan', saved_bmp, true);
-
-  IF plan_idx NOT LIKE '%Bitmap Index Scan on%' THEN
-    RETURN 'NO BITMAP INDEX SCAN: ' || plan_idx;
-  END IF;
-  IF plan_seq NOT LIKE '%Seq Scan on%' OR plan_seq LIKE '%Index%' THEN
-    RETURN 'NO SEQ SCAN: ' || plan_seq;
-  END IF;
-  IF by_index IS NOT DISTINCT FROM by_seq THEN
-    RETURN format('same (%s rows)', coalesce(cardinality(by_seq), 0));
-  END IF;
-  RETURN format('DIFF index=%s seq=%s', coalesce(by_index, '{}'), coalesce(by_seq, '{}'));
-END $$;
+-- index_matches_seqscan(q) (ixpack_test) runs q (which must end in ORDER
+-- BY) first with the ixbloom index forced, then by sequential scan: 'same
+-- (N rows)' if both return the same rows in the same order; otherwise what
+-- differs.  It also checks that the plans really are a Bitmap Index Scan
+-- and a Seq Scan.
 
 -- Every query of this file, so that all of them can be run again after
 -- VACUUM has folded the insert buffers into bit-sliced groups.
@@ -123,7 +84,7 @@ INSERT INTO q (typ, sql) VALUES
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_int4 WHERE v = 7 ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_int8 WHERE v = ANY('{0,1}'::int8[]) ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_int2 WHERE v IS NULL ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('int2', 'int4', 'int8') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('int2', 'int4', 'int8') ORDER BY n;
 
 -- float4, float8: -0 equals 0, NaN equals NaN ----------------------------
 CREATE TABLE t_float4 (id int, v float4);
@@ -164,7 +125,7 @@ INSERT INTO q (typ, sql) VALUES
   ('float8', $$SELECT id, v FROM t_float8 WHERE v = ANY('{}'::float8[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_float8 WHERE v = 'NaN'::float8 ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('float4', 'float8') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('float4', 'float8') ORDER BY n;
 -- What the index finds among the edge values:
 SELECT id, v FROM t_float8 WHERE v = '-0'::float8 AND id > 10000 ORDER BY id;
 SELECT id, v FROM t_float8 WHERE v = 'NaN'::float8 AND id > 10000 ORDER BY id;
@@ -192,7 +153,7 @@ INSERT INTO q (typ, sql) VALUES
   ('numeric', $$SELECT id, v FROM t_numeric WHERE v = ANY('{}'::numeric[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_numeric WHERE v = 1.0 ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'numeric' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'numeric' ORDER BY n;
 SELECT id, v FROM t_numeric WHERE v = 1.00 AND id > 10000 ORDER BY id;
 SELECT id, v FROM t_numeric WHERE v = 0 AND id > 10000 ORDER BY id;
 
@@ -256,7 +217,7 @@ INSERT INTO q (typ, sql) VALUES
   ('text', $$SELECT id, v FROM t_text_ci WHERE v = ANY('{ABD,NULL}') ORDER BY id$$),
   ('text', $$SELECT id, v FROM t_text_ci WHERE v IS NULL ORDER BY id$$);
 
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'text' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'text' ORDER BY n;
 SELECT id, v FROM t_text_ci WHERE v = 'Abc' ORDER BY id;
 
 -- varchar uses text_ops.
@@ -301,7 +262,7 @@ INSERT INTO q (typ, sql) VALUES
   ('name', $$SELECT id, v FROM t_name WHERE v = ANY('{}'::name[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_bpchar WHERE v = 'ab'::char(5) ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('varchar', 'bpchar', 'name') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('varchar', 'bpchar', 'name') ORDER BY n;
 SELECT id, v, octet_length(v) FROM t_bpchar WHERE v = 'ab' AND id > 10000 ORDER BY id;
 
 -- bytea ----------------------------------------------------------------------
@@ -321,7 +282,7 @@ INSERT INTO q (typ, sql) VALUES
   ('bytea', $$SELECT id, v FROM t_bytea WHERE v = ANY('{}'::bytea[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_bytea WHERE v = '\x00'::bytea ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'bytea' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'bytea' ORDER BY n;
 
 -- uuid -----------------------------------------------------------------------
 CREATE TABLE t_uuid (id int, v uuid);
@@ -339,7 +300,7 @@ INSERT INTO q (typ, sql) VALUES
   ('uuid', $$SELECT id, v FROM t_uuid WHERE v = ANY('{}'::uuid[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_uuid WHERE v = md5('4')::uuid ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'uuid' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'uuid' ORDER BY n;
 
 -- date, time, timetz, timestamp, timestamptz, interval -----------------------
 CREATE TABLE t_date (id int, v date);
@@ -435,7 +396,7 @@ INSERT INTO q (typ, sql) VALUES
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_timestamptz WHERE v = '2024-03-10 12:00:00+00'::timestamptz ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_interval WHERE v = ANY('{720 hours,NULL}'::interval[]) ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('date', 'time', 'timetz', 'timestamp', 'timestamptz', 'interval') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('date', 'time', 'timetz', 'timestamp', 'timestamptz', 'interval') ORDER BY n;
 SELECT id, v FROM t_timestamptz WHERE v = '2024-03-10 05:00:00-07'::timestamptz ORDER BY id;
 SELECT id, v FROM t_interval WHERE v = '24 hours'::interval ORDER BY id;
 SELECT id, v FROM t_interval WHERE v = '30 days'::interval ORDER BY id;
@@ -487,7 +448,7 @@ EXPLAIN (COSTS OFF) SELECT id, v FROM t_bool WHERE v = ANY('{false}'::bool[]) OR
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_bool WHERE v = true ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_oid WHERE v = 0::oid ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_char WHERE v = 'a'::"char" ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('bool', 'oid', 'char') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('bool', 'oid', 'char') ORDER BY n;
 
 -- inet, cidr (inet_ops), macaddr, macaddr8 -----------------------------------
 CREATE TABLE t_inet (id int, v inet);
@@ -549,7 +510,7 @@ INSERT INTO q (typ, sql) VALUES
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_cidr WHERE v = '10.0.0.0/8'::cidr ORDER BY id;
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_macaddr8 WHERE v = '08:00:2b:01:02:03:04:05'::macaddr8 ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ IN ('inet', 'cidr', 'macaddr', 'macaddr8') ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ IN ('inet', 'cidr', 'macaddr', 'macaddr8') ORDER BY n;
 
 -- pg_lsn ---------------------------------------------------------------------
 CREATE TABLE t_pg_lsn (id int, v pg_lsn);
@@ -566,7 +527,7 @@ INSERT INTO q (typ, sql) VALUES
   ('pg_lsn', $$SELECT id, v FROM t_pg_lsn WHERE v = ANY('{}'::pg_lsn[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_pg_lsn WHERE v = '0/0'::pg_lsn ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'pg_lsn' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'pg_lsn' ORDER BY n;
 
 -- jsonb: key order and duplicate keys do not matter, 1.0 = 1 -----------------
 CREATE TABLE t_jsonb (id int, v jsonb);
@@ -588,7 +549,7 @@ INSERT INTO q (typ, sql) VALUES
   ('jsonb', $$SELECT id, v FROM t_jsonb WHERE v = ANY('{}'::jsonb[]) ORDER BY id$$);
 
 EXPLAIN (COSTS OFF) SELECT id, v FROM t_jsonb WHERE v = '{"b": 2, "a": 1}'::jsonb ORDER BY id;
-SELECT typ, sql, ixb_cmp(sql) FROM q WHERE typ = 'jsonb' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) FROM q WHERE typ = 'jsonb' ORDER BY n;
 SELECT id, v FROM t_jsonb WHERE v = '{"b": 2.0, "a": 1}'::jsonb ORDER BY id;
 
 -- Every default opclass is covered above.
@@ -601,12 +562,12 @@ SELECT opc.opcname, opc.opcintype::regtype
 -- VACUUM folds every insert buffer into a bit-sliced group; the edge values
 -- now come from the groups.  Every query again: only mismatches are listed.
 VACUUM;
-SELECT typ, sql, ixb_cmp(sql) AS result FROM q WHERE ixb_cmp(sql) NOT LIKE 'same%' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) AS result FROM q WHERE index_matches_seqscan(sql) NOT LIKE 'same%' ORDER BY n;
 SELECT count(*) AS queries FROM q;
 
 -- A fresh build over all rows (edge values in groups from the start).
 REINDEX SCHEMA ixb_opc;
-SELECT typ, sql, ixb_cmp(sql) AS result FROM q WHERE ixb_cmp(sql) NOT LIKE 'same%' ORDER BY n;
+SELECT typ, sql, index_matches_seqscan(sql) AS result FROM q WHERE index_matches_seqscan(sql) NOT LIKE 'same%' ORDER BY n;
 
 -- The operator classes are valid.
 SELECT opcname, amvalidate(oid) FROM pg_opclass WHERE opcmethod = (SELECT oid FROM pg_am WHERE amname='ixbloom') ORDER BY 1;
@@ -634,8 +595,8 @@ SELECT amvalidate(oid) FROM pg_opclass WHERE opcname = 'ixb_dom_ok';
 CREATE TABLE t_dom (id int, v ixb_dom);
 INSERT INTO t_dom SELECT i, CASE WHEN i % 50 <> 0 THEN i % 100 END FROM generate_series(1, 1000) i;
 CREATE INDEX t_dom_v ON t_dom USING ixbloom (v ixb_dom_ok);
-SELECT ixb_cmp($$SELECT id FROM t_dom WHERE v === 42::ixb_dom ORDER BY id$$);
-SELECT ixb_cmp($$SELECT id FROM t_dom WHERE v IS NULL ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_dom WHERE v === 42::ixb_dom ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_dom WHERE v IS NULL ORDER BY id$$);
 
 -- Malformed ones: amvalidate reports each problem (as INFO) and says false.
 -- Support function 1 returns bool instead of integer:
@@ -696,7 +657,7 @@ INSERT INTO t_unlucky VALUES (21, 12), (22, 13);
 INSERT INTO t_unlucky VALUES (23, 14);
 SELECT id FROM t_unlucky WHERE v === 13::ixb_dom;
 SELECT id FROM t_unlucky WHERE v === 14::ixb_dom ORDER BY id;
-SELECT ixb_cmp($$SELECT id FROM t_unlucky WHERE v === 12::ixb_dom ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_unlucky WHERE v === 12::ixb_dom ORDER BY id$$);
 
 -- A cross-type family, shaped like the hash opfamily float_ops: float8
 -- column, operators float8 = float8 and float8 = float4, and a hash
@@ -713,9 +674,9 @@ CREATE TABLE t_cross (id int, v float8);
 INSERT INTO t_cross SELECT i, i / 4.0 FROM generate_series(1, 2000) i;
 CREATE INDEX t_cross_v ON t_cross USING ixbloom (v ixb_float8_cross);
 EXPLAIN (COSTS OFF) SELECT id FROM t_cross WHERE v = 1.5::float4 ORDER BY id;
-SELECT ixb_cmp($$SELECT id FROM t_cross WHERE v = 1.5::float4 ORDER BY id$$);
-SELECT ixb_cmp($$SELECT id FROM t_cross WHERE v = ANY('{0.25,100,NaN}'::float4[]) ORDER BY id$$);
-SELECT ixb_cmp($$SELECT id FROM t_cross WHERE v = 1.5::float8 ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_cross WHERE v = 1.5::float4 ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_cross WHERE v = ANY('{0.25,100,NaN}'::float4[]) ORDER BY id$$);
+SELECT index_matches_seqscan($$SELECT id FROM t_cross WHERE v = 1.5::float8 ORDER BY id$$);
 
 SET client_min_messages = warning;
 DROP SCHEMA ixb_opc CASCADE;

@@ -1,6 +1,6 @@
 // page_layout.hpp — a read-only codec for PostgreSQL's standard page layout.
 //
-// Pure C++17, no PostgreSQL header: the shim (src/pg/page_layout_check.cpp)
+// Pure C++17, no PostgreSQL header: the shim (src/pg/page_access.cpp)
 // proves at compile time that these offsets match the server's structs.  Core
 // uses it to validate pages before anyone trusts a line pointer, so a
 // corrupted page becomes a clean error instead of a wild read.

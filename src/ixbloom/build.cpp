@@ -1,29 +1,26 @@
 // build.cpp — ambuild and ambuildempty.
 //
-// CREATE INDEX hashes every heap row straight into the bit slices of the
-// group being collected, as long as the line pointers of the current heap
-// block ascend.  The table AM reports a HOT chain's live version under its
-// root line pointer when it reaches the version, so within a block they can
-// go backwards; such a block's rows are taken back out of the slices,
-// collected, sorted and added again.  Blocks arrive in order, so a group's
-// TIDs end up sorted and its TID pages get runs or per-block bitmaps.  Each
-// full group is written on new pages.  Pages are written without WAL and logged once at the end with
-// log_newpage_range (as pgvector does): far less WAL than a record per page.
+// CREATE INDEX hashes every heap row into the bit slices of the group being
+// collected (core's SliceCollector keeps each group's rows in TID order, so
+// its TID pages get runs or per-block bitmaps) and writes each full group on
+// new pages.  Pages are written without WAL and logged once at the end
+// (pg/index_build.hpp); an unlogged index's init fork, just a metapage, is
+// written by the same path.
 #include "ixbloom/ixbloom.hpp"
+#include "pg/index_build.hpp"
+#include "pg/page_alloc.hpp"
+#include "core/bloom/slice_collector.hpp"
 
 IXPG_BEGIN_C_HEADERS
 #include "access/htup_details.h"
 #include "access/tableam.h"
-#include "access/xloginsert.h"
 #include "catalog/index.h"
-#include "commands/progress.h"
-#include "storage/smgr.h"
 #include "utils/memutils.h"
-#include "utils/backend_progress.h"
 IXPG_END_C_HEADERS
 
-#include <algorithm>
 #include <cstring>
+
+#include "pg/longjmp_safe.hpp"
 
 namespace ixbloom {
 
@@ -32,191 +29,104 @@ namespace {
 struct BuildState {
     IxbState state;
     Relation index;
-    uint32 capacity;
-    uint32 rows;          // rows in the group being collected
-    uint8* slices;        // sig_bits slices of capacity / 8 bytes
-    bl::Tid* tids;
-    // The heap block being read: its rows from position segment on are in
-    // the slices, in line-pointer order so far (last_offset is the latest).
-    BlockNumber block;
-    uint32 segment;
-    uint16 last_offset;
-    // A block whose line pointers came out of order is collected here
-    // instead, and sorted when the block ends.
-    uint32 pending;       // rows collected; 0 = rows go straight to the slices
-    bool collecting;
-    bl::Tid pending_tids[MaxHeapTuplesPerPage];
-    uint16* pending_sigs;  // row-major, shape.words() words per row
-    uint16* sorted_sigs;
+    bl::SliceCollector collector;
+    uint16* row_bits;     // the bit positions of one row
     IxbGroup* groups;
     uint32 ngroups;
     uint32 max_groups;
     double indtuples;
+    ixpg::progress::TupleCounter progress;
     MemoryContext tmp;    // reset per row: hash functions may allocate
 };
 
-std::size_t stride_of(const BuildState* bs) { return bs->capacity / 8; }
-
-void flush_group(BuildState* bs) {
-    if (bs->rows == 0)
-        return;
+// Write the rows collected so far as a group.
+void add_group(BuildState* bs) {
+    const bl::SliceCollector& c = bs->collector;
     if (bs->ngroups == bs->max_groups) {
         bs->max_groups *= 2;
         bs->groups = static_cast<IxbGroup*>(repalloc(bs->groups, sizeof(IxbGroup) * bs->max_groups));
     }
-    bs->groups[bs->ngroups++] = write_group_slices(bs->index, bs->state.shape.bits, bs->slices, stride_of(bs),
-                                                   bs->tids, bs->rows, false);
-    bs->rows = 0;
-    bs->segment = 0;
-    std::memset(bs->slices, 0, static_cast<std::size_t>(bs->state.shape.bits) * stride_of(bs));
+    bs->groups[bs->ngroups++] =
+        write_group_slices(bs->index, bs->state.shape.bits, c.slices(), c.stride(), c.tids(), c.rows(), false);
 }
 
-// The current block's line pointers went backwards: take its rows back out
-// of the slices (clearing their bits) into the collection, to be sorted.
-void start_collecting(BuildState* bs) {
-    const std::size_t words = static_cast<std::size_t>(bs->state.shape.words());
-    const std::size_t stride = stride_of(bs);
-    const uint32 n = bs->rows - bs->segment;
-    for (uint32 i = 0; i < n; ++i) {
-        const uint32 pos = bs->segment + i;
-        uint16* sig = bs->pending_sigs + i * words;
-        const uint8 mask = static_cast<uint8>(1u << (pos % 8));
-        for (int b = 0; b < bs->state.shape.bits; ++b) {
-            uint8* byte = bs->slices + static_cast<std::size_t>(b) * stride + pos / 8;
-            if (*byte & mask) {
-                sig[b / 16] = static_cast<uint16>(sig[b / 16] | (1u << (b % 16)));
-                *byte = static_cast<uint8>(*byte & ~mask);
-            }
-        }
-        bs->pending_tids[i] = bs->tids[pos];
+void write_full_groups(BuildState* bs) {
+    while (bs->collector.full()) {
+        add_group(bs);
+        bs->collector.next_group();
     }
-    bs->pending = n;
-    bs->rows = bs->segment;
-    bs->collecting = true;
-}
-
-// Sort the collected rows of the block by line pointer and add them to the
-// group.
-void drain_collection(BuildState* bs) {
-    const std::size_t words = static_cast<std::size_t>(bs->state.shape.words());
-    const bl::Tid* t = bs->pending_tids;
-    uint16 order[MaxHeapTuplesPerPage];
-    for (uint32 i = 0; i < bs->pending; ++i)
-        order[i] = static_cast<uint16>(i);
-    std::sort(order, order + bs->pending, [t](uint16 a, uint16 b) { return t[a].offset < t[b].offset; });
-    for (uint32 i = 0; i < bs->pending; ++i)
-        std::memcpy(bs->sorted_sigs + i * words, bs->pending_sigs + order[i] * words, sizeof(uint16) * words);
-    for (uint32 done = 0; done < bs->pending;) {
-        uint32 n = bs->pending - done;
-        if (n > bs->capacity - bs->rows)
-            n = bs->capacity - bs->rows;
-        bl::add_rows_to_slices(bs->sorted_sigs + done * words, bs->state.shape.bits, bs->rows, n, bs->slices,
-                               stride_of(bs));
-        for (uint32 i = 0; i < n; ++i)
-            bs->tids[bs->rows + i] = t[order[done + i]];
-        bs->rows += n;
-        done += n;
-        if (bs->rows == bs->capacity)
-            flush_group(bs);
-    }
-    bs->last_offset = bs->pending > 0 ? t[order[bs->pending - 1]].offset : 0;
-    std::memset(bs->pending_sigs, 0, sizeof(uint16) * words * bs->pending);
-    bs->pending = 0;
-    bs->collecting = false;
-    bs->segment = bs->rows;
 }
 
 // Called by the table AM for each heap tuple.  Plain C-style code: no C++
-// object lives here, so an ERROR may longjmp through it.
+// object with a destructor lives here, so an ERROR may longjmp through it.
 void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool, void* arg) {
     BuildState* bs = static_cast<BuildState*>(arg);
     bl::Tid t;
     std::memcpy(&t, tid, sizeof t);
-    if (t.block() != bs->block) {
-        if (bs->collecting)
-            drain_collection(bs);
-        bs->block = t.block();
-        bs->segment = bs->rows;
-        bs->last_offset = 0;
-    } else if (!bs->collecting && t.offset <= bs->last_offset) {
-        // (A heap block's in-order run has at most MaxHeapTuplesPerPage rows;
-        // a table AM with more per block just keeps them unsorted.)
-        if (bs->rows - bs->segment < MaxHeapTuplesPerPage)
-            start_collecting(bs);
-        else
-            bs->segment = bs->rows;
-    }
-    if (bs->collecting && bs->pending == MaxHeapTuplesPerPage)
-        drain_collection(bs);  // (only a table AM with bigger pages gets here)
-
     MemoryContext old = MemoryContextSwitchTo(bs->tmp);
-    if (bs->collecting) {
-        row_signature(&bs->state, values, isnull,
-                      bs->pending_sigs + bs->pending * static_cast<std::size_t>(bs->state.shape.words()));
-        bs->pending_tids[bs->pending++] = t;
-    } else {
-        // In order: straight into the slices.
-        uint8* const row_byte = bs->slices + bs->rows / 8;
-        const std::size_t stride = stride_of(bs);
-        const uint8 mask = static_cast<uint8>(1u << (bs->rows % 8));
-        for_each_row_bit(&bs->state, values, isnull, [&](int bit) { row_byte[bit * stride] |= mask; });
-        bs->tids[bs->rows++] = t;
-        bs->last_offset = t.offset;
-    }
+    uint32 nbits = 0;
+    for_each_row_bit(&bs->state, values, isnull, [bs, &nbits](int bit) { bs->row_bits[nbits++] = static_cast<uint16>(bit); });
     MemoryContextSwitchTo(old);
     MemoryContextReset(bs->tmp);
-    if (!bs->collecting && bs->rows == bs->capacity)
-        flush_group(bs);
+    bs->collector.add_row(t, bs->row_bits, nbits);
+    write_full_groups(bs);
     bs->indtuples += 1;
-    if (static_cast<int64>(bs->indtuples) % 10000 == 0)
-        pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, static_cast<int64>(bs->indtuples));
+    bs->progress.add();
 }
 
-void fill_meta(Page page, const bl::SignatureShape& shape) {
-    init_page(page, kPageMeta);
-    IxbMeta* m = page_meta(page);
-    std::memset(m, 0, sizeof(IxbMeta));
-    m->magic = kMagic;
-    m->format_version = kFormatVersion;
-    m->sig_bits = static_cast<uint16>(shape.bits);
-    m->ncols = static_cast<uint16>(shape.ncols);
-    for (int i = 0; i < shape.ncols; ++i)
-        m->col_bits[i] = static_cast<uint16>(shape.col_bits[i]);
-    m->dir_head = m->dir_tail = InvalidBlockNumber;
-    m->buf_head = m->buf_tail = InvalidBlockNumber;
-    reinterpret_cast<PageHeader>(page)->pd_lower = static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + sizeof(IxbMeta));
+// After the heap scan: the rows still collected make the last group.
+void write_last_groups(BuildState* bs) {
+    bs->collector.finish();
+    write_full_groups(bs);
+    if (bs->collector.rows() > 0)
+        add_group(bs);
 }
 
-// Write the directory chain for the built groups and the final metapage.
-void write_directory_and_meta(Relation index, const BuildState& bs) {
-    pgstat_progress_update_param(PROGRESS_CREATEIDX_SUBPHASE, kPhaseWrite);
-    const uint32 ndir = (bs.ngroups + kGroupsPerDirPage - 1) / kGroupsPerDirPage;
-    const BlockNumber first_dir = ndir > 0 ? extend_contiguous(index, ndir) : InvalidBlockNumber;
+// The directory chain and the final metapage.
+void write_directory_and_meta(BuildState* bs) {
+    ixpg::progress::set_phase(kPhaseWrite);
+    Relation index = bs->index;
+
+    const uint32 ndir = (bs->ngroups + kGroupsPerDirPage - 1) / kGroupsPerDirPage;
+    const BlockNumber first_dir = ndir > 0 ? ixpg::extend_contiguous(index, ndir) : InvalidBlockNumber;
     for (uint32 d = 0; d < ndir; ++d) {
         Buffer buf = ReadBuffer(index, first_dir + d);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
         Page page = BufferGetPage(buf);
-        init_page(page, kPageDirectory);
+        ixpg::init_page(page, kPages, kPageDirectory);
         const uint32 from = d * kGroupsPerDirPage;
-        uint32 count = bs.ngroups - from;
+        uint32 count = bs->ngroups - from;
         if (count > kGroupsPerDirPage)
             count = kGroupsPerDirPage;
-        std::memcpy(page_body(page), bs.groups + from, count * sizeof(IxbGroup));
-        reinterpret_cast<PageHeader>(page)->pd_lower =
-            static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + count * sizeof(IxbGroup));
+        std::memcpy(ixpg::page_body(page), bs->groups + from, count * sizeof(IxbGroup));
+        ixpg::set_page_body_used(page, count * sizeof(IxbGroup));
         page_opaque(page)->next = d + 1 < ndir ? first_dir + d + 1 : InvalidBlockNumber;
         MarkBufferDirty(buf);
         UnlockReleaseBuffer(buf);
     }
 
-    Buffer meta_buf = ReadBuffer(index, kMetaBlock);
-    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    const GroupTotals totals = group_totals(bs->groups, bs->ngroups, bs->state.shape.bits);
+    Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
     IxbMeta* m = page_meta(BufferGetPage(meta_buf));
-    m->ngroups = bs.ngroups;
+    m->ngroups = bs->ngroups;
     m->dir_head = first_dir;
     m->dir_tail = ndir > 0 ? first_dir + ndir - 1 : InvalidBlockNumber;
-    for (uint32 i = 0; i < bs.ngroups; ++i)
-        m->grouped_rows += bs.groups[i].nrows;
+    for (uint32 i = 0; i < bs->ngroups; ++i)
+        m->grouped_rows += bs->groups[i].nrows;
+    m->total_live = totals.live;
+    m->total_words = totals.words;
+    m->total_slice_pages = totals.slice_pages;
+    m->total_tid_pages = totals.tid_pages;
+    MarkBufferDirty(meta_buf);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+// The metapage of a new index, block 0 of `fork`.
+void write_new_meta(Relation index, ForkNumber fork, const bl::SignatureShape& shape) {
+    Buffer meta_buf = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
+    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    init_meta_page(BufferGetPage(meta_buf), shape,
+                   shape_options(reinterpret_cast<const IxbOptions*>(index->rd_options)));
     MarkBufferDirty(meta_buf);
     UnlockReleaseBuffer(meta_buf);
 }
@@ -225,41 +135,29 @@ void write_directory_and_meta(Relation index, const BuildState& bs) {
 
 IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
     return ixpg::sql_entry([&] {
-        if (RelationGetNumberOfBlocks(index) != 0)
-            elog(ERROR, "index \"%s\" already contains data", RelationGetRelationName(index));
-
+        ixpg::check_fork_empty(index, MAIN_FORKNUM);
         BuildState* bs = static_cast<BuildState*>(palloc0(sizeof(BuildState)));
         init_state_from_options(&bs->state, index);
         bs->index = index;
-        bs->capacity = bl::max_group_capacity(kPageBytes);
-        bs->slices = static_cast<uint8*>(palloc_extended(
-            static_cast<std::size_t>(bs->state.shape.bits) * (bs->capacity / 8), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
-        bs->tids = static_cast<bl::Tid*>(palloc(sizeof(bl::Tid) * bs->capacity));
-        bs->pending_sigs = static_cast<uint16*>(
-            palloc0(sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(MaxHeapTuplesPerPage)));
-        bs->sorted_sigs = static_cast<uint16*>(
-            palloc(sizeof(uint16) * bs->state.shape.words() * static_cast<std::size_t>(MaxHeapTuplesPerPage)));
+        const uint32 capacity = bl::max_group_capacity(kPageBytes);
+        const int sig_bits = bs->state.shape.bits;
+        bs->collector.init(capacity, sig_bits, MaxHeapTuplesPerPage,
+                           palloc_extended(bl::SliceCollector::memory_bytes(capacity, sig_bits, MaxHeapTuplesPerPage),
+                                           MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
+        int row_bits = 0;
+        for (int i = 0; i < bs->state.shape.ncols; ++i)
+            row_bits += bs->state.shape.col_bits[i];
+        bs->row_bits = static_cast<uint16*>(palloc(sizeof(uint16) * row_bits));
         bs->max_groups = 16;
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));
         bs->tmp = AllocSetContextCreate(CurrentMemoryContext, "ixbloom build row", ALLOCSET_DEFAULT_SIZES);
 
-        // The metapage first, so that it is block 0.
-        Buffer meta_buf = ReadBufferExtended(index, MAIN_FORKNUM, P_NEW, RBM_NORMAL, nullptr);
-        LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
-        fill_meta(BufferGetPage(meta_buf), bs->state.shape);
-        MarkBufferDirty(meta_buf);
-        UnlockReleaseBuffer(meta_buf);
-
-        pgstat_progress_update_param(PROGRESS_CREATEIDX_SUBPHASE, kPhaseScan);
-        bs->block = InvalidBlockNumber;
+        write_new_meta(index, MAIN_FORKNUM, bs->state.shape);  // block 0
+        ixpg::progress::set_phase(kPhaseScan);
         const double reltuples = table_index_build_scan(heap, index, info, true, true, build_callback, bs, nullptr);
-        if (bs->collecting)
-            drain_collection(bs);
-        flush_group(bs);
-        write_directory_and_meta(index, *bs);
-
-        if (RelationNeedsWAL(index))
-            log_newpage_range(index, MAIN_FORKNUM, 0, RelationGetNumberOfBlocks(index), true);
+        write_last_groups(bs);
+        write_directory_and_meta(bs);
+        ixpg::log_built_pages(index, MAIN_FORKNUM);
 
         IndexBuildResult* result = static_cast<IndexBuildResult*>(palloc(sizeof(IndexBuildResult)));
         result->heap_tuples = reltuples;
@@ -271,16 +169,14 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
 
 void build_empty(Relation index) {
     ixpg::sql_entry([&] {
-        // The init fork of an unlogged index: just the metapage, written and
-        // logged directly (the buffer manager does not handle init forks).
+        // The init fork of an unlogged index: its metapage, through shared
+        // buffers like any build, then logged (crash recovery restores the
+        // main fork from it).
+        ixpg::check_fork_empty(index, INIT_FORKNUM);
         IxbState state;
         init_state_from_options(&state, index);
-        Page page = static_cast<Page>(palloc0(BLCKSZ));
-        fill_meta(page, state.shape);
-        PageSetChecksumInplace(page, kMetaBlock);
-        smgrwrite(RelationGetSmgr(index), INIT_FORKNUM, kMetaBlock, page, true);
-        log_newpage(&(RelationGetSmgr(index))->smgr_rnode.node, INIT_FORKNUM, kMetaBlock, page, true);
-        smgrimmedsync(RelationGetSmgr(index), INIT_FORKNUM);
+        write_new_meta(index, INIT_FORKNUM, state.shape);
+        ixpg::log_built_pages(index, INIT_FORKNUM);
     });
 }
 

@@ -1,16 +1,18 @@
-// handler.cpp — the ixbloom access method handler, its reloptions, and the
-// per-index state (signature shape, hash functions).
+// handler.cpp — the ixbloom access method handler, its reloptions and the
+// ixbloom.vacuum_fold_min_pages setting.
 #include "ixbloom/ixbloom.hpp"
+#include "pg/index_build.hpp"
+#include "pg/reloptions.hpp"
 
 IXPG_BEGIN_C_HEADERS
-#include "access/reloptions.h"
 #include "commands/progress.h"
 #include "commands/vacuum.h"
 #include "utils/guc.h"
-#include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
 #include <cstdio>
+
+#include "pg/longjmp_safe.hpp"
 
 namespace ixbloom {
 
@@ -18,105 +20,68 @@ int vacuum_fold_min_pages = kDefaultVacuumFoldMinPages;
 
 namespace {
 
-relopt_kind reloption_kind;
-relopt_parse_elt reloption_table[bl::kMaxColumns + 2];
+ixpg::RelOptionTable reloption_table;
 
-// Reject contradictions the options alone show (at CREATE INDEX and at
-// ALTER INDEX ... SET); those needing the column count wait for the build.
-void check_option_combination(const IxbOptions* opts) {
-    if (opts == nullptr || opts->false_positive_rate <= 0)
-        return;
-    bool has_bits = opts->length != 0;
-    for (int i = 0; i < bl::kMaxColumns; ++i)
-        has_bits |= opts->col_bits[i] != 0;
-    if (has_bits)
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("option \"false_positive_rate\" cannot be combined with \"length\" or \"colN\""),
-                 errhint("Either give a target false-positive rate, or size the signature yourself.")));
-}
-
-// Support function 1 of each column's opclass, with the column's collation.
-void init_hash_functions(IxbState* state, Relation index, int ncols) {
-    for (int i = 0; i < ncols; ++i) {
-        fmgr_info_copy(&state->hash_fn[i], index_getprocinfo(index, i + 1, 1), CurrentMemoryContext);
-        state->collations[i] = index->rd_indcollation[i];
-    }
-}
+const ixpg::progress::PhaseName kPhaseNames[] = {
+    {PROGRESS_CREATEIDX_SUBPHASE_INITIALIZE, "initializing"},
+    {kPhaseScan, "loading tuples into groups"},
+    {kPhaseWrite, "writing directory and metapage"},
+};
 
 }  // namespace
 
+bl::ShapeOptions shape_options(const IxbOptions* opts) {
+    bl::ShapeOptions s;
+    if (opts == nullptr)
+        return s;
+    s.length = opts->length;
+    for (int i = 0; i < bl::kMaxColumns; ++i)
+        s.col_bits[i] = opts->col_bits[i];
+    s.false_positive_rate = opts->false_positive_rate;
+    return s;
+}
+
+void check_shape_options(const bl::ShapeOptions& opts, int ncols) {
+    const bl::OptionCheck c = bl::check_options(opts, ncols);
+    switch (c.fault) {
+        case bl::OptionFault::None:
+            return;
+        case bl::OptionFault::RateWithBits:
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                     errmsg("option \"false_positive_rate\" cannot be combined with \"length\" or \"colN\""),
+                     errhint("Either give a target false-positive rate, or size the signature yourself.")));
+            break;
+        case bl::OptionFault::ColumnPastEnd:
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                     errmsg("option \"col%d\" is set but the index has only %d column%s", c.column + 1, ncols,
+                            ncols == 1 ? "" : "s"),
+                     errhint("Set colN only for N between 1 and the number of index columns.")));
+            break;
+        case bl::OptionFault::ColumnBitsTooMany:
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                     errmsg("option \"col%d\" = %d exceeds the signature length of %d bits", c.column + 1, c.bits,
+                            c.length),
+                     errhint("Raise \"length\" or lower \"col%d\".", c.column + 1)));
+            break;
+    }
+}
+
+// amoptions: also at ALTER INDEX ... SET, where the index's column count is
+// not known here; the event trigger of ixbloom 1.1 checks that part
+// (options_check.cpp).
 bytea* options(Datum reloptions, bool validate) {
     return ixpg::sql_entry([&] {
-        bytea* parsed = static_cast<bytea*>(build_reloptions(reloptions, validate, reloption_kind, sizeof(IxbOptions),
-                                                             reloption_table, bl::kMaxColumns + 2));
-        if (validate)
-            check_option_combination(reinterpret_cast<const IxbOptions*>(parsed));
+        bytea* parsed = reloption_table.parse(reloptions, validate, sizeof(IxbOptions));
+        if (validate && parsed != nullptr)
+            check_shape_options(shape_options(reinterpret_cast<const IxbOptions*>(parsed)), 0);
         return parsed;
     });
 }
 
-void init_state_from_options(IxbState* state, Relation index) {
-    const int ncols = RelationGetNumberOfAttributes(index);
-    const IxbOptions* opts = reinterpret_cast<const IxbOptions*>(index->rd_options);
-    bl::SignatureShape& shape = state->shape;
-
-    const bool has_rate = opts != nullptr && opts->false_positive_rate > 0;
-    for (int i = 0; opts != nullptr && i < bl::kMaxColumns; ++i) {
-        if (opts->col_bits[i] == 0)
-            continue;
-        if (i >= ncols)
-            ereport(ERROR,
-                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                     errmsg("option \"col%d\" is set but the index has only %d column%s", i + 1, ncols,
-                            ncols == 1 ? "" : "s"),
-                     errhint("Set colN only for N between 1 and the number of index columns.")));
-    }
-    check_option_combination(opts);
-
-    if (has_rate) {
-        shape = bl::shape_for_false_positive_rate(opts->false_positive_rate, ncols);
-    } else {
-        shape.ncols = ncols;
-        shape.bits = bl::round_signature_bits(opts && opts->length ? opts->length : bl::kDefaultSignatureBits);
-        for (int i = 0; i < ncols; ++i) {
-            shape.col_bits[i] = opts && opts->col_bits[i] ? opts->col_bits[i] : bl::kDefaultColumnBits;
-            if (shape.col_bits[i] > shape.bits)
-                ereport(ERROR,
-                        (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                         errmsg("option \"col%d\" = %d exceeds the signature length of %d bits", i + 1,
-                                shape.col_bits[i], shape.bits),
-                         errhint("Raise \"length\" or lower \"col%d\".", i + 1)));
-        }
-    }
-
-    init_hash_functions(state, index, ncols);
-}
-
-void init_state(IxbState* state, Relation index) {
-    const IxbMeta meta = read_meta(index);
-    bl::SignatureShape& shape = state->shape;
-    shape.bits = meta.sig_bits;
-    shape.ncols = meta.ncols;
-    for (int i = 0; i < meta.ncols; ++i)
-        shape.col_bits[i] = meta.col_bits[i];
-    init_hash_functions(state, index, meta.ncols);
-}
-
-uint32 hash_value(const IxbState* state, int col, Datum value) {
-    return DatumGetUInt32(
-        FunctionCall1Coll(const_cast<FmgrInfo*>(&state->hash_fn[col]), state->collations[col], value));
-}
-
-
-char* build_phase_name(int64 phase) {
-    switch (phase) {
-        case PROGRESS_CREATEIDX_SUBPHASE_INITIALIZE: return const_cast<char*>("initializing");
-        case kPhaseScan: return const_cast<char*>("loading tuples into groups");
-        case kPhaseWrite: return const_cast<char*>("writing directory and metapage");
-        default: return nullptr;
-    }
-}
+char* build_phase_name(int64 phase) { return ixpg::progress::phase_name(kPhaseNames, phase); }
 
 }  // namespace ixbloom
 
@@ -130,28 +95,19 @@ void _PG_init(void) {
     using namespace ixbloom;
     // 0 is "not given" for every option: defaults are applied at build, where
     // the number of columns is known and contradictions can be reported.
-    reloption_kind = add_reloption_kind();
-    add_int_reloption(reloption_kind, "length", "Length of the signature in bits (rounded up to a multiple of 16)", 0,
-                      1, bl::kMaxSignatureBits, AccessExclusiveLock);
-    reloption_table[0].optname = "length";
-    reloption_table[0].opttype = RELOPT_TYPE_INT;
-    reloption_table[0].offset = offsetof(IxbOptions, length);
+    reloption_table.init();
+    reloption_table.add_int("length", "Length of the signature in bits (rounded up to a multiple of 16)", 0, 1,
+                            bl::kMaxSignatureBits, offsetof(IxbOptions, length));
     for (int i = 0; i < bl::kMaxColumns; ++i) {
         char name[16];
         snprintf(name, sizeof name, "col%d", i + 1);
-        char* stored = MemoryContextStrdup(TopMemoryContext, name);
-        add_int_reloption(reloption_kind, stored, "Number of signature bits set for each value of this column", 0, 1,
-                          bl::kMaxColumnBits, AccessExclusiveLock);
-        reloption_table[i + 1].optname = stored;
-        reloption_table[i + 1].opttype = RELOPT_TYPE_INT;
-        reloption_table[i + 1].offset = static_cast<int>(offsetof(IxbOptions, col_bits) + sizeof(int) * i);
+        reloption_table.add_int(ixpg::RelOptionTable::copy_name(name),
+                                "Number of signature bits set for each value of this column", 0, 1, bl::kMaxColumnBits,
+                                static_cast<int>(offsetof(IxbOptions, col_bits) + sizeof(int) * i));
     }
-    add_real_reloption(reloption_kind, "false_positive_rate",
-                       "Target false-positive rate of a single-column equality query; sizes the signature", 0,
-                       0.000001, 0.5, AccessExclusiveLock);
-    reloption_table[bl::kMaxColumns + 1].optname = "false_positive_rate";
-    reloption_table[bl::kMaxColumns + 1].opttype = RELOPT_TYPE_REAL;
-    reloption_table[bl::kMaxColumns + 1].offset = offsetof(IxbOptions, false_positive_rate);
+    reloption_table.add_real("false_positive_rate",
+                             "Target false-positive rate of a single-column equality query; sizes the signature", 0,
+                             0.000001, 0.5, offsetof(IxbOptions, false_positive_rate));
 
     DefineCustomIntVariable("ixbloom.vacuum_fold_min_pages",
                             "Insert-buffer pages below which VACUUM leaves the buffer unfolded",

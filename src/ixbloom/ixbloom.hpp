@@ -1,105 +1,36 @@
-// ixbloom.hpp — the on-disk contract of the ixbloom access method (see
-// docs/ixbloom-format.md, format version 2) and the interface between its
-// callback files: handler.cpp (handler, options), build.cpp, insert.cpp,
-// fold.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp, pages.cpp.
+// ixbloom.hpp — the interface between ixbloom's files (the on-disk format
+// is format.hpp):
+//   handler.cpp       the handler, reloptions, the GUC
+//   hashing.cpp       per-index state: signature shape and hash functions
+//   metapage.cpp      reading and checking the metapage, its cached shape
+//   directory.cpp     group descriptors: read, append (a fold's commit), live counts
+//   group_write.cpp   writing a group's slice and TID pages
+//   group_read.cpp    reading a group's slices and TID pages
+//   insert_buffer.cpp the insert buffer's tail: append, extend, seal
+//   fold.cpp          folding the insert buffer into groups; the fold lock
+//   build.cpp, insert.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp,
+//   options_check.cpp, inspect.cpp: the callbacks and SQL functions.
+//
+// The boundary rule (docs/architecture.md): every file here but scan.cpp
+// calls PostgreSQL directly and keeps no object with a non-trivial
+// destructor alive, which pg/longjmp_safe.hpp enforces; scan.cpp keeps C++
+// containers and calls PostgreSQL only through ixpg::pg_call.
 #pragma once
 
+#include "ixbloom/format.hpp"
 #include "pg/guard.hpp"
-#include "core/bit_slices.hpp"
-#include "core/bloom_signature.hpp"
-#include "core/tid_pages.hpp"
 
 IXPG_BEGIN_C_HEADERS
 #include "access/amapi.h"
-#include "access/generic_xlog.h"
-#include "access/itup.h"
 #include "fmgr.h"
 #include "nodes/pathnodes.h"
 #include "storage/bufmgr.h"
-#include "storage/bufpage.h"
 #include "utils/rel.h"
 IXPG_END_C_HEADERS
 
 namespace ixbloom {
 
-namespace bl = ixcore::bloom;
-
-// ---- on-disk format -------------------------------------------------------
-
-constexpr uint32 kMagic = 0x1B100F01;
-constexpr uint32 kFormatVersion = 2;
-constexpr BlockNumber kMetaBlock = 0;
-constexpr uint16 kPageId = 0xB10F;
-
-// Page kinds (IxbPageOpaque::flags).
-constexpr uint16 kPageMeta = 1 << 0;
-constexpr uint16 kPageBuffer = 1 << 1;
-constexpr uint16 kPageDirectory = 1 << 2;
-constexpr uint16 kPageSlice = 1 << 3;
-constexpr uint16 kPageTid = 1 << 4;
-constexpr uint16 kPageDeleted = 1 << 5;
-
-// Special space of every ixbloom page; page_id in the last two bytes.
-struct IxbPageOpaque {
-    uint16 flags;
-    uint16 unused;
-    BlockNumber next;  // buffer and directory pages: the next page of the chain
-    uint16 reserved;
-    uint16 page_id;
-};
-static_assert(sizeof(IxbPageOpaque) == 12, "page opaque layout");
-
-struct IxbMeta {
-    uint32 magic;
-    uint32 format_version;
-    uint16 sig_bits;
-    uint16 ncols;
-    uint16 col_bits[bl::kMaxColumns];
-    uint32 ngroups;
-    BlockNumber dir_head;
-    BlockNumber dir_tail;
-    BlockNumber buf_head;
-    BlockNumber buf_tail;
-    uint32 buf_pages;       // pages in the buffer chain
-    uint32 folds;           // folds committed so far (a hot-standby scan compares it)
-    uint64 grouped_rows;    // positions used in groups, deleted ones included
-};
-
-struct IxbGroup {
-    BlockNumber first;      // first block of the group's slice pages
-    uint32 nrows;
-    uint32 capacity;
-    uint32 live;            // nrows minus the rows marked in the dead slice (never lower)
-    uint32 tid_pages;       // TID pages after the slice pages
-};
-static_assert(sizeof(IxbGroup) == 20, "group descriptor layout");
-
-// Bytes a page offers after the header and the special space.
-constexpr std::size_t kPageBytes = BLCKSZ - MAXALIGN(SizeOfPageHeaderData) - MAXALIGN(sizeof(IxbPageOpaque));
-constexpr std::size_t kGroupsPerDirPage = kPageBytes / sizeof(IxbGroup);
-
-// Where a group's slices and TID pages are.
-inline bl::GroupGeometry group_geometry(const IxbGroup& group, int sig_bits) {
-    bl::GroupGeometry g;
-    g.capacity = group.capacity;
-    g.nrows = group.nrows;
-    g.sig_bits = sig_bits;
-    g.tid_pages = group.tid_pages;
-    g.page_bytes = kPageBytes;
-    return g;
-}
-
-inline IxbPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbPageOpaque*>(PageGetSpecialPointer(page)); }
-inline IxbMeta* page_meta(Page page) { return reinterpret_cast<IxbMeta*>(PageGetContents(page)); }
-inline char* page_body(Page page) { return PageGetContents(page); }
-
-// Bytes of one insert-buffer entry: a TID then the signature.
-inline std::size_t entry_bytes(int sig_bits) { return sizeof(ItemPointerData) + static_cast<std::size_t>(sig_bits) / 8; }
-inline std::size_t entries_per_page(int sig_bits) { return kPageBytes / entry_bytes(sig_bits); }
-// Entries on a buffer page, from pd_lower.
-int buffer_entries(Page page, int sig_bits);
-
-// ---- state ------------------------------------------------------------------
+// ---- options and state (handler.cpp, hashing.cpp) ----------------------------
 
 // Options as parsed from reloptions (0 = not given).
 struct IxbOptions {
@@ -109,6 +40,11 @@ struct IxbOptions {
     double false_positive_rate;
 };
 
+// The options of an index as core sees them (NULL rd_options: none given).
+bl::ShapeOptions shape_options(const IxbOptions* opts);
+// ERROR for what CREATE INDEX refuses; ncols 0 = not known (amoptions).
+void check_shape_options(const bl::ShapeOptions& opts, int ncols);
+
 // What every callback needs: the frozen shape and the hash functions.
 struct IxbState {
     bl::SignatureShape shape;
@@ -116,11 +52,19 @@ struct IxbState {
     Oid collations[INDEX_MAX_KEYS];
 };
 
-// Shape from the metapage (or, at build, from the options).
+// The state of an existing index (shape from the metapage, cached per
+// backend) or, at build, from the options.
 void init_state(IxbState* state, Relation index);
 void init_state_from_options(IxbState* state, Relation index);
 
 uint32 hash_value(const IxbState* state, int col, Datum value);
+
+// The hash of a scan key of type key_type for column col: the column's own
+// function, or for a cross-type key (bigint_col = 42) the family's function
+// of the key's type, whose hashes agree for equal values.  key_type is the
+// operator's right-hand type (sk_subtype), never an array's element type:
+// for a polymorphic class (anyenum) they differ.
+uint32 hash_key(Relation index, const IxbState* state, int col, Oid key_type, Datum value);
 
 // Call f(bit) for every signature bit of one heap row.
 template <class F>
@@ -131,42 +75,89 @@ void for_each_row_bit(const IxbState* state, const Datum* values, const bool* is
     }
 }
 
-// The signature of one heap row (words must hold shape.words() zeros).
-inline void row_signature(const IxbState* state, const Datum* values, const bool* isnull, uint16* words) {
-    for_each_row_bit(state, values, isnull, [words](int bit) { bl::set_signature_bit(words, bit); });
-}
+// ---- metapage (metapage.cpp) --------------------------------------------------
 
-// ---- pages (pages.cpp) ------------------------------------------------------
+// A checked copy of the metapage: kind, magic and version (pg/am_metapage),
+// then the signature shape against the index's real column count (and
+// against the options it was built with, where the metapage records them),
+// the chain pointers and counts against the relation's size.  snapshot: a
+// scan's (every page a scan reads passes TestForOldSnapshot), else NULL.
+IxbMeta read_meta(Relation index, Snapshot snapshot = nullptr);
+// The same check on a metapage the caller holds locked.
+void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes);
+// The shape of the index: checked once per backend, then from rd_amcache.
+bl::SignatureShape cached_shape(Relation index);
+// A metapage for a new index (build, and the init fork of an unlogged one).
+void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts);
+// A page number read from the metapage or a chain that the caller is about
+// to lock: ERROR unless it is a block of the index other than the metapage
+// and other than `held` (a page this backend already holds: locking it
+// again would wait on itself, uninterruptibly).
+void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char* what);
 
-void init_page(Page page, uint16 flags);
-// Check a page read from disk is an ixbloom page of one of the given kinds.
-void check_page_kind(Relation index, BlockNumber blkno, Page page, uint16 kinds);
-// A new or recycled page, exclusively locked, uninitialised for the caller.
-Buffer new_page(Relation index, bool allow_recycled);
-// n contiguous new blocks at the end of the relation (for a group).
-BlockNumber extend_contiguous(Relation index, uint32 n);
-// Copy of the metapage contents (share lock held only inside).
-IxbMeta read_meta(Relation index);
-// Follows a buffer or directory chain: each link must lead to a block of the
-// index, and a chain can visit each block at most once.  More means the
-// next links form a cycle (a damaged page): ERROR instead of looping.
-class ChainWalk {
-public:
-    explicit ChainWalk(Relation index);
-    ChainWalk(Relation index, BlockNumber nblocks) : index_(index), nblocks_(nblocks) {}  // size already known
-    // Call with each block the walk is about to visit.
-    void visit(BlockNumber blkno);
-    // The same check, answered instead of raised: on a hot standby, replay
-    // can recycle pages under a walk, which then rescans.
-    bool try_visit(BlockNumber blkno);
+// ---- groups (directory.cpp, group_write.cpp, group_read.cpp) -----------------------
 
-private:
-    Relation index_;
-    BlockNumber nblocks_;
-    uint32 visited_ = 0;
+// Every group descriptor, in directory order, each checked against the
+// relation's size (palloc'd array).
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot = nullptr);
+
+// Append descriptors to the directory and apply meta changes, in one WAL
+// record with the metapage (the commit point of a fold).
+void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages);
+
+// Write the groups' recomputed live counts (one record per directory page
+// that changes, with the metapage's total).
+void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups);
+
+// Sums over the descriptors, as the metapage keeps them (total_*).
+struct GroupTotals {
+    uint64 live;
+    uint64 words;
+    uint32 slice_pages;
+    uint32 tid_pages;
 };
-// Every group descriptor, in directory order (palloc'd array).
-IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups);
+GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits);
+// VACUUM: make the metapage's totals those of the directory (recording
+// them on a metapage written before they existed).
+void store_totals(Relation index, const GroupTotals& totals);
+
+// Write one group of nrows rows on new blocks of `fork`, WAL-logged page by
+// page or not at all (CREATE INDEX); returns its descriptor.
+// write_group_slices takes the rows already bit-sliced (slice s at slices +
+// s * stride, at least the group's slice bytes each), TIDs in position order.
+IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, std::size_t stride, const bl::Tid* tids,
+                            uint32 nrows, bool use_wal);
+// write_group takes row-major signatures (from the insert buffer); rows
+// not in TID order are sorted first, so that heap neighbours become runs.
+IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
+                     uint32 nrows, bool use_wal);
+
+// Read and share-lock a page of a group, checked as the kind it must be
+// (snapshot: the scan's, for the old-snapshot test; NULL elsewhere).
+Buffer read_group_page(Relation index, BlockNumber blkno, uint16 kind, Snapshot snapshot,
+                       BufferAccessStrategy strategy);
+// Copy slice `slice` of a group from its (locked) slice page: ERROR if the
+// page does not hold it.
+void copy_slice(Relation index, BlockNumber blkno, Page page, const bl::GroupGeometry& g, int slice, uint8* dst);
+// Open TID page `i` of a group (buffer share-locked by the caller): ERROR
+// if it is not a well-formed TID page of that group.  Page 0 first.
+void open_tid_page(Relation index, BlockNumber blkno, Page page, const IxbGroup& group, uint32 i,
+                   const bl::TidPageReader* page0, bl::TidPageReader* reader);
+// Rows a dead slice marks; ERROR if it marks a row past the group's end
+// (such bits would make the live count too low and hide rows).
+uint32 count_dead(Relation index, BlockNumber blkno, const uint8* dead, const IxbGroup& group);
+
+// ---- insert buffer and folds (insert_buffer.cpp, fold.cpp) -------------------------
+
+// Entries on a buffer page, from pd_lower: ERROR if pd_lower does not end
+// on an entry.
+int buffer_entries(Relation index, BlockNumber blkno, Page page, int sig_bits);
+// Append one entry (TID then signature) to the buffer's tail; returns the
+// metapage as read for the append.
+IxbMeta append_to_buffer(Relation index, const char* entry, int sig_bits);
+// Start a new, empty tail so that every row now in the buffer sits on a
+// page before the tail, where a fold may take it.
+void seal_buffer(Relation index);
 
 // Fold the full buffer pages into groups; with `seal`, first start a new
 // tail so that every row in the buffer is folded.  Caller holds the fold lock.
@@ -176,25 +167,7 @@ void lock_fold(Relation index, LOCKMODE mode);
 bool try_lock_fold(Relation index, LOCKMODE mode);
 void unlock_fold(Relation index, LOCKMODE mode);
 
-// Write one group of nrows rows on new blocks, WAL-logged page by page or
-// not at all (CREATE INDEX); returns its descriptor.  write_group_slices
-// takes the rows already bit-sliced (slice s at slices + s * stride, at
-// least the group's slice bytes each), TIDs in position order.
-IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, std::size_t stride, const bl::Tid* tids,
-                            uint32 nrows, bool use_wal);
-// write_group takes row-major signatures (from the insert buffer); rows
-// not in TID order are sorted first, so that heap neighbours become runs.
-IxbGroup write_group(Relation index, const bl::SignatureShape& shape, const uint16* sigs, const bl::Tid* tids,
-                     uint32 nrows, bool use_wal);
-// Open TID page `i` of a group (buffer share-locked by the caller): ERROR
-// if it is not a well-formed TID page of that group.  Page 0 first.
-void open_tid_page(Relation index, BlockNumber blkno, Page page, const IxbGroup& group, uint32 i,
-                   const bl::TidPageReader* page0, bl::TidPageReader* reader);
-// Append descriptors to the directory and apply meta changes, in one WAL
-// record with the metapage (the commit point of a fold).
-void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages);
-
-// ---- callbacks ----------------------------------------------------------------
+// ---- callbacks ------------------------------------------------------------------
 
 IndexBuildResult* build(Relation heap, Relation index, struct IndexInfo* info);
 void build_empty(Relation index);

@@ -2,13 +2,19 @@
 // clauses, each an OR of alternatives); each group reads only the slice
 // pages holding the predicate's bits, then only the TID pages of candidate
 // rows; every insert-buffer entry is tested row-major.  Results are lossy.
+//
+// This file keeps C++ containers alive across the scan, so every
+// PostgreSQL call here goes through ixpg::pg_call (docs/architecture.md);
+// the functions called inside a pg_call are C-style.
 #include "ixbloom/ixbloom.hpp"
+#include "pg/chain_walk.hpp"
 #include "pg/palloc_allocator.hpp"
 
 IXPG_BEGIN_C_HEADERS
 #include "access/relscan.h"
 #include "access/xlog.h"
 #include "nodes/tidbitmap.h"
+#include "pgstat.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 IXPG_END_C_HEADERS
@@ -28,21 +34,8 @@ struct ScanOpaque {
 
 // Build the predicate from the scan keys.  Returns false when no row can
 // match (col = NULL, or an empty or all-NULL = ANY array).
-// The hash function for a key: the column's own, or for a cross-type key
-// (bigint_col = 42) the family's function of the key's type, whose hashes
-// agree with the column's for equal values.
-uint32 hash_key(IndexScanDesc scan, const IxbState& state, int col, Oid key_type, Datum value) {
-    Relation index = scan->indexRelation;
-    const Oid col_type = index->rd_opcintype[col];
-    if (key_type == InvalidOid || key_type == col_type)
-        return hash_value(&state, col, value);
-    const Oid proc = get_opfamily_proc(index->rd_opfamily[col], key_type, key_type, 1);
-    if (!OidIsValid(proc))
-        elog(ERROR, "ixbloom: no hash function for type %u in operator family %u", key_type, index->rd_opfamily[col]);
-    return DatumGetUInt32(OidFunctionCall1Coll(proc, state.collations[col], value));
-}
-
 bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred) {
+    Relation index = scan->indexRelation;
     bool satisfiable = true;
     for (int k = 0; k < scan->numberOfKeys; ++k) {
         ScanKey key = &scan->keyData[k];
@@ -72,62 +65,84 @@ bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred)
             for (int i = 0; i < nelems; ++i) {
                 if (nulls[i])
                     continue;
-                pred.add_alternative(state.shape, col, hash_key(scan, state, col, ARR_ELEMTYPE(arr), elems[i]), false);
+                pred.add_alternative(state.shape, col, hash_key(index, &state, col, key->sk_subtype, elems[i]), false);
                 any_element = true;
             }
             if (!any_element)
                 satisfiable = false;  // no non-NULL element
         } else {
-            pred.add_alternative(state.shape, col, hash_key(scan, state, col, key->sk_subtype, key->sk_argument), false);
+            pred.add_alternative(state.shape, col, hash_key(index, &state, col, key->sk_subtype, key->sk_argument),
+                                 false);
         }
     }
     return satisfiable;
 }
 
-// Candidates of one group, added to tbm; returns how many TIDs were added.
-// distinct_bits holds the predicate's slices, ascending; slice_of has room
-// for the dead slice (index sig_bits) too.
-int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape& shape, const Predicate& pred,
-                 const uint16* distinct_bits, int ndistinct, uint8** slice_of, uint8* arena, uint64* cand,
-                 uint64* scratch, ItemPointerData* tidbuf, TIDBitmap* tbm) {
-    const bl::GroupGeometry g = group_geometry(group, shape.bits);
-    if (group.live == 0)
+// What scan_group needs besides the group; the arrays are the scan's.
+struct GroupScan {
+    Relation index;
+    Snapshot snapshot;
+    const bl::SignatureShape* shape;
+    const Predicate* pred;
+    const uint16* distinct_bits;  // the predicate's slices, ascending
+    int ndistinct;
+    uint8** slice_of;             // room for the dead slice (index sig_bits) too
+    uint8* arena;
+    uint64* cand;
+    uint64* scratch;
+    ItemPointerData* tidbuf;
+    TIDBitmap* tbm;
+};
+
+// Does the dead slice mark every row?  Read only for a group whose live
+// count says so: the count is derived (VACUUM writes it after the slice),
+// so it decides nothing by itself.
+bool all_rows_dead(const GroupScan& s, const IxbGroup& group, const bl::GroupGeometry& g) {
+    const BlockNumber blk = group.first + g.slice_page(g.dead_slice());
+    Buffer buf = read_group_page(s.index, blk, kPageSlice, s.snapshot, nullptr);
+    copy_slice(s.index, blk, BufferGetPage(buf), g, g.dead_slice(), s.arena);
+    UnlockReleaseBuffer(buf);
+    return count_dead(s.index, blk, s.arena, group) == group.nrows;
+}
+
+// Candidates of one group, added to the bitmap; returns how many TIDs.
+int64 scan_group(const GroupScan& s, const IxbGroup& group) {
+    const bl::GroupGeometry g = group_geometry(group, s.shape->bits);
+    if (group.live == 0 && all_rows_dead(s, group, g))
         return 0;
     // The dead slice is needed only once VACUUM has removed rows; it is the
     // last slice, so the list stays ascending.
     const bool has_dead = group.live < group.nrows;
-    const int nslices = ndistinct + (has_dead ? 1 : 0);
+    const int nslices = s.ndistinct + (has_dead ? 1 : 0);
 
     // Copy each needed slice, reading each slice page once.
     BlockNumber current = InvalidBlockNumber;
     Buffer buf = InvalidBuffer;
     for (int i = 0; i < nslices; ++i) {
-        const int slice = i < ndistinct ? distinct_bits[i] : g.dead_slice();
+        const int slice = i < s.ndistinct ? s.distinct_bits[i] : g.dead_slice();
         const BlockNumber blk = group.first + g.slice_page(slice);
         if (blk != current) {
             if (buf != InvalidBuffer)
                 UnlockReleaseBuffer(buf);
-            buf = ReadBuffer(index, blk);
-            LockBuffer(buf, BUFFER_LOCK_SHARE);
-            check_page_kind(index, blk, BufferGetPage(buf), kPageSlice);
+            buf = read_group_page(s.index, blk, kPageSlice, s.snapshot, nullptr);
             current = blk;
         }
-        uint8* dst = arena + static_cast<std::size_t>(i) * g.slice_bytes();
-        std::memcpy(dst, page_body(BufferGetPage(buf)) + g.slice_offset(slice), g.slice_bytes());
-        slice_of[slice] = dst;
+        uint8* dst = s.arena + static_cast<std::size_t>(i) * g.slice_bytes();
+        copy_slice(s.index, blk, BufferGetPage(buf), g, slice, dst);
+        s.slice_of[slice] = dst;
     }
     if (buf != InvalidBuffer)
         UnlockReleaseBuffer(buf);
 
-    bl::evaluate_group(pred, g, [&](int bit) { return slice_of[bit]; }, cand, scratch);
+    bl::evaluate_group(*s.pred, g, [&](int bit) { return s.slice_of[bit]; }, s.cand, s.scratch);
     bool any = false;
     for (std::size_t w = 0; w < g.words(); ++w) {
         if (has_dead) {
             uint64 dead;
-            std::memcpy(&dead, slice_of[g.dead_slice()] + w * 8, 8);
-            cand[w] &= ~dead;
+            std::memcpy(&dead, s.slice_of[g.dead_slice()] + w * 8, 8);
+            s.cand[w] &= ~dead;
         }
-        any |= cand[w] != 0;
+        any |= s.cand[w] != 0;
     }
     if (!any)
         return 0;
@@ -135,37 +150,35 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
     // TIDs of the candidates: TID page 0 (with the page map), then only the
     // other pages that hold candidates, each read once.
     bl::TidPageReader page0, other;
-    Buffer buf0 = ReadBuffer(index, group.first + g.tid_page(0));
-    LockBuffer(buf0, BUFFER_LOCK_SHARE);
-    open_tid_page(index, group.first + g.tid_page(0), BufferGetPage(buf0), group, 0, nullptr, &page0);
+    const BlockNumber blk0 = group.first + g.tid_page(0);
+    Buffer buf0 = read_group_page(s.index, blk0, kPageTid, s.snapshot, nullptr);
+    open_tid_page(s.index, blk0, BufferGetPage(buf0), group, 0, nullptr, &page0);
     bl::TidPageReader* reader = &page0;
     buf = InvalidBuffer;
-    uint32 current_page = 0;
     int64 added = 0;
     int ntids = 0;
     for (std::size_t w = 0; w < g.words(); ++w) {
-        uint64 word = cand[w];
+        uint64 word = s.cand[w];
         while (word != 0) {
             const uint32 pos = static_cast<uint32>(w * 64 + __builtin_ctzll(word));
             word &= word - 1;
             if (!reader->holds(pos)) {
                 if (buf != InvalidBuffer)
                     UnlockReleaseBuffer(buf);
-                current_page = bl::tid_page_of(page0, group.tid_pages, pos);
+                const uint32 page = bl::tid_page_of(page0, group.tid_pages, pos);
                 reader = &page0;
                 buf = InvalidBuffer;
-                if (current_page != 0) {
-                    const BlockNumber blk = group.first + g.tid_page(current_page);
-                    buf = ReadBuffer(index, blk);
-                    LockBuffer(buf, BUFFER_LOCK_SHARE);
-                    open_tid_page(index, blk, BufferGetPage(buf), group, current_page, &page0, &other);
+                if (page != 0) {
+                    const BlockNumber blk = group.first + g.tid_page(page);
+                    buf = read_group_page(s.index, blk, kPageTid, s.snapshot, nullptr);
+                    open_tid_page(s.index, blk, BufferGetPage(buf), group, page, &page0, &other);
                     reader = &other;
                 }
             }
             const bl::Tid t = reader->at(pos);
-            std::memcpy(&tidbuf[ntids++], &t, sizeof t);
+            std::memcpy(&s.tidbuf[ntids++], &t, sizeof t);
             if (ntids == 1024) {
-                tbm_add_tuples(tbm, tidbuf, ntids, true);
+                tbm_add_tuples(s.tbm, s.tidbuf, ntids, true);
                 added += ntids;
                 ntids = 0;
             }
@@ -175,7 +188,7 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
         UnlockReleaseBuffer(buf);
     UnlockReleaseBuffer(buf0);
     if (ntids > 0) {
-        tbm_add_tuples(tbm, tidbuf, ntids, true);
+        tbm_add_tuples(s.tbm, s.tidbuf, ntids, true);
         added += ntids;
     }
     return added;
@@ -187,38 +200,29 @@ int64 scan_group(Relation index, const IxbGroup& group, const bl::SignatureShape
 // lock; the caller then rescans what the fold added (it also compares the
 // metapage's fold counter, since a fold that moved no rows leaves ngroups
 // as it was).  On a primary it is corruption, and an ERROR.
-bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, ItemPointerData* tidbuf, TIDBitmap* tbm,
-                 int64* added) {
+bool scan_buffer(const GroupScan& s, const IxbMeta& meta, int64* added) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
     const bool standby = RecoveryInProgress();
-    ChainWalk walk(index);
-    for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
+    ixpg::ChainWalk walk(s.index, kPages, kPageBuffer, meta.buf_head);
+    for (; !walk.done(); walk.advance()) {
         CHECK_FOR_INTERRUPTS();
-        if (!standby)
-            walk.visit(blkno);
-        else if (!walk.try_visit(blkno))
+        const BlockNumber blkno = walk.current();
+        Buffer buf = standby ? walk.try_read(BUFFER_LOCK_SHARE) : walk.read(BUFFER_LOCK_SHARE);
+        if (buf == InvalidBuffer)
             return false;
-        Buffer buf = ReadBuffer(index, blkno);
-        LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);
-        if (standby && (PageIsNew(page) || PageGetSpecialSize(page) != MAXALIGN(sizeof(IxbPageOpaque)) ||
-                        !(page_opaque(page)->flags & kPageBuffer))) {
-            UnlockReleaseBuffer(buf);
-            return false;
-        }
-        check_page_kind(index, blkno, page, kPageBuffer);
-        const int n = buffer_entries(page, meta.sig_bits);
+        TestForOldSnapshot(s.snapshot, s.index, page);
+        const int n = buffer_entries(s.index, blkno, page, meta.sig_bits);
         int ntids = 0;
-        const char* body = page_body(page);
+        const char* body = ixpg::page_body(page);
         for (int i = 0; i < n; ++i) {
             const char* e = body + i * ebytes;
-            if (pred.matches(reinterpret_cast<const uint16*>(e + sizeof(ItemPointerData))))
-                std::memcpy(&tidbuf[ntids++], e, sizeof(ItemPointerData));
+            if (s.pred->matches(reinterpret_cast<const uint16*>(e + sizeof(ItemPointerData))))
+                std::memcpy(&s.tidbuf[ntids++], e, sizeof(ItemPointerData));
         }
-        blkno = page_opaque(page)->next;
         UnlockReleaseBuffer(buf);
         if (ntids > 0) {
-            tbm_add_tuples(tbm, tidbuf, ntids, true);
+            tbm_add_tuples(s.tbm, s.tidbuf, ntids, true);
             *added += ntids;
         }
     }
@@ -229,10 +233,13 @@ bool scan_buffer(Relation index, const IxbMeta& meta, const Predicate& pred, Ite
 
 IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
     return ixpg::sql_entry([&] {
-        IndexScanDesc scan = RelationGetIndexScan(index, nkeys, norderbys);
-        ScanOpaque* so = static_cast<ScanOpaque*>(palloc0(sizeof(ScanOpaque)));
-        init_state(&so->state, index);
-        scan->opaque = so;
+        IndexScanDesc scan = nullptr;
+        ixpg::pg_call([&] {
+            scan = RelationGetIndexScan(index, nkeys, norderbys);
+            ScanOpaque* so = static_cast<ScanOpaque*>(palloc0(sizeof(ScanOpaque)));
+            init_state(&so->state, index);  // the shape from rd_amcache
+            scan->opaque = so;
+        });
         return scan;
     });
 }
@@ -253,6 +260,8 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         const IxbState& state = static_cast<ScanOpaque*>(scan->opaque)->state;
         int64 total = 0;
 
+        // Counted like every built-in method's scan (pg_stat_*_indexes.idx_scan).
+        ixpg::pg_call([&] { pgstat_count_index_scan(index); });
         Predicate pred;
         bool satisfiable = true;
         ixpg::pg_call([&] { satisfiable = build_predicate(scan, state, pred); });
@@ -270,6 +279,9 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         ixpg::pvector<uint8*> slice_of(static_cast<std::size_t>(state.shape.bits) + 1, nullptr);
         ixpg::pvector<uint64> cand(cap / 64), scratch(2 * (cap / 64));
         ixpg::pvector<ItemPointerData> tidbuf(std::max<std::size_t>(1024, entries_per_page(state.shape.bits)));
+        const GroupScan s{index,       scan->xs_snapshot, &state.shape,  &pred,        bits.data(),
+                          static_cast<int>(bits.size()), slice_of.data(), arena.data(), cand.data(),
+                          scratch.data(), tidbuf.data(),     tbm};
 
         // Scans hold the fold lock in share mode: no fold or VACUUM can move
         // rows between the buffer and the groups under our feet.
@@ -292,22 +304,20 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
             IxbGroup* groups = nullptr;
             uint32 ngroups = 0;
             ixpg::pg_call([&] {
-                meta = read_meta(index);
-                groups = read_groups(index, meta, &ngroups);
+                meta = read_meta(index, s.snapshot);
+                groups = read_groups(index, meta, &ngroups, s.snapshot);
             });
             for (uint32 i = scanned; i < ngroups; ++i) {
                 ixpg::pg_call([&] {
                     CHECK_FOR_INTERRUPTS();
-                    total += scan_group(index, groups[i], state.shape, pred, bits.data(), static_cast<int>(bits.size()),
-                                        slice_of.data(), arena.data(), cand.data(), scratch.data(), tidbuf.data(), tbm);
+                    total += scan_group(s, groups[i]);
                 });
             }
             scanned = ngroups;
             bool consistent = false;
             ixpg::pg_call([&] {
                 // On a primary the fold lock already rules out a fold.
-                consistent = scan_buffer(index, meta, pred, tidbuf.data(), tbm, &total) &&
-                             (!RecoveryInProgress() || read_meta(index).folds == meta.folds);
+                consistent = scan_buffer(s, meta, &total) && (!RecoveryInProgress() || read_meta(index).folds == meta.folds);
             });
             if (consistent)
                 break;

@@ -2,21 +2,22 @@
 //
 // Bulk delete marks dead rows in each group's dead slice (their signature
 // bits stay: a stale bit only costs a recheck) and compacts insert-buffer
-// pages.
-// Cleanup folds the whole buffer into groups (unless it is small), frees
-// pages nothing reaches (left by a crash mid-fold), and reports the live
-// tuple count.
+// pages.  Cleanup folds the whole buffer into groups (unless it is small),
+// frees pages nothing reaches (left by a crash mid-fold), makes the
+// metapage's totals those of the directory, and reports the live tuple count.
 #include "ixbloom/ixbloom.hpp"
+#include "pg/chain_walk.hpp"
 #include "pg/generic_wal.hpp"
+#include "pg/page_alloc.hpp"
 
 IXPG_BEGIN_C_HEADERS
 #include "commands/vacuum.h"
-#include "storage/indexfsm.h"
-#include "storage/lmgr.h"
 IXPG_END_C_HEADERS
 
 #include <algorithm>
 #include <cstring>
+
+#include "pg/longjmp_safe.hpp"
 
 namespace ixbloom {
 
@@ -24,25 +25,26 @@ namespace {
 
 // Mark the dead rows of one group in its dead slice.  Returns the group's
 // new live count: nrows minus every bit now in the dead slice, so a count
-// left too high by a crash is corrected here.
+// left too high by a crash (or damaged) is corrected here.
 uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, IndexBulkDeleteCallback cb, void* cb_state,
                        BufferAccessStrategy strategy, uint32* removed) {
     const bl::GroupGeometry g = group_geometry(group, sig_bits);
     const BlockNumber dead_blk = group.first + g.slice_page(g.dead_slice());
-    const std::size_t dead_at = g.slice_offset(g.dead_slice());
     *removed = 0;
-    if (group.live == 0)
-        return 0;
 
     // The rows already marked, so the callback is asked only about the others.
-    uint64* dead = static_cast<uint64*>(palloc(g.slice_bytes()));
+    uint8* dead = static_cast<uint8*>(palloc(g.slice_bytes()));
     uint64* newly = static_cast<uint64*>(palloc0(g.slice_bytes()));
     {
-        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
-        LockBuffer(buf, BUFFER_LOCK_SHARE);
-        check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
-        std::memcpy(dead, page_body(BufferGetPage(buf)) + dead_at, g.slice_bytes());
+        Buffer buf = read_group_page(index, dead_blk, kPageSlice, nullptr, strategy);
+        copy_slice(index, dead_blk, BufferGetPage(buf), g, g.dead_slice(), dead);
         UnlockReleaseBuffer(buf);
+    }
+    const uint32 marked = count_dead(index, dead_blk, dead, group);
+    if (marked == group.nrows) {  // nothing left to ask about
+        pfree(dead);
+        pfree(newly);
+        return 0;
     }
 
     // TID pages are never modified: share locks suffice.  Page 0 (its map
@@ -52,8 +54,7 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
     char* page0_copy = static_cast<char*>(palloc(BLCKSZ));
     {
         const BlockNumber blk0 = group.first + g.tid_page(0);
-        Buffer buf0 = ReadBufferExtended(index, MAIN_FORKNUM, blk0, RBM_NORMAL, strategy);
-        LockBuffer(buf0, BUFFER_LOCK_SHARE);
+        Buffer buf0 = read_group_page(index, blk0, kPageTid, nullptr, strategy);
         std::memcpy(page0_copy, BufferGetPage(buf0), BLCKSZ);
         UnlockReleaseBuffer(buf0);
         open_tid_page(index, blk0, static_cast<Page>(page0_copy), group, 0, nullptr, &page0);
@@ -64,13 +65,12 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
         bl::TidPageReader* reader = &page0;
         if (p > 0) {
             const BlockNumber blk = group.first + g.tid_page(p);
-            buf = ReadBufferExtended(index, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
-            LockBuffer(buf, BUFFER_LOCK_SHARE);
+            buf = read_group_page(index, blk, kPageTid, nullptr, strategy);
             open_tid_page(index, blk, BufferGetPage(buf), group, p, &page0, &other);
             reader = &other;
         }
         for (uint32 pos = reader->first_pos(); pos < reader->first_pos() + reader->nrows(); ++pos) {
-            if ((dead[pos / 64] >> (pos % 64)) & 1)
+            if ((dead[pos / 8] >> (pos % 8)) & 1)
                 continue;
             const bl::Tid t = reader->at(pos);
             ItemPointerData tid;
@@ -87,26 +87,13 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
 
     // Only one VACUUM runs per table, and nothing else writes the dead
     // slice: the copy read above is current, and the count comes from it.
-    uint32 ndead = 0;
-    for (std::size_t w = 0; w < g.words(); ++w)
-        ndead += static_cast<uint32>(__builtin_popcountll(dead[w] | newly[w]));
-    // Bits past nrows are never written: if a damaged page has some, the
-    // count would make live too low and hide rows from scans.
-    for (uint32 pos = group.nrows; pos < g.capacity; ++pos)
-        if ((dead[pos / 64] >> (pos % 64)) & 1)
-            ereport(ERROR,
-                    (errcode(ERRCODE_INDEX_CORRUPTED),
-                     errmsg("index \"%s\" has a corrupted dead slice at block %u", RelationGetRelationName(index),
-                            dead_blk),
-                     errdetail("Row %u is marked, but the group at block %u has %u rows.", pos, group.first,
-                               group.nrows),
-                     errhint("REINDEX the index.")));
     if (*removed > 0) {
         Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, dead_blk, RBM_NORMAL, strategy);
         LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-        check_page_kind(index, dead_blk, BufferGetPage(buf), kPageSlice);
+        ixpg::check_page_kind(index, dead_blk, BufferGetPage(buf), kPages, kPageSlice);
+        const std::size_t dead_at = g.slice_offset(g.dead_slice());
         ixpg::log_change(index, {buf}, 0, [&](Page* pages) {
-            char* slice = page_body(pages[0]) + dead_at;
+            char* slice = ixpg::page_body(pages[0]) + dead_at;
             for (std::size_t w = 0; w < g.words(); ++w) {
                 uint64 v;
                 std::memcpy(&v, slice + w * 8, 8);
@@ -118,36 +105,7 @@ uint32 delete_in_group(Relation index, const IxbGroup& group, int sig_bits, Inde
     }
     pfree(dead);
     pfree(newly);
-    return ndead < group.nrows ? group.nrows - ndead : 0;
-}
-
-// Write the groups' recomputed live counts (one record per directory page
-// that changes).
-void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups) {
-    uint32 n = 0;
-    ChainWalk walk(index);
-    for (BlockNumber blkno = meta.dir_head; blkno != InvalidBlockNumber && n < ngroups;) {
-        walk.visit(blkno);
-        Buffer buf = ReadBuffer(index, blkno);
-        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-        Page page = BufferGetPage(buf);
-        check_page_kind(index, blkno, page, kPageDirectory);
-        const std::size_t count = (((PageHeader)page)->pd_lower - MAXALIGN(SizeOfPageHeaderData)) / sizeof(IxbGroup);
-        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(page_body(page));
-        bool changed = false;
-        for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
-            changed |= on_page[i].live != live[n + i];
-        if (changed) {
-            ixpg::log_change(index, {buf}, 0, [&](Page* p) {
-                IxbGroup* g = reinterpret_cast<IxbGroup*>(page_body(p[0]));
-                for (std::size_t i = 0; i < count && n + i < ngroups; ++i)
-                    g[i].live = live[n + i];
-            });
-        }
-        n += static_cast<uint32>(count);
-        blkno = page_opaque(page)->next;
-        UnlockReleaseBuffer(buf);
-    }
+    return group.nrows - marked - *removed;
 }
 
 // Compact the entries of each buffer page, dropping dead TIDs.
@@ -155,40 +113,59 @@ uint32 delete_in_buffer(Relation index, const IxbMeta& meta, IndexBulkDeleteCall
                         BufferAccessStrategy strategy) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
     uint32 removed = 0;
-    ChainWalk walk(index);
-    for (BlockNumber blkno = meta.buf_head; blkno != InvalidBlockNumber;) {
+    ixpg::ChainWalk walk(index, kPages, kPageBuffer, meta.buf_head, InvalidBlockNumber, strategy);
+    for (; !walk.done(); walk.advance()) {
         vacuum_delay_point();
-        walk.visit(blkno);
-        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
-        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        const BlockNumber blkno = walk.current();
+        Buffer buf = walk.read(BUFFER_LOCK_EXCLUSIVE);
         Page page = BufferGetPage(buf);
-        check_page_kind(index, blkno, page, kPageBuffer);
-        const int n = buffer_entries(page, meta.sig_bits);
+        const int n = buffer_entries(index, blkno, page, meta.sig_bits);
         bool dead[1024];
         static_assert(BLCKSZ / (sizeof(ItemPointerData) + bl::kMinSignatureBits / 8) <= 1024, "entries per buffer page");
         int ndead = 0;
         for (int i = 0; i < n; ++i) {
             ItemPointerData tid;
-            std::memcpy(&tid, page_body(page) + i * ebytes, sizeof tid);
+            std::memcpy(&tid, ixpg::page_body(page) + i * ebytes, sizeof tid);
             dead[i] = cb(&tid, cb_state);
             ndead += dead[i];
         }
         if (ndead > 0) {
             ixpg::log_change(index, {buf}, 0, [&](Page* p) {
-                char* body = page_body(p[0]);
+                char* body = ixpg::page_body(p[0]);
                 int kept = 0;
                 for (int i = 0; i < n; ++i)
                     if (!dead[i])
                         std::memmove(body + (kept++) * ebytes, body + i * ebytes, ebytes);
-                reinterpret_cast<PageHeader>(p[0])->pd_lower =
-                    static_cast<LocationIndex>(MAXALIGN(SizeOfPageHeaderData) + kept * ebytes);
+                ixpg::set_page_body_used(p[0], kept * ebytes);
             });
             removed += static_cast<uint32>(ndead);
         }
-        blkno = page_opaque(page)->next;
         UnlockReleaseBuffer(buf);
     }
     return removed;
+}
+
+// Mark the pages of one chain used (blocks below nblocks, the size when
+// the walk began: no chain grows while the caller holds the metapage and
+// the fold lock); a block used twice means the chains run into each other
+// or into a group (damage).  Returns the entries of
+// the chain's pages when they are buffer pages.
+double mark_chain(Relation index, BlockNumber head, uint16 kind, int sig_bits, bool* used, BlockNumber nblocks) {
+    double entries = 0;
+    ixpg::ChainWalk walk(index, kPages, kind, head);
+    for (; !walk.done(); walk.advance()) {
+        const BlockNumber blkno = walk.current();
+        Buffer buf = walk.read(BUFFER_LOCK_SHARE);
+        if (blkno >= nblocks || used[blkno])
+            ixpg::report_index_damage(index, blkno, "page chain",
+                                      "The %s chain reaches a block that another chain or a group uses.",
+                                      page_kind_name(kind));
+        used[blkno] = true;
+        if (kind == kPageBuffer)
+            entries += buffer_entries(index, blkno, BufferGetPage(buf), sig_bits);
+        UnlockReleaseBuffer(buf);
+    }
+    return entries;
 }
 
 // Free every page that nothing reachable from the metapage uses.  Scans may
@@ -198,48 +175,25 @@ BlockNumber reclaim_unreachable(Relation index, const IxbMeta& meta, const IxbGr
                                 double* buffered_rows) {
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     bool* used = static_cast<bool*>(palloc0(nblocks + 1));
-    used[kMetaBlock] = true;
+    used[ixpg::kMetaBlock] = true;
     for (uint32 i = 0; i < ngroups; ++i) {
         const bl::GroupGeometry g = group_geometry(groups[i], meta.sig_bits);
         for (uint32 p = 0; p < g.total_pages() && groups[i].first + p < nblocks; ++p)
             used[groups[i].first + p] = true;
     }
-    for (int chain = 0; chain < 2; ++chain) {
-        for (BlockNumber b = chain == 0 ? meta.dir_head : meta.buf_head; b != InvalidBlockNumber && b < nblocks;) {
-            // A block seen twice: the chains loop or overlap (a damaged page).
-            if (used[b])
-                ereport(ERROR,
-                        (errcode(ERRCODE_INDEX_CORRUPTED),
-                         errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index), b),
-                         errdetail("The chain leads outside the index or loops."), errhint("REINDEX the index.")));
-            used[b] = true;
-            Buffer buf = ReadBuffer(index, b);
-            LockBuffer(buf, BUFFER_LOCK_SHARE);
-            if (chain == 1)
-                *buffered_rows += buffer_entries(BufferGetPage(buf), meta.sig_bits);
-            b = page_opaque(BufferGetPage(buf))->next;
-            UnlockReleaseBuffer(buf);
-        }
-    }
+    mark_chain(index, meta.dir_head, kPageDirectory, meta.sig_bits, used, nblocks);
+    *buffered_rows += mark_chain(index, meta.buf_head, kPageBuffer, meta.sig_bits, used, nblocks);
     BlockNumber nfree = 0;
     for (BlockNumber b = 1; b < nblocks; ++b) {
         if (used[b])
             continue;
         // No vacuum_delay_point here: the caller holds the metapage lock,
         // which inserts that need a new buffer page wait for.
-        Buffer buf = ReadBuffer(index, b);
-        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-        Page page = BufferGetPage(buf);
-        const bool deleted = !PageIsNew(page) && PageGetSpecialSize(page) == MAXALIGN(sizeof(IxbPageOpaque)) &&
-                             (page_opaque(page)->flags & kPageDeleted);
-        if (!deleted)
-            ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE, [&](Page* p) { init_page(p[0], kPageDeleted); });
-        UnlockReleaseBuffer(buf);
-        RecordFreeIndexPage(index, b);
+        ixpg::free_page(index, kPages, b);
         ++nfree;
     }
     pfree(used);
-    IndexFreeSpaceMapVacuum(index);
+    ixpg::publish_free_pages(index);
     return nfree;
 }
 
@@ -294,17 +248,18 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         lock_fold(index, ShareLock);
         // Hold the metapage while finding unreachable pages: a concurrent
         // insert adding a buffer page links it under this lock.
-        Buffer meta_buf = ReadBuffer(index, kMetaBlock);
-        LockBuffer(meta_buf, BUFFER_LOCK_SHARE);
+        Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_SHARE);
         const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
+        check_meta(index, meta, ixpg::page_body_used(BufferGetPage(meta_buf)));
         uint32 ngroups = 0;
         IxbGroup* groups = read_groups(index, meta, &ngroups);
         double live = 0;
         stats->pages_free = reclaim_unreachable(index, meta, groups, ngroups, &live);
         UnlockReleaseBuffer(meta_buf);
 
-        for (uint32 i = 0; i < ngroups; ++i)
-            live += groups[i].live;
+        const GroupTotals totals = group_totals(groups, ngroups, meta.sig_bits);
+        store_totals(index, totals);
+        live += static_cast<double>(totals.live);
         unlock_fold(index, ShareLock);
 
         stats->num_pages = RelationGetNumberOfBlocks(index);

@@ -1,7 +1,7 @@
 // bloom_core_test.cpp — ixbloom's signature math, sizing, predicate and
 // bit-slice geometry, including a randomized slices-vs-rows round trip.
-#include "core/bit_slices.hpp"
-#include "core/bloom_signature.hpp"
+#include "core/bloom/bit_slices.hpp"
+#include "core/bloom/signature.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // group's rows over pages, the run, bitmap and array encodings, the page-0
 // map, the reader's validation of malformed pages, and randomized round
 // trips.
-#include "core/bit_slices.hpp"
-#include "core/tid_pages.hpp"
+#include "core/bloom/bit_slices.hpp"
+#include "core/bloom/tid_pages.hpp"
 
 #include <gtest/gtest.h>
 

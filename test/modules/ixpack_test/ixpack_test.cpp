@@ -1,9 +1,13 @@
-// ixpack_test.cpp — test hooks for the error boundary in src/pg/guard.hpp.
+// ixpack_test.cpp — test hooks for the shared layer in src/pg.
 //
-// Each function raises one kind of failure from inside C++ with an object
-// alive whose destructor must run; the regression and TAP tests check the
-// SQL error, the SQLSTATE, the destructor count and the server log.
+// The error boundary (src/pg/guard.hpp): each throw_cxx kind raises one
+// kind of failure from inside C++ with an object alive whose destructor must
+// run; the regression and TAP tests check the SQL error, the SQLSTATE, the
+// destructor count and the server log.
+// The operator-class validator (src/pg/opclass_validate.hpp) in its
+// btree-style form, before an access method of the pack uses it.
 #include "pg/guard.hpp"
+#include "pg/opclass_validate.hpp"
 #include "pg/palloc_allocator.hpp"
 
 IXPG_BEGIN_C_HEADERS
@@ -60,6 +64,7 @@ PG_FUNCTION_INFO_V1(ixpack_test_throw_cxx);
 PG_FUNCTION_INFO_V1(ixpack_test_destructors_run);
 PG_FUNCTION_INFO_V1(ixpack_test_spin_cxx);
 PG_FUNCTION_INFO_V1(ixpack_test_palloc_vector_sum);
+PG_FUNCTION_INFO_V1(ixpack_test_validate_btree_style);
 
 Datum ixpack_test_throw_cxx(PG_FUNCTION_ARGS) {
     char* kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
@@ -108,5 +113,10 @@ Datum ixpack_test_palloc_vector_sum(PG_FUNCTION_ARGS) {
             sum += x;
         return Int64GetDatum(sum);
     });
+}
+Datum ixpack_test_validate_btree_style(PG_FUNCTION_ARGS) {
+    const Oid opclass = PG_GETARG_OID(0);
+    return ixpg::sql_entry(
+        [&] { return BoolGetDatum(ixpg::validate_opclass(opclass, "btree-style", ixpg::OpclassStyle::Btree)); });
 }
 }

@@ -2,7 +2,7 @@
 // Multi-byte fields are copied with memcpy: a page body is aligned, but
 // array entries (6 bytes) and bitmap entries (8 bytes plus their bitmap) are
 // not, and this keeps every access well-defined.
-#include "core/tid_pages.hpp"
+#include "core/bloom/tid_pages.hpp"
 
 #include <cstring>
 

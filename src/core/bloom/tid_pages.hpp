@@ -81,6 +81,11 @@ public:
     Tid at(std::uint32_t pos);
     // Page 0: first position of TID page i (i < group_pages).
     std::uint32_t map_entry(std::uint32_t i) const;
+    // The page's header, for inspection: its encoding, runs or bitmaps
+    // (0 for an array), and the map's entries (page 0 only).
+    TidEncoding encoding() const { return encoding_; }
+    std::uint32_t entries() const { return nentries_; }
+    std::uint32_t map_entries() const { return map_entries_; }
 
 private:
     const std::uint8_t* body_ = nullptr;

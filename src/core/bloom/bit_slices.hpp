@@ -3,7 +3,7 @@
 // query predicate over slices.  Pure C++; see docs/ixbloom-format.md.
 #pragma once
 
-#include "core/bloom_signature.hpp"
+#include "core/bloom/signature.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +45,44 @@ struct GroupGeometry {
 
     std::size_t words() const { return capacity / 64; }
 };
+
+// The body bytes of an 8 kB ixbloom page: BLCKSZ 8192 - the 24-byte page
+// header - the 16-byte (MAXALIGNed 12-byte) special space.  The shim checks
+// its own figure against this one, so the unit tests size pages as the
+// server does.
+constexpr std::size_t kStandardPageBytes = 8152;
+
+// A group's descriptor in the directory (20 bytes on disk, docs/ixbloom-format.md).
+struct GroupDescriptor {
+    std::uint32_t first;      // first block of the group's slice pages
+    std::uint32_t nrows;
+    std::uint32_t capacity;
+    std::uint32_t live;       // nrows minus the rows marked in the dead slice (never lower)
+    std::uint32_t tid_pages;  // TID pages after the slice pages
+};
+static_assert(sizeof(GroupDescriptor) == 20, "group descriptor layout");
+
+inline GroupGeometry geometry_of(const GroupDescriptor& d, int sig_bits, std::size_t page_bytes) {
+    GroupGeometry g;
+    g.capacity = d.capacity;
+    g.nrows = d.nrows;
+    g.sig_bits = sig_bits;
+    g.tid_pages = d.tid_pages;
+    g.page_bytes = page_bytes;
+    return g;
+}
+
+// A descriptor read from disk may be used only if everything computed from
+// it stays inside the index and inside its pages: capacity a multiple of 64
+// that one page's slice can hold, 1 <= nrows <= capacity, live <= nrows,
+// 1 <= tid_pages <= kMaxTidPages (tid_pages.hpp), and its pages between
+// block 1 and nblocks.  sig_bits must already be valid.
+bool descriptor_is_valid(const GroupDescriptor& d, int sig_bits, std::uint32_t nblocks, std::size_t page_bytes);
+
+// Does slice `slice` lie inside the used_bytes of its slice page?
+inline bool slice_is_stored(const GroupGeometry& g, int slice, std::size_t used_bytes) {
+    return g.slice_offset(slice) + g.slice_bytes() <= used_bytes;
+}
 
 // The largest capacity a page allows (one slice per page), and the capacity
 // for a group of n rows: n rounded up to a multiple of 64, at most the max.

@@ -1,5 +1,5 @@
-// bloom_signature.cpp — sizing math and the query predicate for ixbloom.
-#include "core/bloom_signature.hpp"
+// signature.cpp — sizing math and the query predicate for ixbloom.
+#include "core/bloom/signature.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// bloom_signature.hpp — ixbloom's signature math: which bits a value sets,
+// signature.hpp — ixbloom's signature math: which bits a value sets,
 // how long a signature must be for a target false-positive rate, and the
 // query predicate over signatures.  Pure C++; see docs/ixbloom-format.md.
 #pragma once

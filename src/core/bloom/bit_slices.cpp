@@ -1,5 +1,6 @@
 // bit_slices.cpp — group sizing and the row-to-slice transposition.
-#include "core/bit_slices.hpp"
+#include "core/bloom/bit_slices.hpp"
+#include "core/bloom/tid_pages.hpp"
 
 #include <cstring>
 
@@ -17,6 +18,14 @@ std::uint32_t group_capacity_for(std::uint64_t nrows, std::size_t page_bytes) {
     if (want == 0)
         want = 64;
     return static_cast<std::uint32_t>(want < cap ? want : cap);
+}
+
+bool descriptor_is_valid(const GroupDescriptor& d, int sig_bits, std::uint32_t nblocks, std::size_t page_bytes) {
+    if (d.capacity == 0 || d.capacity % 64 != 0 || d.capacity > max_group_capacity(page_bytes) || d.nrows == 0 ||
+        d.nrows > d.capacity || d.live > d.nrows || d.tid_pages == 0 || d.tid_pages > kMaxTidPages || d.first == 0 ||
+        d.first >= nblocks)
+        return false;
+    return geometry_of(d, sig_bits, page_bytes).total_pages() <= nblocks - d.first;
 }
 
 void add_rows_to_slices(const std::uint16_t* sigs, int sig_bits, std::uint32_t first_row, std::uint32_t nrows,

@@ -1,0 +1,208 @@
+// directory.cpp — the group directory: a chain of pages of 20-byte group
+// descriptors, read whole by every scan; appended to by a fold's commit
+// record (with the metapage); live counts rewritten by VACUUM.
+#include "ixbloom/ixbloom.hpp"
+#include "pg/chain_walk.hpp"
+#include "pg/generic_wal.hpp"
+#include "pg/page_alloc.hpp"
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixbloom {
+
+namespace {
+
+// Descriptors on a directory page: ERROR if pd_lower does not end on one.
+uint32 descriptors_on(Relation index, BlockNumber blkno, Page page) {
+    const std::size_t used = ixpg::page_body_used(page);
+    if (used % sizeof(IxbGroup) != 0)
+        ixpg::report_index_damage(index, blkno, "directory page", "Its %zu bytes are not whole group descriptors.",
+                                  used);
+    return static_cast<uint32>(used / sizeof(IxbGroup));
+}
+
+void add_totals(IxbMeta* m, const IxbGroup& g) {
+    const bl::GroupGeometry geo = group_geometry(g, m->sig_bits);
+    m->total_live += g.live;
+    m->total_words += geo.words();
+    m->total_slice_pages += geo.slice_pages();
+    m->total_tid_pages += g.tid_pages;
+}
+
+}  // namespace
+
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot) {
+    const BlockNumber nblocks = meta.ngroups > 0 ? RelationGetNumberOfBlocks(index) : 0;
+    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (static_cast<std::size_t>(meta.ngroups) + 1)));
+    uint32 n = 0;
+    ixpg::ChainWalk walk(index, kPages, kPageDirectory, meta.ngroups > 0 ? meta.dir_head : InvalidBlockNumber);
+    for (; !walk.done() && n < meta.ngroups; walk.advance()) {
+        const BlockNumber blkno = walk.current();
+        Buffer buf = walk.read(BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buf);
+        TestForOldSnapshot(snapshot, index, page);
+        const uint32 count = descriptors_on(index, blkno, page);
+        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(ixpg::page_body(page));
+        for (uint32 i = 0; i < count && n < meta.ngroups; ++i) {
+            // Everything a scan computes from a descriptor must stay inside
+            // the index and inside its buffers.
+            if (!bl::descriptor_is_valid(on_page[i], meta.sig_bits, nblocks, kPageBytes))
+                ixpg::report_index_damage(
+                    index, blkno, "group descriptor",
+                    "Descriptor %u (first block %u, %u of %u rows, %u live, %u TID pages) does not fit the index of "
+                    "%u blocks.",
+                    i, on_page[i].first, on_page[i].nrows, on_page[i].capacity, on_page[i].live, on_page[i].tid_pages,
+                    nblocks);
+            groups[n++] = on_page[i];
+        }
+        UnlockReleaseBuffer(buf);
+    }
+    if (n != meta.ngroups)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "It counts %u groups; the directory holds %u.", meta.ngroups, n);
+    *ngroups = n;
+    return groups;
+}
+
+void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages) {
+    Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+    const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
+    const bool totals = meta.recorded & kRecordedTotals;
+
+    // The directory tail, and a new directory page if it is full or missing.
+    Buffer dir_buf = InvalidBuffer;
+    Buffer new_dir = InvalidBuffer;
+    if (n > 0) {
+        if (meta.dir_tail != InvalidBlockNumber) {
+            check_link(index, meta.dir_tail, ixpg::kMetaBlock, "directory tail");
+            dir_buf = ReadBuffer(index, meta.dir_tail);
+            LockBuffer(dir_buf, BUFFER_LOCK_EXCLUSIVE);
+            ixpg::check_page_kind(index, meta.dir_tail, BufferGetPage(dir_buf), kPages, kPageDirectory);
+            if (ixpg::page_body_used(BufferGetPage(dir_buf)) + n * sizeof(IxbGroup) > kPageBytes)
+                new_dir = ixpg::new_page(index, kPages);
+        } else {
+            new_dir = ixpg::new_page(index, kPages);
+        }
+    }
+
+    auto apply = [&](Page meta_page, Page dir_page, Page new_dir_page) {
+        IxbMeta* m = page_meta(meta_page);
+        Page target = dir_page;
+        if (new_dir_page != nullptr) {
+            ixpg::init_page(new_dir_page, kPages, kPageDirectory);
+            const BlockNumber nb = BufferGetBlockNumber(new_dir);
+            if (dir_page != nullptr)
+                page_opaque(dir_page)->next = nb;
+            else
+                m->dir_head = nb;
+            m->dir_tail = nb;
+            target = new_dir_page;
+        }
+        for (uint32 i = 0; i < n; ++i) {
+            const std::size_t used = ixpg::page_body_used(target);
+            std::memcpy(ixpg::page_body(target) + used, &groups[i], sizeof(IxbGroup));
+            ixpg::set_page_body_used(target, used + sizeof(IxbGroup));
+            m->ngroups += 1;
+            m->grouped_rows += groups[i].nrows;
+            if (totals)
+                add_totals(m, groups[i]);
+        }
+        m->folds += 1;  // every fold, even one that moved no rows (scans on a standby compare it)
+        m->buf_head = new_buf_head;
+        if (new_buf_head == InvalidBlockNumber)
+            m->buf_tail = InvalidBlockNumber;
+        m->buf_pages -= folded_pages;
+    };
+
+    if (n == 0)
+        ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) { apply(p[0], nullptr, nullptr); });
+    else if (dir_buf == InvalidBuffer)
+        ixpg::log_change(index, {meta_buf, new_dir}, {0, GENERIC_XLOG_FULL_IMAGE},
+                         [&](Page* p) { apply(p[0], nullptr, p[1]); });
+    else if (new_dir == InvalidBuffer)
+        ixpg::log_change(index, {meta_buf, dir_buf}, 0, [&](Page* p) { apply(p[0], p[1], nullptr); });
+    else
+        ixpg::log_change(index, {meta_buf, dir_buf, new_dir}, {0, 0, GENERIC_XLOG_FULL_IMAGE},
+                         [&](Page* p) { apply(p[0], p[1], p[2]); });
+
+    if (new_dir != InvalidBuffer)
+        UnlockReleaseBuffer(new_dir);
+    if (dir_buf != InvalidBuffer)
+        UnlockReleaseBuffer(dir_buf);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups) {
+    uint32 n = 0;
+    ixpg::ChainWalk walk(index, kPages, kPageDirectory, ngroups > 0 ? meta.dir_head : InvalidBlockNumber);
+    for (; !walk.done() && n < ngroups; walk.advance()) {
+        // The metapage first (the order every writer takes), for its total.
+        Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+        const BlockNumber blkno = walk.current();
+        Buffer buf = walk.read(BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        const uint32 count = descriptors_on(index, blkno, page);
+        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(ixpg::page_body(page));
+        int64 delta = 0;
+        for (uint32 i = 0; i < count && n + i < ngroups; ++i)
+            delta += static_cast<int64>(live[n + i]) - on_page[i].live;
+        bool changed = false;
+        for (uint32 i = 0; i < count && n + i < ngroups; ++i)
+            changed |= on_page[i].live != live[n + i];
+        if (changed) {
+            const bool totals = page_meta(BufferGetPage(meta_buf))->recorded & kRecordedTotals;
+            ixpg::log_change(index, {meta_buf, buf}, 0, [&](Page* p) {
+                IxbGroup* g = reinterpret_cast<IxbGroup*>(ixpg::page_body(p[1]));
+                for (uint32 i = 0; i < count && n + i < ngroups; ++i)
+                    g[i].live = live[n + i];
+                if (totals)
+                    page_meta(p[0])->total_live += delta;
+            });
+        }
+        n += count;
+        UnlockReleaseBuffer(buf);
+        UnlockReleaseBuffer(meta_buf);
+    }
+}
+
+GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits) {
+    GroupTotals t = {0, 0, 0, 0};
+    for (uint32 i = 0; i < n; ++i) {
+        const bl::GroupGeometry geo = group_geometry(groups[i], sig_bits);
+        t.live += groups[i].live;
+        t.words += geo.words();
+        t.slice_pages += geo.slice_pages();
+        t.tid_pages += groups[i].tid_pages;
+    }
+    return t;
+}
+
+void store_totals(Relation index, const GroupTotals& totals) {
+    Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+    Page page = BufferGetPage(meta_buf);
+    const IxbMeta* m = page_meta(page);
+    const bool same = ixpg::page_body_used(page) >= sizeof(IxbMeta) && (m->recorded & kRecordedTotals) &&
+                      m->total_live == totals.live && m->total_words == totals.words &&
+                      m->total_slice_pages == totals.slice_pages && m->total_tid_pages == totals.tid_pages;
+    if (!same) {
+        ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) {
+            // A metapage of ixbloom 1.0 grows to the full layout; the options
+            // it was built with stay unrecorded.
+            if (ixpg::page_body_used(p[0]) < sizeof(IxbMeta)) {
+                std::memset(ixpg::page_body(p[0]) + kMetaBytesV1, 0, sizeof(IxbMeta) - kMetaBytesV1);
+                ixpg::set_page_body_used(p[0], sizeof(IxbMeta));
+            }
+            IxbMeta* w = page_meta(p[0]);
+            w->recorded |= kRecordedTotals;
+            w->total_live = totals.live;
+            w->total_words = totals.words;
+            w->total_slice_pages = totals.slice_pages;
+            w->total_tid_pages = totals.tid_pages;
+        });
+    }
+    UnlockReleaseBuffer(meta_buf);
+}
+
+}  // namespace ixbloom

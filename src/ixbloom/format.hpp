@@ -1,0 +1,114 @@
+// format.hpp — the on-disk contract of an ixbloom index, format version 2
+// (docs/ixbloom-format.md): page kinds and the special space, the metapage,
+// group descriptors, insert-buffer entries.  Types and constants only, so
+// that ixstat and the tests can read an ixbloom index through it.
+#pragma once
+
+#include "pg/am_metapage.hpp"
+#include "core/bloom/bit_slices.hpp"
+#include "core/bloom/shape_options.hpp"
+#include "core/bloom/signature.hpp"
+#include "core/bloom/tid_pages.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "storage/itemptr.h"
+IXPG_END_C_HEADERS
+
+#include <cstddef>
+
+namespace ixbloom {
+
+namespace bl = ixcore::bloom;
+
+constexpr uint32 kMagic = 0x1B100F01;
+constexpr uint32 kFormatVersion = 2;
+constexpr uint16 kPageId = 0xB10F;
+
+// Page kinds (IxbPageOpaque::flags).
+constexpr uint16 kPageMeta = 1 << 0;
+constexpr uint16 kPageBuffer = 1 << 1;
+constexpr uint16 kPageDirectory = 1 << 2;
+constexpr uint16 kPageSlice = 1 << 3;
+constexpr uint16 kPageTid = 1 << 4;
+constexpr uint16 kPageDeleted = 1 << 5;
+
+// Special space of every ixbloom page; page_id in the last two bytes.
+struct IxbPageOpaque {
+    uint16 flags;
+    uint16 unused;
+    BlockNumber next;  // buffer and directory pages: the next page of the chain
+    uint16 reserved;
+    uint16 page_id;
+};
+static_assert(sizeof(IxbPageOpaque) == 12, "page opaque layout");
+
+// The name of a kind (of the lowest kind in a set), for messages.
+inline const char* page_kind_name(uint16 kind) {
+    if (kind & kPageMeta) return "meta";
+    if (kind & kPageBuffer) return "insert-buffer";
+    if (kind & kPageDirectory) return "directory";
+    if (kind & kPageSlice) return "slice";
+    if (kind & kPageTid) return "TID";
+    if (kind & kPageDeleted) return "deleted";
+    return "unknown";
+}
+
+constexpr ixpg::PageSpec kPages =
+    ixpg::make_page_spec<IxbPageOpaque>("ixbloom", kPageId, kPageMeta, kPageDeleted, page_kind_name);
+
+// Bytes a page offers after the header and the special space.
+constexpr std::size_t kPageBytes = ixpg::page_body_capacity(kPages);
+static_assert(BLCKSZ != 8192 || kPageBytes == bl::kStandardPageBytes, "core's page body figure");
+
+using IxbGroup = bl::GroupDescriptor;
+constexpr std::size_t kGroupsPerDirPage = kPageBytes / sizeof(IxbGroup);
+
+// IxbMeta::recorded: which of the fields appended in ixbloom 1.1 hold
+// values.  A metapage written before has a shorter body (pd_lower) and
+// reads them as zeros: 0 = nothing recorded.
+constexpr uint32 kRecordedOptions = 1 << 0;  // opt_*: the options of CREATE INDEX
+constexpr uint32 kRecordedTotals = 1 << 1;   // total_*: sums over the group descriptors
+
+struct IxbMeta {
+    uint32 magic;
+    uint32 format_version;
+    uint16 sig_bits;
+    uint16 ncols;
+    uint16 col_bits[bl::kMaxColumns];
+    uint32 ngroups;
+    BlockNumber dir_head;
+    BlockNumber dir_tail;
+    BlockNumber buf_head;
+    BlockNumber buf_tail;
+    uint32 buf_pages;       // pages in the buffer chain
+    uint32 folds;           // folds committed so far (a hot-standby scan compares it)
+    uint64 grouped_rows;    // positions used in groups, deleted ones included
+    // ---- appended in ixbloom 1.1 (format 2 still; see kRecorded*) ----
+    uint32 recorded;
+    int32 opt_length;                   // WITH (length), 0 if not given
+    float8 opt_false_positive_rate;     // WITH (false_positive_rate), 0 if not given
+    uint16 opt_col_bits[bl::kMaxColumns];  // WITH (colN), 0 if not given
+    uint64 total_live;      // sum of the descriptors' live counts
+    uint64 total_words;     // sum of capacity / 64 (slice words a predicate bit costs)
+    uint32 total_slice_pages;
+    uint32 total_tid_pages;
+};
+constexpr std::size_t kMetaBytesV1 = offsetof(IxbMeta, recorded);  // ixbloom 1.0's metapage body
+static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, total_live) == 192 && sizeof(IxbMeta) == 216,
+              "metapage layout (docs/ixbloom-format.md)");
+
+constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kMetaBytesV1};
+
+inline IxbPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbPageOpaque*>(PageGetSpecialPointer(page)); }
+inline IxbMeta* page_meta(Page page) { return reinterpret_cast<IxbMeta*>(PageGetContents(page)); }
+
+// Where a group's slices and TID pages are.
+inline bl::GroupGeometry group_geometry(const IxbGroup& group, int sig_bits) {
+    return bl::geometry_of(group, sig_bits, kPageBytes);
+}
+
+// Bytes of one insert-buffer entry: a TID then the signature.
+inline std::size_t entry_bytes(int sig_bits) { return sizeof(ItemPointerData) + static_cast<std::size_t>(sig_bits) / 8; }
+inline std::size_t entries_per_page(int sig_bits) { return kPageBytes / entry_bytes(sig_bits); }
+
+}  // namespace ixbloom

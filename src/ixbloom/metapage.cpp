@@ -1,0 +1,103 @@
+// metapage.cpp — the ixbloom metapage: checked reads, the cached shape, and
+// the metapage of a new index.
+#include "ixbloom/ixbloom.hpp"
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixbloom {
+
+namespace {
+
+bl::SignatureShape shape_of(const IxbMeta& meta) {
+    bl::SignatureShape shape;
+    shape.bits = meta.sig_bits;
+    shape.ncols = meta.ncols;
+    for (int i = 0; i < bl::kMaxColumns && i < meta.ncols; ++i)
+        shape.col_bits[i] = meta.col_bits[i];
+    return shape;
+}
+
+bl::ShapeOptions recorded_options(const IxbMeta& meta) {
+    bl::ShapeOptions opts;
+    opts.length = meta.opt_length;
+    opts.false_positive_rate = meta.opt_false_positive_rate;
+    for (int i = 0; i < bl::kMaxColumns; ++i)
+        opts.col_bits[i] = meta.opt_col_bits[i];
+    return opts;
+}
+
+}  // namespace
+
+void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char* what) {
+    if (blkno == ixpg::kMetaBlock || blkno == held || blkno >= RelationGetNumberOfBlocks(index))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "Its %s is block %u, which is %s.", what, blkno,
+                                  blkno == ixpg::kMetaBlock ? "the metapage itself"
+                                  : blkno == held          ? "a page this operation already holds"
+                                                           : "past the end of the index");
+}
+
+void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
+    const bl::SignatureShape shape = shape_of(meta);
+    const int ncols = IndexRelationGetNumberOfKeyAttributes(index);
+    if (!bl::shape_is_valid(shape))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "Its signature shape (%u bits, %u columns) is impossible.", meta.sig_bits, meta.ncols);
+    if (meta.ncols != ncols)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "It describes %u columns; the index has %d.",
+                                  meta.ncols, ncols);
+    if (stored_bytes >= sizeof(IxbMeta) && (meta.recorded & kRecordedOptions)) {
+        const bl::ShapeOptions opts = recorded_options(meta);
+        if (bl::check_options(opts, ncols).fault != bl::OptionFault::None ||
+            !(bl::shape_from_options(opts, ncols) == shape))
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                      "Its signature shape is not the one its recorded options give.");
+    }
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    // Every group takes at least two blocks (a slice page and a TID page),
+    // and the buffer chain at most the blocks there are.
+    if (meta.ngroups > nblocks || meta.buf_pages > nblocks)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "It counts %u groups and %u buffer pages in an index of %u blocks.", meta.ngroups,
+                                  meta.buf_pages, nblocks);
+    if ((meta.buf_head == InvalidBlockNumber) != (meta.buf_tail == InvalidBlockNumber) ||
+        (meta.dir_head == InvalidBlockNumber) != (meta.dir_tail == InvalidBlockNumber))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "A chain has a head without a tail, or a tail without a head.");
+}
+
+IxbMeta read_meta(Relation index, Snapshot snapshot) {
+    std::size_t stored = 0;
+    const IxbMeta meta = ixpg::read_metapage<IxbMeta>(index, kPages, kMetaSpec, &stored, snapshot);
+    check_meta(index, meta, stored);
+    return meta;
+}
+
+bl::SignatureShape cached_shape(Relation index) {
+    return ixpg::index_cache<bl::SignatureShape>(index, [&](bl::SignatureShape& shape) {
+        shape = shape_of(read_meta(index));
+    });
+}
+
+void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts) {
+    ixpg::init_page(page, kPages, kPageMeta);
+    IxbMeta* m = page_meta(page);
+    std::memset(m, 0, sizeof(IxbMeta));
+    m->magic = kMagic;
+    m->format_version = kFormatVersion;
+    m->sig_bits = static_cast<uint16>(shape.bits);
+    m->ncols = static_cast<uint16>(shape.ncols);
+    for (int i = 0; i < shape.ncols; ++i)
+        m->col_bits[i] = static_cast<uint16>(shape.col_bits[i]);
+    m->dir_head = m->dir_tail = InvalidBlockNumber;
+    m->buf_head = m->buf_tail = InvalidBlockNumber;
+    m->recorded = kRecordedOptions | kRecordedTotals;
+    m->opt_length = opts.length;
+    m->opt_false_positive_rate = opts.false_positive_rate;
+    for (int i = 0; i < bl::kMaxColumns; ++i)
+        m->opt_col_bits[i] = static_cast<uint16>(opts.col_bits[i]);
+    ixpg::set_page_body_used(page, sizeof(IxbMeta));
+}
+
+}  // namespace ixbloom

@@ -1,0 +1,24 @@
+// opclass_validate.hpp — amvalidate for the two shapes of operator class
+// indexpack's methods use:
+//   hash-style   (ixbloom): operator 1 is equality (bool (T, T)), support
+//                function 1 hashes one value (int4 (T)); a cross-type
+//                equality needs a hash function for each of its two types,
+//                whose hashes agree for equal values.
+//   btree-style  (ixbrin, ixlearn): operators 1..5 are < <= = >= > (bool
+//                (L, R)), numbered like btree so that the planner maps them
+//                to btree families; support function 1 compares (int4 (L, R))
+//                for every type pair, and the family holds every pair of its
+//                types (as btree's own validator insists).
+// Each problem is reported as an INFO naming the method, the operator class
+// and the member; the result says whether the class is usable.
+#pragma once
+
+#include "pg/postgres.hpp"
+
+namespace ixpg {
+
+enum class OpclassStyle { Hash, Btree };
+
+bool validate_opclass(Oid opclass, const char* am_name, OpclassStyle style);
+
+}  // namespace ixpg
