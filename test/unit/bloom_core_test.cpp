@@ -119,14 +119,16 @@ TEST(BloomPredicate, AndOfOrs) {
 }
 
 TEST(BitSlices, Geometry) {
-    const std::size_t page = 8160;
-    EXPECT_EQ(max_group_capacity(page), 65280u);
+    // The body of a real 8 kB ixbloom page (the server build checks it).
+    const std::size_t page = kStandardPageBytes;
+    EXPECT_EQ(page, 8192u - 24u - 16u);
+    EXPECT_EQ(max_group_capacity(page), 65216u);
     EXPECT_EQ(group_capacity_for(0, page), 64u);
     EXPECT_EQ(group_capacity_for(100, page), 128u);
-    EXPECT_EQ(group_capacity_for(10000000, page), 65280u);
+    EXPECT_EQ(group_capacity_for(10000000, page), 65216u);
 
     // A full group: one slice per page, plus the dead slice.
-    GroupGeometry g{65280, 65280, 80, 3, page};
+    GroupGeometry g{65216, 65216, 80, 3, page};
     EXPECT_EQ(g.slices_per_page(), 1u);
     EXPECT_EQ(g.dead_slice(), 80);
     EXPECT_EQ(g.slice_pages(), 81u);
@@ -135,15 +137,15 @@ TEST(BitSlices, Geometry) {
     EXPECT_EQ(g.tid_page(2), 83u);
     EXPECT_EQ(g.total_pages(), 84u);
 
-    GroupGeometry small{128, 100, 80, 1, page};  // 16-byte slices, 510 per page
-    EXPECT_EQ(small.slices_per_page(), 510u);
+    GroupGeometry small{128, 100, 80, 1, page};  // 16-byte slices, 509 per page
+    EXPECT_EQ(small.slices_per_page(), 509u);
     EXPECT_EQ(small.slice_pages(), 1u);
     EXPECT_EQ(small.slice_offset(3), 48u);
     EXPECT_EQ(small.slice_offset(small.dead_slice()), 80u * 16u);
     EXPECT_EQ(small.total_pages(), 2u);
 
-    // 510 signature slices fill a page; the dead slice starts the next one.
-    GroupGeometry edge{128, 100, 510, 1, page};
+    // 509 signature slices fill a page; the dead slice starts the next one.
+    GroupGeometry edge{128, 100, 509, 1, page};
     EXPECT_EQ(edge.slice_pages(), 2u);
     EXPECT_EQ(edge.slice_page(edge.dead_slice()), 1u);
 }
@@ -188,7 +190,7 @@ TEST(BitSlices, SlicesAgreeWithRowsOnRandomPredicates) {
     for (int round = 0; round < 50; ++round) {
         SignatureShape s = shape(16 * (1 + static_cast<int>(rng() % 8)), 3, 1 + static_cast<int>(rng() % 3));
         const std::uint32_t nrows = 1 + rng() % 3000;
-        GroupGeometry g{group_capacity_for(nrows, 8160), nrows, s.bits, 1, 8160};
+        GroupGeometry g{group_capacity_for(nrows, kStandardPageBytes), nrows, s.bits, 1, kStandardPageBytes};
         std::vector<std::uint16_t> sigs(static_cast<std::size_t>(nrows) * s.words());
         auto row = [&](std::uint32_t r) { return sigs.data() + static_cast<std::size_t>(r) * s.words(); };
         std::vector<std::uint8_t> slices(static_cast<std::size_t>(s.bits) * g.slice_bytes());

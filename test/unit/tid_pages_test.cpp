@@ -15,7 +15,7 @@ namespace {
 
 using namespace ixcore::bloom;
 
-constexpr std::size_t kBody = 8152;  // BLCKSZ 8192 - 24-byte header - 16-byte special
+constexpr std::size_t kBody = kStandardPageBytes;  // BLCKSZ 8192 - 24-byte header - 16-byte special
 
 struct Encoded {
     std::vector<TidPagePlan> plans;
