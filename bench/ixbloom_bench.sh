@@ -119,10 +119,6 @@ HAVE_PREWARM=0
 if [ -f "$EXTDIR/pg_prewarm.control" ] && run -c "CREATE EXTENSION pg_prewarm" 2>/dev/null; then
     HAVE_PREWARM=1
 fi
-HAVE_PAGEINSPECT=0
-if [ -f "$EXTDIR/pageinspect.control" ] && run -c "CREATE EXTENSION pageinspect" 2>/dev/null; then
-    HAVE_PAGEINSPECT=1
-fi
 
 SIDES=(contrib ixbloom ixbloom_fpr)
 # rotated SIDES for round $1: F C I (round 0, untimed), C I F, I F C, F C I, ...
@@ -332,11 +328,6 @@ BEGIN
             CASE WHEN p_run = 0 THEN j END);
 END $$;
 
--- ixbloom metapage fields (docs/ixbloom-format.md: IxbMeta after the 24-byte
--- page header; little-endian): signature bits and committed groups.
-CREATE FUNCTION bench_u(b bytea, o int, n int) RETURNS bigint LANGUAGE sql IMMUTABLE
-RETURN (SELECT sum(get_byte(b, o + i)::bigint << (8 * i))::bigint FROM generate_series(0, n - 1) i);
-
 CREATE FUNCTION bench_fmt(ms float8) RETURNS text LANGUAGE sql IMMUTABLE
 RETURN CASE WHEN ms IS NULL THEN 'n/a'
             WHEN ms >= 100 THEN to_char(ms, 'FM999999990')
@@ -346,25 +337,15 @@ CREATE FUNCTION bench_r(x float8) RETURNS text LANGUAGE sql IMMUTABLE
 RETURN coalesce(to_char(x, 'FM9999990.000'), 'n/a');
 SQL
 
-if [ "$HAVE_PAGEINSPECT" = 1 ]; then
-    run <<'SQL'
+run <<'SQL'
+-- Signature bits and committed groups of an ixbloom index (ixbloom_metapage).
 CREATE FUNCTION bench_ixb_meta(idx regclass, OUT sig_bits int, OUT ngroups bigint) LANGUAGE plpgsql AS $$
-DECLARE p bytea;
 BEGIN
-    IF (SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = idx) <> 'ixbloom' THEN
-        RETURN;
-    END IF;
-    p := get_raw_page(idx::text, 0);
-    IF bench_u(p, 24, 4) = x'1B100F01'::bigint THEN
-        sig_bits := bench_u(p, 32, 2);
-        ngroups := bench_u(p, 100, 4);
+    IF (SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = idx) = 'ixbloom' THEN
+        SELECT m.sig_bits, m.ngroups INTO sig_bits, ngroups FROM ixbloom_metapage(idx) m;
     END IF;
 END $$;
 SQL
-else
-    run -c "CREATE FUNCTION bench_ixb_meta(idx regclass, OUT sig_bits int, OUT ngroups bigint)
-            LANGUAGE sql AS 'SELECT NULL::int, NULL::bigint'"
-fi
 
 # --- index builds -------------------------------------------------------------
 log "building indexes: 1 untimed round, then $BENCH_BUILD_RUNS round(s) of 6 builds, one at a time (order rotates)"

@@ -44,15 +44,46 @@ bool hash_proc_fits(Oid proc, Oid type) {
            get_opfamily_proc(get_opclass_family(hash_opclass), type, type, HASHSTANDARD_PROC) == proc;
 }
 
+// Btree-style support numbers besides the comparison function: the ones
+// btree defines, with the same signatures, so that a class copied from
+// btree's validates (sort support, in_range, equalimage, options).
+constexpr int16 kSortSupportProc = 2;
+constexpr int16 kInRangeProc = 3;
+constexpr int16 kEqualImageProc = 4;
+constexpr int16 kOptionsProc = 5;
+
+bool support_number_valid(int16 procnum, OpclassStyle style) {
+    return procnum == 1 || (style == OpclassStyle::Btree && procnum >= kSortSupportProc && procnum <= kOptionsProc);
+}
+
 bool support_fits(Form_pg_amproc p, OpclassStyle style) {
     if (style == OpclassStyle::Hash)
         return p->amproclefttype == p->amprocrighttype && hash_proc_fits(p->amproc, p->amproclefttype);
-    return check_amproc_signature(p->amproc, INT4OID, true, 2, 2, p->amproclefttype, p->amprocrighttype);
+    switch (p->amprocnum) {
+        case kSortSupportProc:
+            return check_amproc_signature(p->amproc, VOIDOID, true, 1, 1, INTERNALOID);
+        case kInRangeProc:
+            return check_amproc_signature(p->amproc, BOOLOID, true, 5, 5, p->amproclefttype, p->amproclefttype,
+                                          p->amprocrighttype, BOOLOID, BOOLOID);
+        case kEqualImageProc:
+            return check_amproc_signature(p->amproc, BOOLOID, true, 1, 1, OIDOID);
+        case kOptionsProc:
+            return check_amoptsproc_signature(p->amproc);
+        default:
+            return check_amproc_signature(p->amproc, INT4OID, true, 2, 2, p->amproclefttype, p->amprocrighttype);
+    }
 }
 
-const char* support_signature(OpclassStyle style) {
-    return style == OpclassStyle::Hash ? "it must take the indexed type and return integer"
-                                       : "it must take the two compared types and return integer";
+const char* support_signature(const Form_pg_amproc p, OpclassStyle style) {
+    if (style == OpclassStyle::Hash)
+        return "it must take the indexed type and return integer";
+    switch (p->amprocnum) {
+        case kSortSupportProc: return "sort support takes internal and returns void";
+        case kInRangeProc: return "in_range takes (left, left, right, boolean, boolean) and returns boolean";
+        case kEqualImageProc: return "equalimage takes oid and returns boolean";
+        case kOptionsProc: return "an options function takes internal and returns void";
+        default: return "it must take the two compared types and return integer";
+    }
 }
 
 }  // namespace
@@ -73,7 +104,7 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
     CatCList* procs = SearchSysCacheList1(AMPROCNUM, ObjectIdGetDatum(family));
     for (int i = 0; i < procs->n_members; ++i) {
         Form_pg_amproc p = reinterpret_cast<Form_pg_amproc>(GETSTRUCT(&procs->members[i]->tuple));
-        if (p->amprocnum != 1) {
+        if (!support_number_valid(p->amprocnum, style)) {
             ereport(INFO,
                     (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                      errmsg("%s operator family of \"%s\" contains function %s with invalid support number %d", am,
@@ -83,8 +114,8 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
             ereport(INFO,
                     (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                      errmsg("%s operator family of \"%s\" contains function %s with wrong signature for support "
-                            "number 1 (%s)",
-                            am, name, format_procedure(p->amproc), support_signature(style))));
+                            "number %d (%s)",
+                            am, name, format_procedure(p->amproc), p->amprocnum, support_signature(p, style))));
             ok = false;
         }
     }
@@ -124,15 +155,21 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
     List* groups = identify_opfamily_groups(ops, procs);
     bool class_complete = false;
     List* types = NIL;
+    int pairs = 0;
     ListCell* lc;
     foreach (lc, groups) {
         const OpFamilyOpFuncGroup* g = static_cast<const OpFamilyOpFuncGroup*>(lfirst(lc));
+        // An in_range function's offset type (interval for timestamps) is
+        // no type of the family: such a group pairs nothing.
+        if (!hash_style && g->operatorset == 0 && g->functionset == (1 << kInRangeProc))
+            continue;
         const bool complete = hash_style ? (g->operatorset & (1 << 1)) && (g->functionset & (1 << 1))
                                          : g->operatorset == kAllBtreeStrategies && (g->functionset & (1 << 1));
         if (g->lefttype == intype && g->righttype == intype)
             class_complete = complete;
         if (hash_style)
             continue;  // cross-type pairs were checked operator by operator
+        ++pairs;
         types = list_append_unique_oid(types, g->lefttype);
         types = list_append_unique_oid(types, g->righttype);
         if (!complete) {
@@ -154,7 +191,7 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
     }
     // The planner derives clauses across a family's types only when every
     // pair is there (btree's validator insists on it too).
-    if (!hash_style && list_length(groups) != list_length(types) * list_length(types)) {
+    if (!hash_style && pairs != list_length(types) * list_length(types)) {
         ereport(INFO,
                 (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                  errmsg("%s operator family of \"%s\" is missing cross-type operators or comparison functions", am,

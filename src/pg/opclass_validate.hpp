@@ -8,7 +8,10 @@
 //                (L, R)), numbered like btree so that the planner maps them
 //                to btree families; support function 1 compares (int4 (L, R))
 //                for every type pair, and the family holds every pair of its
-//                types (as btree's own validator insists).
+//                types (as btree's own validator insists).  btree's optional
+//                support functions 2 to 5 (sort support, in_range,
+//                equalimage, options) are accepted with btree's signatures,
+//                so a class btree accepts passes too.
 // Each problem is reported as an INFO naming the method, the operator class
 // and the member; the result says whether the class is usable.
 #pragma once
