@@ -80,6 +80,10 @@ clean-extensions:
 
 install-test-modules:
 	@set -e; for e in $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e install; done
+# The test runner removes them again when it ends: their functions are for
+# tests only, and must not stay in the system's PostgreSQL.
+uninstall-test-modules:
+	@set -e; for e in $(TEST_EXTENSIONS); do $(SUBMAKE) EXT=$$e uninstall; done
 
 # Each test module's own pg_regress suite, in its own database.
 installcheck-test-modules:
@@ -88,7 +92,8 @@ installcheck-test-modules:
 	    --dbname=$${e}_regression $$(cd test/modules/$$e/sql && ls *.sql | sed 's/\.sql$$//'); \
 	done
 
-.PHONY: build-extensions install-extensions clean-extensions install-test-modules installcheck-test-modules
+.PHONY: build-extensions install-extensions clean-extensions install-test-modules uninstall-test-modules \
+	installcheck-test-modules
 
 include $(PGXS)
 endif

@@ -3,6 +3,24 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION ixstat" to load this file. \quit
 
+-- Install only into a schema the installing role owns.  CREATE EXTENSION
+-- uses an existing schema "ixstat" as it finds it, and the functions are
+-- called by superusers: a role that owned it could add its own
+-- ixstat.pgstattuple(oid), which a call such as ixstat.pgstattuple(c.oid)
+-- would then pick over the regclass version.  (A schema that CREATE
+-- EXTENSION creates is owned by the installing role.)
+DO $$
+BEGIN
+    IF (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = 'ixstat')
+       IS DISTINCT FROM (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'schema "ixstat" is owned by role "%", not by "%", who is installing ixstat',
+              (SELECT r.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                WHERE n.nspname = 'ixstat'), current_user
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Drop or rename that schema, or have its owner give it to you (ALTER SCHEMA ixstat OWNER TO ...), then try again.';
+    END IF;
+END $$;
+
 -- The functions below mirror contrib pgstattuple 1.5: same names, argument
 -- and output column names and types, same privileges.  They live in schema
 -- ixstat so that both extensions can be installed in one database.

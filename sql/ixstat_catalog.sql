@@ -59,3 +59,14 @@ DROP ROLE ixstat_monitor;
 DROP EXTENSION ixstat;
 SELECT count(*) FROM pg_namespace WHERE nspname = 'ixstat';
 CREATE EXTENSION ixstat;
+
+-- It refuses a schema "ixstat" that another role owns: that role could add
+-- functions there that superusers would then call.
+DROP EXTENSION ixstat;
+CREATE ROLE ixstat_squatter;
+ALTER SCHEMA ixstat OWNER TO ixstat_squatter;
+CREATE EXTENSION ixstat;
+SELECT count(*) FROM pg_extension WHERE extname = 'ixstat';
+ALTER SCHEMA ixstat OWNER TO CURRENT_USER;
+CREATE EXTENSION ixstat;
+DROP ROLE ixstat_squatter;

@@ -55,6 +55,20 @@ INSERT INTO h SELECT i, 'aborted' FROM generate_series(1, 500) i;
 ROLLBACK;
 SELECT cmp_tuple('h'), cmp_approx('h');
 
+-- COPY FREEZE into a table created in the same transaction: every page is
+-- all-visible, none is scanned, and the estimate is the table's reltuples,
+-- -1 as long as it was never vacuumed or analyzed (contrib says -1 too).
+BEGIN;
+CREATE TABLE frozen (a int) WITH (autovacuum_enabled = off);
+COPY frozen FROM STDIN WITH (FREEZE);
+1
+2
+3
+\.
+COMMIT;
+SELECT approx_tuple_count, scanned_percent FROM ixstat.pgstattuple_approx('frozen');
+SELECT cmp_approx('frozen');
+
 -- Qualified and quoted names through the text variants.
 CREATE SCHEMA "Odd Schema";
 CREATE TABLE "Odd Schema"."Mixed Case" (a int) WITH (autovacuum_enabled = off);

@@ -45,6 +45,10 @@ count_regress() {  # suite logfile exit-status
     record "$1" "$pass" "$fail"
 }
 
+source test/cluster.sh
+# The test module (ixpack_test) is installed for the run only.
+trap 'cluster_stop; make -s uninstall-test-modules >/dev/null 2>&1' EXIT
+
 echo "== build and install"
 { make -s && make -s install && make -s install-test-modules; } >"$LOGDIR/build.log" 2>&1 || {
     cat "$LOGDIR/build.log"; echo "build failed"; echo "total: 0 passed, 1 failed"; exit 1; }
@@ -62,8 +66,6 @@ fail=$(grep -oE '\[  FAILED  \] [0-9]+ test' build-tests/meson-logs/testlog.txt 
 [ "${pass:-0}" -eq 0 ] && [ "${fail:-0}" -eq 0 ] && { echo "unit tests were not built or did not run"; fail=1; }
 record "unit (gtest)" "${pass:-0}" "${fail:-0}"
 
-source test/cluster.sh
-trap cluster_stop EXIT
 
 echo "== pg_regress, test modules, pgTAP (one throwaway cluster)"
 cluster_start

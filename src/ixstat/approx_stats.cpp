@@ -94,12 +94,16 @@ Datum approx_stats(Oid relid, FunctionCallInfo fcinfo) {
     });
     stats.table_len = stats.pages * BLCKSZ;
 
-    // Extrapolate the live count from the scanned pages, like VACUUM.
+    // Extrapolate the live count from the scanned pages, like VACUUM.  With
+    // no page scanned (every page all-visible, as after COPY FREEZE) that is
+    // the table's reltuples, which is -1 when the table was never analyzed
+    // or vacuumed: contrib reports the -1, and so does this.
+    double approx_count = 0;
     ixpg::pg_call([&] {
-        double estimate = vac_estimate_reltuples(rel, static_cast<BlockNumber>(stats.pages),
-                                                 static_cast<BlockNumber>(stats.scanned_pages),
-                                                 static_cast<double>(stats.tuple_count));
-        stats.tuple_count = static_cast<std::uint64_t>(estimate < 0 ? 0 : estimate);
+        const double estimate = vac_estimate_reltuples(rel, static_cast<BlockNumber>(stats.pages),
+                                                       static_cast<BlockNumber>(stats.scanned_pages),
+                                                       static_cast<double>(stats.tuple_count));
+        approx_count = estimate < -1 ? -1 : estimate;
         if (BufferIsValid(vmbuffer))
             ReleaseBuffer(vmbuffer);
     });
@@ -109,7 +113,7 @@ Datum approx_stats(Oid relid, FunctionCallInfo fcinfo) {
     Datum values[10] = {
         Int64GetDatum(static_cast<int64>(stats.table_len)),
         Float8GetDatum(stats.scanned_percent()),
-        Int64GetDatum(static_cast<int64>(stats.tuple_count)),
+        Int64GetDatum(static_cast<int64>(approx_count)),
         Int64GetDatum(static_cast<int64>(stats.tuple_len)),
         Float8GetDatum(stats.percent_of_table(stats.tuple_len)),
         Int64GetDatum(static_cast<int64>(stats.dead_tuple_count)),
