@@ -157,9 +157,8 @@ double mark_chain(Relation index, BlockNumber head, uint16 kind, int sig_bits, b
         const BlockNumber blkno = walk.current();
         Buffer buf = walk.read(BUFFER_LOCK_SHARE);
         if (blkno >= nblocks || used[blkno])
-            ixpg::report_index_damage(index, blkno, "page chain",
-                                      "The %s chain reaches a block that another chain or a group uses.",
-                                      page_kind_name(kind));
+            ixpg::ChainWalk::report_broken(index, blkno,
+                                           "The chain reaches a block that it, another chain or a group already uses.");
         used[blkno] = true;
         if (kind == kPageBuffer)
             entries += buffer_entries(index, blkno, BufferGetPage(buf), sig_bits);

@@ -22,14 +22,21 @@ bool ChainWalk::link_ok() {
     return current_ != kMetaBlock;
 }
 
+void ChainWalk::report_broken(Relation index, BlockNumber blkno, const char* detail) {
+    ereport(ERROR,
+            (errcode(ERRCODE_INDEX_CORRUPTED),
+             errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index), blkno),
+             errdetail("%s", detail), errhint("REINDEX the index.")));
+    pg_unreachable();
+}
+
 Buffer ChainWalk::read(int lock_mode) {
-    if (!link_ok())
-        ereport(ERROR,
-                (errcode(ERRCODE_INDEX_CORRUPTED),
-                 errmsg("index \"%s\" has a broken page chain at block %u", RelationGetRelationName(index_), current_),
-                 errdetail("The chain of %s pages leads outside the index, to its metapage, or around a loop.",
-                           spec_->kind_name(kind_)),
-                 errhint("REINDEX the index.")));
+    if (!link_ok()) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "The chain of %s pages leads outside the index, to its metapage, or around a loop.",
+                 spec_->kind_name(kind_));
+        report_broken(index_, current_, detail);
+    }
     Buffer buf = ReadBufferExtended(index_, MAIN_FORKNUM, current_, RBM_NORMAL, strategy_);
     LockBuffer(buf, lock_mode);
     check_page_kind(index_, current_, BufferGetPage(buf), *spec_, kind_);

@@ -47,6 +47,10 @@ public:
     // recycle pages under a walk; the caller then starts again.
     Buffer try_read(int lock_mode);
 
+    // The error of a broken chain, for a walker that finds a break the walk
+    // cannot see (two chains that meet): names the index and the block.
+    [[noreturn]] static void report_broken(Relation index, BlockNumber blkno, const char* detail);
+
     // Move to the link of the page read last.
     void advance() {
         current_ = next_;
