@@ -4,9 +4,11 @@
 #
 #   bash test/run-all.sh            # as root on Debian 12
 #
-# Suites: GoogleTest units (meson), pg_regress (make installcheck), the test
-# modules' pg_regress suites, pgTAP (pg_prove), TAP perl (prove), and the
-# pg_regress suites again with the extensions built under ASan/UBSan.
+# Suites: the boundary rule (test/check-boundary.sh), GoogleTest units
+# (meson), pg_regress (make installcheck), the test modules' pg_regress
+# suites, pgTAP (pg_prove), TAP perl (prove), and the pg_regress suites
+# again with the extensions built under ASan/UBSan.  The test module is
+# installed for the run and removed at its end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -56,6 +58,12 @@ if grep -E 'warning:' "$LOGDIR/build.log"; then
     echo "build has warnings (-Wall -Wextra must be clean)"; record "build warnings" 0 1
 fi
 
+echo "== the C++/PostgreSQL boundary rule"
+bash test/check-boundary.sh >"$LOGDIR/boundary.log" 2>&1
+status=$?
+count_regress "boundary rule" "$LOGDIR/boundary.log" $status
+[ $status -ne 0 ] && cat "$LOGDIR/boundary.log"
+
 echo "== unit tests (GoogleTest via meson)"
 rm -rf build-tests
 { meson setup build-tests && ninja -C build-tests && meson test -C build-tests --print-errorlogs; } >"$LOGDIR/unit.log" 2>&1
@@ -101,6 +109,14 @@ bash test/run-sanitized.sh >"$LOGDIR/sanitize.log" 2>&1
 status=$?
 count_regress "pg_regress (ASan/UBSan)" "$LOGDIR/sanitize.log" $status
 [ $status -ne 0 ] && tail -40 "$LOGDIR/sanitize.log"
+
+echo "== the test module is removed"
+make -s uninstall-test-modules >/dev/null 2>&1
+if [ -e "$(pg_config --sharedir)/extension/ixpack_test.control" ] || [ -e "$(pg_config --pkglibdir)/ixpack_test.so" ]; then
+    record "test module removed" 0 1
+else
+    record "test module removed" 1 0
+fi
 
 echo
 echo "== summary (logs in $LOGDIR)"

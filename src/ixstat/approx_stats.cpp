@@ -21,6 +21,8 @@ IXPG_BEGIN_C_HEADERS
 #include "storage/procarray.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 namespace {

@@ -9,6 +9,8 @@ IXPG_BEGIN_C_HEADERS
 #include "catalog/pg_am_d.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 namespace {

@@ -5,6 +5,8 @@
 // are prefixed ixstat_ so they never collide with contrib pgstattuple's.
 #include "ixstat/ixstat.hpp"
 
+#include "pg/longjmp_safe.hpp"
+
 extern "C" {
 PG_MODULE_MAGIC;
 

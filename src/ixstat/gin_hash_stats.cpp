@@ -11,6 +11,8 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/rel.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 namespace {

@@ -20,6 +20,8 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/snapmgr.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 namespace {

@@ -17,6 +17,8 @@ IXPG_BEGIN_C_HEADERS
 #include "storage/lmgr.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 namespace {

@@ -10,6 +10,8 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/varlena.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixstat {
 
 // These open functions run where no C++ object is alive, so an ERROR from

@@ -1,6 +1,8 @@
 // am_metapage.cpp — reading and checking block 0.
 #include "pg/am_metapage.hpp"
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 Buffer lock_metapage(Relation index, const PageSpec& spec, const MetaSpec& meta, int lock_mode) {

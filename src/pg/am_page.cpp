@@ -5,6 +5,8 @@
 #include <cstdarg>
 #include <cstring>
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 namespace {

@@ -1,6 +1,8 @@
 // chain_walk.cpp — checked traversal of page chains.
 #include "pg/chain_walk.hpp"
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 ChainWalk::ChainWalk(Relation index, const PageSpec& spec, uint16 kind, BlockNumber head, BlockNumber stop,

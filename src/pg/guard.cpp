@@ -1,6 +1,8 @@
 // guard.cpp — out-of-line halves of the error boundary in guard.hpp.
 #include "pg/guard.hpp"
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 const char* PgError::what() const noexcept {

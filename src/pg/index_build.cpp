@@ -8,6 +8,8 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/backend_progress.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 void check_fork_empty(Relation index, ForkNumber fork) {

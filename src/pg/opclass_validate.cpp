@@ -20,6 +20,8 @@ IXPG_END_C_HEADERS
 
 #include <initializer_list>
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 namespace {

@@ -7,6 +7,8 @@ IXPG_END_C_HEADERS
 
 #include <cstddef>
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 // Core decodes pages without PostgreSQL's headers; hold it to the real layout.

@@ -7,6 +7,8 @@ IXPG_BEGIN_C_HEADERS
 #include "storage/lmgr.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 Buffer new_page(Relation index, const PageSpec& spec, ForkNumber fork) {

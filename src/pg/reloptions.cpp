@@ -6,6 +6,8 @@ IXPG_BEGIN_C_HEADERS
 #include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
+#include "pg/longjmp_safe.hpp"
+
 namespace ixpg {
 
 // Every option changes what CREATE INDEX builds: ALTER INDEX ... SET takes
