@@ -35,6 +35,10 @@ void add_totals(IxbMeta* m, const IxbGroup& g) {
 
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot) {
     const BlockNumber nblocks = meta.ngroups > 0 ? RelationGetNumberOfBlocks(index) : 0;
+    // Every group takes at least two blocks (a slice page and a TID page).
+    if (meta.ngroups > nblocks)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "It counts %u groups in an index of %u blocks.",
+                                  meta.ngroups, nblocks);
     IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (static_cast<std::size_t>(meta.ngroups) + 1)));
     uint32 n = 0;
     ixpg::ChainWalk walk(index, kPages, kPageDirectory, meta.ngroups > 0 ? meta.dir_head : InvalidBlockNumber);
@@ -76,7 +80,7 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
     Buffer new_dir = InvalidBuffer;
     if (n > 0) {
         if (meta.dir_tail != InvalidBlockNumber) {
-            check_link(index, meta.dir_tail, ixpg::kMetaBlock, "directory tail");
+            check_link(index, meta.dir_tail, ixpg::kMetaBlock, "directory tail", true);
             dir_buf = ReadBuffer(index, meta.dir_tail);
             LockBuffer(dir_buf, BUFFER_LOCK_EXCLUSIVE);
             ixpg::check_page_kind(index, meta.dir_tail, BufferGetPage(dir_buf), kPages, kPageDirectory);

@@ -19,6 +19,19 @@ namespace {
 // each retry means another backend extended the buffer meanwhile.
 constexpr int kMaxAppendAttempts = 10000;
 
+// Link a new page after the locked tail and make it the tail, in one record
+// with the metapage: a crash leaves either the old chain or the new one,
+// never a dangling tail.
+void link_new_tail(Relation index, Buffer meta_buf, Buffer tail, Buffer fresh) {
+    const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
+    ixpg::log_change(index, {meta_buf, tail, fresh}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
+        ixpg::init_page(p[2], kPages, kPageBuffer);
+        page_opaque(p[1])->next = fresh_blk;
+        page_meta(p[0])->buf_tail = fresh_blk;
+        page_meta(p[0])->buf_pages += 1;
+    });
+}
+
 // Give the buffer a new tail page after seen_tail (or a first page), unless
 // another backend moved the tail meanwhile; the caller retries either way.
 // Called with no locks held.
@@ -40,18 +53,11 @@ void extend_buffer(Relation index, BlockNumber seen_tail) {
             page_meta(p[0])->buf_pages += 1;
         });
     } else {
-        check_link(index, seen_tail, fresh_blk, "insert-buffer tail");
+        check_link(index, seen_tail, fresh_blk, "insert-buffer tail", true);
         Buffer tail = ReadBuffer(index, seen_tail);
         LockBuffer(tail, BUFFER_LOCK_EXCLUSIVE);
         ixpg::check_page_kind(index, seen_tail, BufferGetPage(tail), kPages, kPageBuffer);
-        // Link and move the tail in one record: a crash leaves either the old
-        // chain or the new one, never a dangling tail.
-        ixpg::log_change(index, {meta_buf, tail, fresh}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
-            ixpg::init_page(p[2], kPages, kPageBuffer);
-            page_opaque(p[1])->next = fresh_blk;
-            page_meta(p[0])->buf_tail = fresh_blk;
-            page_meta(p[0])->buf_pages += 1;
-        });
+        link_new_tail(index, meta_buf, tail, fresh);
         UnlockReleaseBuffer(tail);
     }
     UnlockReleaseBuffer(fresh);
@@ -60,7 +66,7 @@ void extend_buffer(Relation index, BlockNumber seen_tail) {
 
 // Append the entry to the tail if it is still the tail and has room.
 bool append_to_tail(Relation index, BlockNumber tail_blk, const char* entry, std::size_t ebytes) {
-    check_link(index, tail_blk, ixpg::kMetaBlock, "insert-buffer tail");
+    check_link(index, tail_blk, ixpg::kMetaBlock, "insert-buffer tail", false);
     Buffer buf = ReadBuffer(index, tail_blk);
     LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
     Page page = BufferGetPage(buf);
@@ -111,7 +117,7 @@ void seal_buffer(Relation index) {
         UnlockReleaseBuffer(meta_buf);
         return;
     }
-    check_link(index, meta.buf_tail, ixpg::kMetaBlock, "insert-buffer tail");
+    check_link(index, meta.buf_tail, ixpg::kMetaBlock, "insert-buffer tail", true);
     Buffer tail = ReadBuffer(index, meta.buf_tail);
     LockBuffer(tail, BUFFER_LOCK_EXCLUSIVE);
     ixpg::check_page_kind(index, meta.buf_tail, BufferGetPage(tail), kPages, kPageBuffer);
@@ -122,13 +128,7 @@ void seal_buffer(Relation index) {
     }
     // (new_page never hands out the tail or the metapage: both are held.)
     Buffer fresh = ixpg::new_page(index, kPages);
-    const BlockNumber fresh_blk = BufferGetBlockNumber(fresh);
-    ixpg::log_change(index, {meta_buf, tail, fresh}, {0, 0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
-        ixpg::init_page(p[2], kPages, kPageBuffer);
-        page_opaque(p[1])->next = fresh_blk;
-        page_meta(p[0])->buf_tail = fresh_blk;
-        page_meta(p[0])->buf_pages += 1;
-    });
+    link_new_tail(index, meta_buf, tail, fresh);
     UnlockReleaseBuffer(fresh);
     UnlockReleaseBuffer(tail);
     UnlockReleaseBuffer(meta_buf);

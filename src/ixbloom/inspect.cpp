@@ -62,6 +62,26 @@ Datum recorded_options(const IxbMeta& meta) {
     return CStringGetTextDatum(s.data);
 }
 
+// The tuplestore of a set-returning function, an ixbloom index, its
+// metapage and its groups.
+struct GroupsView {
+    ReturnSetInfo* rsinfo;
+    Relation index;
+    IxbMeta meta;
+    IxbGroup* groups;
+    uint32 ngroups;
+};
+
+GroupsView open_groups(FunctionCallInfo fcinfo) {
+    GroupsView v;
+    InitMaterializedSRF(fcinfo, 0);
+    v.rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    v.index = open_ixbloom(PG_GETARG_OID(0));
+    v.meta = read_meta(v.index);
+    v.groups = read_groups(v.index, v.meta, &v.ngroups);
+    return v;
+}
+
 const char* encoding_name(bl::TidEncoding e) {
     switch (e) {
         case bl::TidEncoding::kRuns: return "runs";
@@ -125,17 +145,13 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
 Datum ixbloom_groups(PG_FUNCTION_ARGS) {
     using namespace ixbloom;
     return ixpg::sql_entry([&]() -> Datum {
-        InitMaterializedSRF(fcinfo, 0);
-        ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        Relation index = open_ixbloom(PG_GETARG_OID(0));
-        const IxbMeta meta = read_meta(index);
-        uint32 ngroups = 0;
-        IxbGroup* groups = read_groups(index, meta, &ngroups);
+        const GroupsView v = open_groups(fcinfo);
+        Relation index = v.index;
         uint8* dead = static_cast<uint8*>(palloc(bl::max_group_capacity(kPageBytes) / 8));
-        for (uint32 i = 0; i < ngroups; ++i) {
+        for (uint32 i = 0; i < v.ngroups; ++i) {
             CHECK_FOR_INTERRUPTS();
-            const IxbGroup& g = groups[i];
-            const bl::GroupGeometry geo = group_geometry(g, meta.sig_bits);
+            const IxbGroup& g = v.groups[i];
+            const bl::GroupGeometry geo = group_geometry(g, v.meta.sig_bits);
             const BlockNumber dead_blk = g.first + geo.slice_page(geo.dead_slice());
             Buffer buf = read_group_page(index, dead_blk, kPageSlice, nullptr, nullptr);
             copy_slice(index, dead_blk, BufferGetPage(buf), geo, geo.dead_slice(), dead);
@@ -151,7 +167,7 @@ Datum ixbloom_groups(PG_FUNCTION_ARGS) {
             values[6] = Int32GetDatum(static_cast<int32>(geo.slice_pages()));
             values[7] = Int32GetDatum(static_cast<int32>(g.tid_pages));
             values[8] = Int64GetDatum(g.first + geo.tid_page(0));
-            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+            tuplestore_putvalues(v.rsinfo->setResult, v.rsinfo->setDesc, values, nulls);
         }
         relation_close(index, AccessShareLock);
         return Datum(0);
@@ -162,20 +178,16 @@ Datum ixbloom_groups(PG_FUNCTION_ARGS) {
 Datum ixbloom_tid_pages(PG_FUNCTION_ARGS) {
     using namespace ixbloom;
     return ixpg::sql_entry([&]() -> Datum {
-        InitMaterializedSRF(fcinfo, 0);
-        ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        Relation index = open_ixbloom(PG_GETARG_OID(0));
+        const GroupsView v = open_groups(fcinfo);
+        Relation index = v.index;
         const int32 group_no = PG_GETARG_INT32(1);
-        const IxbMeta meta = read_meta(index);
-        uint32 ngroups = 0;
-        IxbGroup* groups = read_groups(index, meta, &ngroups);
-        if (group_no < 1 || static_cast<uint32>(group_no) > ngroups)
+        if (group_no < 1 || static_cast<uint32>(group_no) > v.ngroups)
             ereport(ERROR,
                     (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                      errmsg("index \"%s\" has no group %d", RelationGetRelationName(index), group_no),
-                     errhint("Groups are numbered from 1 to %u, as ixbloom_groups() lists them.", ngroups)));
-        const IxbGroup& g = groups[group_no - 1];
-        const bl::GroupGeometry geo = group_geometry(g, meta.sig_bits);
+                     errhint("Groups are numbered from 1 to %u, as ixbloom_groups() lists them.", v.ngroups)));
+        const IxbGroup& g = v.groups[group_no - 1];
+        const bl::GroupGeometry geo = group_geometry(g, v.meta.sig_bits);
         // Page 0 stays open: the others are checked against its map.
         bl::TidPageReader page0, other;
         const BlockNumber blk0 = g.first + geo.tid_page(0);
@@ -201,7 +213,7 @@ Datum ixbloom_tid_pages(PG_FUNCTION_ARGS) {
             values[6] = Int32GetDatum(static_cast<int32>(reader->map_entries()));
             if (buf != InvalidBuffer)
                 UnlockReleaseBuffer(buf);
-            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+            tuplestore_putvalues(v.rsinfo->setResult, v.rsinfo->setDesc, values, nulls);
         }
         UnlockReleaseBuffer(buf0);
         relation_close(index, AccessShareLock);

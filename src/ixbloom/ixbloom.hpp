@@ -90,10 +90,12 @@ bl::SignatureShape cached_shape(Relation index);
 // A metapage for a new index (build, and the init fork of an unlogged one).
 void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts);
 // A page number read from the metapage or a chain that the caller is about
-// to lock: ERROR unless it is a block of the index other than the metapage
-// and other than `held` (a page this backend already holds: locking it
-// again would wait on itself, uninterruptibly).
-void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char* what);
+// to lock: ERROR unless it is a block other than the metapage and other
+// than `held` (a page this backend already holds: locking it again would
+// wait on itself, uninterruptibly), and, with check_size, inside the index.
+// Without it (the insert path, where a size costs a system call per row)
+// ReadBuffer refuses a block past the end with its own ERROR.
+void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char* what, bool check_size);
 
 // ---- groups (directory.cpp, group_write.cpp, group_read.cpp) -----------------------
 

@@ -6,11 +6,9 @@
 namespace ixpg {
 
 Buffer lock_metapage(Relation index, const PageSpec& spec, const MetaSpec& meta, int lock_mode) {
-    if (RelationGetNumberOfBlocks(index) == 0)
-        ereport(ERROR,
-                (errcode(ERRCODE_INDEX_CORRUPTED),
-                 errmsg("index \"%s\" has no metapage", RelationGetRelationName(index)),
-                 errhint("REINDEX the index.")));
+    // (An index without block 0 fails in ReadBuffer with "could not read
+    // block 0": no size check here, which would cost every insert a system
+    // call.)
     Buffer buf = ReadBuffer(index, kMetaBlock);
     LockBuffer(buf, lock_mode);
     Page page = BufferGetPage(buf);

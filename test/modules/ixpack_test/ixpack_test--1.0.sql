@@ -40,9 +40,11 @@ AS 'MODULE_PATHNAME', 'ixpack_test_validate_btree_style' LANGUAGE C STRICT;
 CREATE FUNCTION index_matches_seqscan(query text, scan text DEFAULT 'Bitmap Index Scan') RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  plan_idx text := '';
-  plan_seq text := '';
+  plan text;
+  plan_idx text;
+  plan_seq text;
   line text;
+  result_rows text[];
   by_index text[];
   by_seq text[];
   expect text;
@@ -59,21 +61,22 @@ BEGIN
   saved := ARRAY(SELECT current_setting(s) FROM unnest(settings) s);
   forced := ARRAY['off', (scan = 'Index Scan')::text, (scan = 'Index Only Scan')::text,
                   (scan = 'Bitmap Index Scan')::text];
-  FOR i IN 1 .. 4 LOOP
-    PERFORM set_config(settings[i], forced[i], true);
+  -- Pass 1 through the index, pass 2 by sequential scan.
+  FOR pass IN 1 .. 2 LOOP
+    FOR i IN 1 .. 4 LOOP
+      PERFORM set_config(settings[i], CASE WHEN pass = 1 THEN forced[i] ELSE (i = 1)::text END, true);
+    END LOOP;
+    plan := '';
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+      plan := plan || line || ' ';
+    END LOOP;
+    EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO result_rows;
+    IF pass = 1 THEN
+      plan_idx := plan; by_index := result_rows;
+    ELSE
+      plan_seq := plan; by_seq := result_rows;
+    END IF;
   END LOOP;
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-    plan_idx := plan_idx || line || ' ';
-  END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO by_index;
-
-  FOR i IN 1 .. 4 LOOP
-    PERFORM set_config(settings[i], (i = 1)::text, true);
-  END LOOP;
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-    plan_seq := plan_seq || line || ' ';
-  END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO by_seq;
   FOR i IN 1 .. 4 LOOP
     PERFORM set_config(settings[i], saved[i], true);
   END LOOP;
