@@ -10,7 +10,8 @@ CREATE FUNCTION ixbloom_metapage(index regclass,
     OUT format_version int, OUT sig_bits int, OUT ncols int, OUT col_bits int[], OUT options text,
     OUT ngroups bigint, OUT grouped_rows bigint, OUT dir_head bigint, OUT dir_tail bigint,
     OUT buf_head bigint, OUT buf_tail bigint, OUT buf_pages bigint, OUT buf_capacity bigint, OUT folds bigint,
-    OUT total_live bigint, OUT total_slice_pages bigint, OUT total_tid_pages bigint, OUT total_slice_words bigint)
+    OUT total_live bigint, OUT total_slice_pages bigint, OUT total_tid_pages bigint, OUT total_slice_words bigint,
+    OUT dead_groups bigint)
 RETURNS record
 AS 'MODULE_PATHNAME', 'ixbloom_metapage'
 LANGUAGE C STRICT PARALLEL SAFE;
@@ -36,14 +37,17 @@ GRANT EXECUTE ON FUNCTION ixbloom_metapage(regclass) TO pg_stat_scan_tables;
 GRANT EXECUTE ON FUNCTION ixbloom_groups(regclass) TO pg_stat_scan_tables;
 GRANT EXECUTE ON FUNCTION ixbloom_tid_pages(regclass, int) TO pg_stat_scan_tables;
 
--- ALTER INDEX ... SET (colN = ...) past the index's last column: amoptions
--- cannot see the index, so this trigger refuses it at the end of the
--- command, as CREATE INDEX would (otherwise every later rebuild fails).
+-- ALTER INDEX ... SET (colN = ...) past the index's last column, or the same
+-- option in CREATE INDEX on a partitioned table (which builds nothing):
+-- amoptions cannot see the index, so this trigger refuses them at the end
+-- of the command, as a build would (otherwise every later rebuild, or new
+-- partition, fails).  ALWAYS: also under session_replication_role = replica.
 CREATE FUNCTION ixbloom_check_altered_options()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'ixbloom_check_altered_options'
 LANGUAGE C;
 
 CREATE EVENT TRIGGER ixbloom_check_altered_options ON ddl_command_end
-    WHEN TAG IN ('ALTER INDEX', 'ALTER TABLE')
+    WHEN TAG IN ('ALTER INDEX', 'ALTER TABLE', 'CREATE INDEX')
     EXECUTE FUNCTION ixbloom_check_altered_options();
+ALTER EVENT TRIGGER ixbloom_check_altered_options ENABLE ALWAYS;

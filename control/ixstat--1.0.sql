@@ -3,21 +3,36 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION ixstat" to load this file. \quit
 
--- Install only into a schema the installing role owns.  CREATE EXTENSION
--- uses an existing schema "ixstat" as it finds it, and the functions are
--- called by superusers: a role that owned it could add its own
--- ixstat.pgstattuple(oid), which a call such as ixstat.pgstattuple(c.oid)
--- would then pick over the regclass version.  (A schema that CREATE
--- EXTENSION creates is owned by the installing role.)
+-- Install only into a schema that the installing role owns, that holds
+-- nothing yet, and on which nobody else may create objects.  CREATE
+-- EXTENSION uses an existing schema "ixstat" as it finds it, and the
+-- functions are called by superusers: a role that owned it, or could create
+-- in it, could add its own ixstat.pgstattuple(oid), which a call such as
+-- ixstat.pgstattuple(c.oid) would then pick over the regclass version.  (A
+-- schema that CREATE EXTENSION creates passes: the installing role owns
+-- it, it is empty, and it grants nothing.)
 DO $$
+DECLARE
+    owner name;
+    objects bigint;
+    others_create boolean;
 BEGIN
-    IF (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = 'ixstat')
-       IS DISTINCT FROM (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
-        RAISE EXCEPTION 'schema "ixstat" is owned by role "%", not by "%", who is installing ixstat',
-              (SELECT r.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
-                WHERE n.nspname = 'ixstat'), current_user
+    SELECT r.rolname,
+           (SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = n.oid)
+           + (SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = n.oid)
+           + (SELECT count(*) FROM pg_catalog.pg_type WHERE typnamespace = n.oid)
+           + (SELECT count(*) FROM pg_catalog.pg_operator WHERE oprnamespace = n.oid),
+           EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a
+                    WHERE a.privilege_type = 'CREATE' AND a.grantee <> n.nspowner)
+      INTO owner, objects, others_create
+      FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+     WHERE n.nspname = 'ixstat';
+    IF owner IS DISTINCT FROM current_user OR objects > 0 OR others_create THEN
+        RAISE EXCEPTION 'schema "ixstat" is not fit for the extension: owned by "%", % object(s) in it, CREATE granted to other roles: %',
+              owner, objects, others_create
         USING ERRCODE = 'insufficient_privilege',
-              HINT = 'Drop or rename that schema, or have its owner give it to you (ALTER SCHEMA ixstat OWNER TO ...), then try again.';
+              DETAIL = format('ixstat must be installed into a schema that "%s" owns, that is empty, and in which no other role can create objects.', current_user),
+              HINT = 'Drop or rename that schema (DROP SCHEMA ixstat CASCADE, once you have checked what it holds), then run CREATE EXTENSION ixstat again.';
     END IF;
 END $$;
 

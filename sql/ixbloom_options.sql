@@ -132,7 +132,21 @@ ALTER INDEX i_default SET (col9 = 2);
 ALTER TABLE i_default SET (col4 = 1);
 ALTER INDEX i_default SET (length = 16, col2 = 17);
 ALTER INDEX i_default SET (col3 = 201);
+-- The check holds under session_replication_role = replica too (event
+-- triggers are otherwise off there).
+SET session_replication_role = replica;
+ALTER INDEX i_default SET (col9 = 2);
+RESET session_replication_role;
 SELECT reloptions FROM pg_class WHERE relname = 'i_default';
+-- A partitioned table's index builds nothing, so no build checks its
+-- options: the trigger does, at CREATE INDEX (every later partition's
+-- index would fail otherwise).
+CREATE TABLE t_parted (a int, b int) PARTITION BY RANGE (a);
+CREATE INDEX i_err ON t_parted USING ixbloom (a, b) WITH (col5 = 1);
+CREATE INDEX i_parted ON t_parted USING ixbloom (a, b) WITH (col2 = 3);
+CREATE TABLE t_parted_1 PARTITION OF t_parted FOR VALUES FROM (0) TO (100);
+SELECT c.relname, s.* FROM pg_class c, ixb_shape(c.oid) s
+ WHERE c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 't_parted_1'::regclass);
 -- so every rebuild still works.
 VACUUM FULL t;
 REINDEX TABLE t;

@@ -60,13 +60,24 @@ DROP EXTENSION ixstat;
 SELECT count(*) FROM pg_namespace WHERE nspname = 'ixstat';
 CREATE EXTENSION ixstat;
 
--- It refuses a schema "ixstat" that another role owns: that role could add
--- functions there that superusers would then call.
+-- It refuses a schema "ixstat" that another role owns, that holds objects
+-- already (a squatter's, which would survive a change of owner), or in
+-- which another role may create them: such a role could add functions that
+-- superusers would then call.
 DROP EXTENSION ixstat;
 CREATE ROLE ixstat_squatter;
 ALTER SCHEMA ixstat OWNER TO ixstat_squatter;
 CREATE EXTENSION ixstat;
-SELECT count(*) FROM pg_extension WHERE extname = 'ixstat';
+SET ROLE ixstat_squatter;
+CREATE FUNCTION ixstat.pgstattuple(oid) RETURNS int LANGUAGE sql AS 'SELECT 1';
+RESET ROLE;
 ALTER SCHEMA ixstat OWNER TO CURRENT_USER;
 CREATE EXTENSION ixstat;
+DROP FUNCTION ixstat.pgstattuple(oid);
+GRANT CREATE ON SCHEMA ixstat TO ixstat_squatter;
+CREATE EXTENSION ixstat;
+REVOKE CREATE ON SCHEMA ixstat FROM ixstat_squatter;
+SELECT count(*) FROM pg_extension WHERE extname = 'ixstat';
+CREATE EXTENSION ixstat;
+SELECT count(*) FROM pg_extension WHERE extname = 'ixstat';
 DROP ROLE ixstat_squatter;

@@ -5,7 +5,8 @@
 #   2. Every file of src/pg and src/<ext> includes pg/longjmp_safe.hpp after
 #      its other includes, so that an ERROR's longjmp can never skip a
 #      destructor there; the files listed in RAII_FILES instead keep C++
-#      objects alive and call PostgreSQL only through ixpg::pg_call.
+#      objects alive and call PostgreSQL only through ixpg::pg_call, which
+#      test/check-raii-file.pl checks call by call.
 #   3. The header does what it says: naming a poisoned type after it fails
 #      to compile.
 # Prints pg_regress-style "test x ... ok|FAILED" lines; exits non-zero on a
@@ -36,13 +37,25 @@ done
 if [ ${#missing[@]} -eq 0 ]; then report boundary_files_poisoned ok
 else report boundary_files_poisoned FAILED "${missing[*]} lack pg/longjmp_safe.hpp as their last include"; fi
 
+# An RAII file calls PostgreSQL (or this pack's C-style functions) only in
+# pg_call lambdas, or in functions marked to run inside one that only such
+# lambdas call (test/check-raii-file.pl).
+raii_out=""
 for r in "${RAII_FILES[@]}"; do
-    # An RAII file calls PostgreSQL only inside pg_call lambdas: at least it
-    # must use pg_call and include the guard.
-    if ! grep -q 'ixpg::pg_call' "$r"; then missing+=("$r"); fi
+    raii_out+="$(perl test/check-raii-file.pl "$r")"
 done
-if [ ${#missing[@]} -eq 0 ]; then report boundary_raii_files_guarded ok
-else report boundary_raii_files_guarded FAILED "${missing[*]}"; fi
+if [ -z "$raii_out" ]; then report boundary_raii_files_guarded ok
+else report boundary_raii_files_guarded FAILED "$raii_out"; fi
+
+# The checker itself finds a direct call (a copy of scan.cpp with one).
+probe="$(mktemp /tmp/raii-probe.XXXXXX.cpp)"
+sed 's|ixpg::pg_call(\[&\] { lock_fold(index, ShareLock); });|lock_fold(index, ShareLock);|' src/ixbloom/scan.cpp >"$probe"
+if perl test/check-raii-file.pl "$probe" >/dev/null; then
+    report boundary_raii_check_works FAILED "a direct lock_fold() call in a copy of scan.cpp went unnoticed"
+else
+    report boundary_raii_check_works ok
+fi
+rm -f "$probe"
 
 snippet='#include <vector>
 #include "pg/longjmp_safe.hpp"

@@ -105,7 +105,7 @@ void write_directory_and_meta(BuildState* bs) {
         UnlockReleaseBuffer(buf);
     }
 
-    const GroupTotals totals = group_totals(bs->groups, bs->ngroups, bs->state.shape.bits);
+    const bl::GroupTotals totals = group_totals(bs->groups, bs->ngroups, bs->state.shape.bits);
     Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
     IxbMeta* m = page_meta(BufferGetPage(meta_buf));
     m->ngroups = bs->ngroups;
@@ -113,10 +113,7 @@ void write_directory_and_meta(BuildState* bs) {
     m->dir_tail = ndir > 0 ? first_dir + ndir - 1 : InvalidBlockNumber;
     for (uint32 i = 0; i < bs->ngroups; ++i)
         m->grouped_rows += bs->groups[i].nrows;
-    m->total_live = totals.live;
-    m->total_words = totals.words;
-    m->total_slice_pages = totals.slice_pages;
-    m->total_tid_pages = totals.tid_pages;
+    m->totals = totals;
     MarkBufferDirty(meta_buf);
     UnlockReleaseBuffer(meta_buf);
 }

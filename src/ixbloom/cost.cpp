@@ -18,6 +18,7 @@ IXPG_END_C_HEADERS
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "pg/longjmp_safe.hpp"
 
@@ -26,13 +27,18 @@ namespace ixbloom {
 namespace {
 
 // The totals of the metapage, or for one written by ixbloom 1.0 (until its
-// first VACUUM records them) an estimate that takes every group as full.
-GroupTotals totals_of(const IxbMeta& meta) {
+// first VACUUM records them) those of as many full groups as it has.
+bl::GroupTotals totals_of(const IxbMeta& meta) {
     if (meta.recorded & kRecordedTotals)
-        return GroupTotals{meta.total_live, meta.total_words, meta.total_slice_pages, meta.total_tid_pages};
-    IxbGroup full = {1, 0, bl::max_group_capacity(kPageBytes), 0, 1};
-    const bl::GroupGeometry g = group_geometry(full, meta.sig_bits);
-    return GroupTotals{meta.grouped_rows, meta.ngroups * g.words(), meta.ngroups * g.slice_pages(), meta.ngroups};
+        return meta.totals;
+    bl::GroupTotals t;
+    std::memset(&t, 0, sizeof t);
+    const IxbGroup full = {1, bl::max_group_capacity(kPageBytes), bl::max_group_capacity(kPageBytes),
+                           bl::max_group_capacity(kPageBytes), 1};
+    for (uint32 i = 0; i < meta.ngroups; ++i)
+        bl::count_group(t, full, meta.sig_bits, kPageBytes, +1);
+    t.live = meta.grouped_rows;
+    return t;
 }
 
 }  // namespace
@@ -47,7 +53,7 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         Relation index = index_open(info->indexoid, AccessShareLock);
         const IxbMeta meta = read_meta(index);
         index_close(index, AccessShareLock);
-        const GroupTotals t = totals_of(meta);
+        const bl::GroupTotals t = totals_of(meta);
 
         double bits = 0;
         ListCell* lc;
@@ -65,16 +71,19 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
                 bits += alternatives * meta.col_bits[col];
             }
         }
-        // Per group one slice page per distinct bit, at most the group's
-        // slice pages; and a candidate reads one of a group's T TID pages,
-        // so c candidates read about T (1 - e^(-c/T)) of them (over the sum
-        // of the groups, an upper bound of the per-group sum).
+        // Per live group one slice page per distinct bit, at most the
+        // group's slice pages (the metapage's histogram sums that exactly);
+        // a candidate reads one of a group's T TID pages, so c candidates
+        // read about T (1 - e^(-c/T)) of them (over the sum of the groups:
+        // equal to the per-group sum when the groups' rows per TID page are
+        // alike, an upper bound otherwise).  A group with no live row costs
+        // its dead slice's page.
         const double slice_bits = std::min<double>(bits, meta.sig_bits);
-        const double slice_reads = std::min<double>(slice_bits * meta.ngroups, t.slice_pages);
+        const double slice_reads = bl::slice_reads(t, static_cast<int>(std::ceil(slice_bits)));
         const double candidates = costs.indexSelectivity * static_cast<double>(t.live);
         const double tid_reads = t.tid_pages > 0 ? t.tid_pages * (1 - std::exp(-candidates / t.tid_pages)) : 0;
         const double dir_pages = std::ceil(meta.ngroups / static_cast<double>(kGroupsPerDirPage));
-        const double index_pages = 1 + dir_pages + slice_reads + tid_reads + meta.buf_pages;
+        const double index_pages = 1 + dir_pages + slice_reads + t.dead_groups + tid_reads + meta.buf_pages;
         const double buffered_rows = static_cast<double>(meta.buf_pages) * entries_per_page(meta.sig_bits);
 
         *startup = 0;

@@ -23,14 +23,6 @@ uint32 descriptors_on(Relation index, BlockNumber blkno, Page page) {
     return static_cast<uint32>(used / sizeof(IxbGroup));
 }
 
-void add_totals(IxbMeta* m, const IxbGroup& g) {
-    const bl::GroupGeometry geo = group_geometry(g, m->sig_bits);
-    m->total_live += g.live;
-    m->total_words += geo.words();
-    m->total_slice_pages += geo.slice_pages();
-    m->total_tid_pages += g.tid_pages;
-}
-
 }  // namespace
 
 IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot) {
@@ -73,17 +65,17 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snap
 void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages) {
     Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
     const IxbMeta meta = *page_meta(BufferGetPage(meta_buf));
-    const bool totals = meta.recorded & kRecordedTotals;
+    const bool totals = meta_has_totals(BufferGetPage(meta_buf));
+    if (meta.buf_pages < folded_pages)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "It counts %u insert-buffer pages; a fold just took %u.", meta.buf_pages, folded_pages);
 
     // The directory tail, and a new directory page if it is full or missing.
     Buffer dir_buf = InvalidBuffer;
     Buffer new_dir = InvalidBuffer;
     if (n > 0) {
         if (meta.dir_tail != InvalidBlockNumber) {
-            check_link(index, meta.dir_tail, ixpg::kMetaBlock, "directory tail", true);
-            dir_buf = ReadBuffer(index, meta.dir_tail);
-            LockBuffer(dir_buf, BUFFER_LOCK_EXCLUSIVE);
-            ixpg::check_page_kind(index, meta.dir_tail, BufferGetPage(dir_buf), kPages, kPageDirectory);
+            dir_buf = lock_chain_tail(index, meta.dir_tail, ixpg::kMetaBlock, kPageDirectory, "directory tail");
             if (ixpg::page_body_used(BufferGetPage(dir_buf)) + n * sizeof(IxbGroup) > kPageBytes)
                 new_dir = ixpg::new_page(index, kPages);
         } else {
@@ -111,7 +103,7 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
             m->ngroups += 1;
             m->grouped_rows += groups[i].nrows;
             if (totals)
-                add_totals(m, groups[i]);
+                bl::count_group(m->totals, groups[i], m->sig_bits, kPageBytes, +1);
         }
         m->folds += 1;  // every fold, even one that moved no rows (scans on a standby compare it)
         m->buf_head = new_buf_head;
@@ -149,20 +141,21 @@ void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live,
         Page page = BufferGetPage(buf);
         const uint32 count = descriptors_on(index, blkno, page);
         const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(ixpg::page_body(page));
-        int64 delta = 0;
-        for (uint32 i = 0; i < count && n + i < ngroups; ++i)
-            delta += static_cast<int64>(live[n + i]) - on_page[i].live;
         bool changed = false;
         for (uint32 i = 0; i < count && n + i < ngroups; ++i)
             changed |= on_page[i].live != live[n + i];
         if (changed) {
-            const bool totals = page_meta(BufferGetPage(meta_buf))->recorded & kRecordedTotals;
+            const bool totals = meta_has_totals(BufferGetPage(meta_buf));
             ixpg::log_change(index, {meta_buf, buf}, 0, [&](Page* p) {
+                IxbMeta* m = page_meta(p[0]);
                 IxbGroup* g = reinterpret_cast<IxbGroup*>(ixpg::page_body(p[1]));
-                for (uint32 i = 0; i < count && n + i < ngroups; ++i)
+                for (uint32 i = 0; i < count && n + i < ngroups; ++i) {
+                    if (totals)
+                        bl::count_group(m->totals, g[i], m->sig_bits, kPageBytes, -1);
                     g[i].live = live[n + i];
-                if (totals)
-                    page_meta(p[0])->total_live += delta;
+                    if (totals)
+                        bl::count_group(m->totals, g[i], m->sig_bits, kPageBytes, +1);
+                }
             });
         }
         n += count;
@@ -171,25 +164,18 @@ void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live,
     }
 }
 
-GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits) {
-    GroupTotals t = {0, 0, 0, 0};
-    for (uint32 i = 0; i < n; ++i) {
-        const bl::GroupGeometry geo = group_geometry(groups[i], sig_bits);
-        t.live += groups[i].live;
-        t.words += geo.words();
-        t.slice_pages += geo.slice_pages();
-        t.tid_pages += groups[i].tid_pages;
-    }
+bl::GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits) {
+    bl::GroupTotals t;
+    std::memset(&t, 0, sizeof t);
+    for (uint32 i = 0; i < n; ++i)
+        bl::count_group(t, groups[i], sig_bits, kPageBytes, +1);
     return t;
 }
 
-void store_totals(Relation index, const GroupTotals& totals) {
+void store_totals(Relation index, const bl::GroupTotals& totals) {
     Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
     Page page = BufferGetPage(meta_buf);
-    const IxbMeta* m = page_meta(page);
-    const bool same = ixpg::page_body_used(page) >= sizeof(IxbMeta) && (m->recorded & kRecordedTotals) &&
-                      m->total_live == totals.live && m->total_words == totals.words &&
-                      m->total_slice_pages == totals.slice_pages && m->total_tid_pages == totals.tid_pages;
+    const bool same = meta_has_totals(page) && std::memcmp(&page_meta(page)->totals, &totals, sizeof totals) == 0;
     if (!same) {
         ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) {
             // A metapage of ixbloom 1.0 grows to the full layout; the options
@@ -200,10 +186,7 @@ void store_totals(Relation index, const GroupTotals& totals) {
             }
             IxbMeta* w = page_meta(p[0]);
             w->recorded |= kRecordedTotals;
-            w->total_live = totals.live;
-            w->total_words = totals.words;
-            w->total_slice_pages = totals.slice_pages;
-            w->total_tid_pages = totals.tid_pages;
+            w->totals = totals;
         });
     }
     UnlockReleaseBuffer(meta_buf);

@@ -53,6 +53,7 @@ void fold_buffer(Relation index, bool seal) {
         seal_buffer(index);
     const IxbMeta meta = read_meta(index);
     const uint32 max_rows = bl::max_group_capacity(kPageBytes);
+    check_buffer_pages(index, meta);
 
     MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbloom fold", ALLOCSET_DEFAULT_SIZES);
     MemoryContext old = MemoryContextSwitchTo(cxt);

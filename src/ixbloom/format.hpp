@@ -6,6 +6,7 @@
 
 #include "pg/am_metapage.hpp"
 #include "core/bloom/bit_slices.hpp"
+#include "core/bloom/group_totals.hpp"
 #include "core/bloom/shape_options.hpp"
 #include "core/bloom/signature.hpp"
 #include "core/bloom/tid_pages.hpp"
@@ -67,7 +68,7 @@ constexpr std::size_t kGroupsPerDirPage = kPageBytes / sizeof(IxbGroup);
 // values.  A metapage written before has a shorter body (pd_lower) and
 // reads them as zeros: 0 = nothing recorded.
 constexpr uint32 kRecordedOptions = 1 << 0;  // opt_*: the options of CREATE INDEX
-constexpr uint32 kRecordedTotals = 1 << 1;   // total_*: sums over the group descriptors
+constexpr uint32 kRecordedTotals = 1 << 1;   // totals: sums over the group descriptors
 
 struct IxbMeta {
     uint32 magic;
@@ -88,16 +89,24 @@ struct IxbMeta {
     int32 opt_length;                   // WITH (length), 0 if not given
     float8 opt_false_positive_rate;     // WITH (false_positive_rate), 0 if not given
     uint16 opt_col_bits[bl::kMaxColumns];  // WITH (colN), 0 if not given
-    uint64 total_live;      // sum of the descriptors' live counts
-    uint64 total_words;     // sum of capacity / 64 (slice words a predicate bit costs)
-    uint32 total_slice_pages;
-    uint32 total_tid_pages;
+    bl::GroupTotals totals;             // sums over the group descriptors (core/bloom/group_totals.hpp)
 };
 constexpr std::size_t kMetaBytesV1 = offsetof(IxbMeta, recorded);  // ixbloom 1.0's metapage body
-static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, total_live) == 192 && sizeof(IxbMeta) == 216,
+static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, totals) == 192 && sizeof(IxbMeta) == 480,
               "metapage layout (docs/ixbloom-format.md)");
 
 constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kMetaBytesV1};
+
+// Does this metapage page hold the 1.1 fields, with totals recorded?  (A
+// 1.0 body is shorter; the bytes after its pd_lower are the page's hole.)
+inline bool meta_has_totals(Page meta_page) {
+    return ixpg::page_body_used(meta_page) >= sizeof(IxbMeta) &&
+           (reinterpret_cast<const IxbMeta*>(PageGetContents(meta_page))->recorded & kRecordedTotals);
+}
+
+// The range of WITH (false_positive_rate = ...).
+constexpr double kMinFalsePositiveRate = 0.000001;
+constexpr double kMaxFalsePositiveRate = 0.5;
 
 inline IxbPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbPageOpaque*>(PageGetSpecialPointer(page)); }
 inline IxbMeta* page_meta(Page page) { return reinterpret_cast<IxbMeta*>(PageGetContents(page)); }

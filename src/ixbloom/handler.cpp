@@ -107,7 +107,7 @@ void _PG_init(void) {
     }
     reloption_table.add_real("false_positive_rate",
                              "Target false-positive rate of a single-column equality query; sizes the signature", 0,
-                             0.000001, 0.5, offsetof(IxbOptions, false_positive_rate));
+                             kMinFalsePositiveRate, kMaxFalsePositiveRate, offsetof(IxbOptions, false_positive_rate));
 
     DefineCustomIntVariable("ixbloom.vacuum_fold_min_pages",
                             "Insert-buffer pages below which VACUUM leaves the buffer unfolded",

@@ -53,10 +53,7 @@ void extend_buffer(Relation index, BlockNumber seen_tail) {
             page_meta(p[0])->buf_pages += 1;
         });
     } else {
-        check_link(index, seen_tail, fresh_blk, "insert-buffer tail", true);
-        Buffer tail = ReadBuffer(index, seen_tail);
-        LockBuffer(tail, BUFFER_LOCK_EXCLUSIVE);
-        ixpg::check_page_kind(index, seen_tail, BufferGetPage(tail), kPages, kPageBuffer);
+        Buffer tail = lock_chain_tail(index, seen_tail, fresh_blk, kPageBuffer, "insert-buffer tail");
         link_new_tail(index, meta_buf, tail, fresh);
         UnlockReleaseBuffer(tail);
     }
@@ -117,10 +114,7 @@ void seal_buffer(Relation index) {
         UnlockReleaseBuffer(meta_buf);
         return;
     }
-    check_link(index, meta.buf_tail, ixpg::kMetaBlock, "insert-buffer tail", true);
-    Buffer tail = ReadBuffer(index, meta.buf_tail);
-    LockBuffer(tail, BUFFER_LOCK_EXCLUSIVE);
-    ixpg::check_page_kind(index, meta.buf_tail, BufferGetPage(tail), kPages, kPageBuffer);
+    Buffer tail = lock_chain_tail(index, meta.buf_tail, ixpg::kMetaBlock, kPageBuffer, "insert-buffer tail");
     if (buffer_entries(index, meta.buf_tail, BufferGetPage(tail), meta.sig_bits) == 0) {
         UnlockReleaseBuffer(tail);
         UnlockReleaseBuffer(meta_buf);

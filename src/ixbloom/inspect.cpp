@@ -114,8 +114,8 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
             elog(ERROR, "return type must be a row type");
         const bool options = meta.recorded & kRecordedOptions;
         const bool totals = meta.recorded & kRecordedTotals;
-        Datum values[18];
-        bool nulls[18] = {};
+        Datum values[19];
+        bool nulls[19] = {};
         values[0] = Int32GetDatum(static_cast<int32>(meta.format_version));
         values[1] = Int32GetDatum(meta.sig_bits);
         values[2] = Int32GetDatum(meta.ncols);
@@ -131,11 +131,12 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
         values[11] = Int64GetDatum(meta.buf_pages);
         values[12] = Int64GetDatum(static_cast<int64>(meta.buf_pages) * static_cast<int64>(entries_per_page(meta.sig_bits)));
         values[13] = Int64GetDatum(meta.folds);
-        values[14] = Int64GetDatum(static_cast<int64>(meta.total_live));
-        values[15] = Int64GetDatum(meta.total_slice_pages);
-        values[16] = Int64GetDatum(meta.total_tid_pages);
-        values[17] = Int64GetDatum(static_cast<int64>(meta.total_words));
-        for (int i = 14; i < 18; ++i)
+        values[14] = Int64GetDatum(static_cast<int64>(meta.totals.live));
+        values[15] = Int64GetDatum(meta.totals.slice_pages);
+        values[16] = Int64GetDatum(meta.totals.tid_pages);
+        values[17] = Int64GetDatum(static_cast<int64>(meta.totals.words));
+        values[18] = Int64GetDatum(meta.totals.dead_groups);
+        for (int i = 14; i < 19; ++i)
             nulls[i] = !totals;
         PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
     });

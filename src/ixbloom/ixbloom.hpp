@@ -8,8 +8,9 @@
 //   group_read.cpp    reading a group's slices and TID pages
 //   insert_buffer.cpp the insert buffer's tail: append, extend, seal
 //   fold.cpp          folding the insert buffer into groups; the fold lock
-//   build.cpp, insert.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp,
-//   options_check.cpp, inspect.cpp: the callbacks and SQL functions.
+//   build.cpp, insert.cpp, scan_setup.cpp, scan.cpp, vacuum.cpp, cost.cpp,
+//   validate.cpp, options_check.cpp, inspect.cpp: the callbacks and SQL
+//   functions.
 //
 // The boundary rule (docs/architecture.md): every file here but scan.cpp
 // calls PostgreSQL directly and keeps no object with a non-trivial
@@ -52,6 +53,11 @@ struct IxbState {
     Oid collations[INDEX_MAX_KEYS];
 };
 
+// A scan's own state (scan->opaque).
+struct IxbScanOpaque {
+    IxbState state;
+};
+
 // The state of an existing index (shape from the metapage, cached per
 // backend) or, at build, from the options.
 void init_state(IxbState* state, Relation index);
@@ -78,13 +84,18 @@ void for_each_row_bit(const IxbState* state, const Datum* values, const bool* is
 // ---- metapage (metapage.cpp) --------------------------------------------------
 
 // A checked copy of the metapage: kind, magic and version (pg/am_metapage),
-// then the signature shape against the index's real column count (and
-// against the options it was built with, where the metapage records them),
-// the chain pointers and counts against the relation's size.  snapshot: a
+// then the signature shape against the index's real column count and
+// against the options it was built with (where the metapage records them,
+// those first against their ranges), and each chain with both a head and a
+// tail or neither.  Counts against the relation's size are checked where
+// the size is known anyway (read_groups, folds, VACUUM).  snapshot: a
 // scan's (every page a scan reads passes TestForOldSnapshot), else NULL.
 IxbMeta read_meta(Relation index, Snapshot snapshot = nullptr);
 // The same check on a metapage the caller holds locked.
 void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes);
+// The buffer's page count against the index's size (which a fold, or
+// VACUUM, knows anyway; an insert reads buf_pages to decide on a fold).
+void check_buffer_pages(Relation index, const IxbMeta& meta);
 // The shape of the index: checked once per backend, then from rd_amcache.
 bl::SignatureShape cached_shape(Relation index);
 // A metapage for a new index (build, and the init fork of an unlogged one).
@@ -96,6 +107,10 @@ void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeO
 // Without it (the insert path, where a size costs a system call per row)
 // ReadBuffer refuses a block past the end with its own ERROR.
 void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char* what, bool check_size);
+// The tail of the buffer or directory chain, which the caller (holding the
+// metapage exclusively) is about to link a new page after: check_link, then
+// lock it exclusively and check its kind and that it ends its chain.
+Buffer lock_chain_tail(Relation index, BlockNumber blkno, BlockNumber held, uint16 kind, const char* what);
 
 // ---- groups (directory.cpp, group_write.cpp, group_read.cpp) -----------------------
 
@@ -111,17 +126,11 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
 // that changes, with the metapage's total).
 void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups);
 
-// Sums over the descriptors, as the metapage keeps them (total_*).
-struct GroupTotals {
-    uint64 live;
-    uint64 words;
-    uint32 slice_pages;
-    uint32 tid_pages;
-};
-GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits);
+// Sums over the descriptors, as the metapage keeps them.
+bl::GroupTotals group_totals(const IxbGroup* groups, uint32 n, int sig_bits);
 // VACUUM: make the metapage's totals those of the directory (recording
 // them on a metapage written before they existed).
-void store_totals(Relation index, const GroupTotals& totals);
+void store_totals(Relation index, const bl::GroupTotals& totals);
 
 // Write one group of nrows rows on new blocks of `fork`, WAL-logged page by
 // page or not at all (CREATE INDEX); returns its descriptor.

@@ -38,6 +38,22 @@ void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char*
                                                            : "past the end of the index");
 }
 
+Buffer lock_chain_tail(Relation index, BlockNumber blkno, BlockNumber held, uint16 kind, const char* what) {
+    check_link(index, blkno, held, what, true);
+    Buffer buf = ReadBuffer(index, blkno);
+    LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+    Page page = BufferGetPage(buf);
+    ixpg::check_page_kind(index, blkno, page, kPages, kind);
+    // Links are made in one record with the metapage, which the caller
+    // holds: a page the metapage calls the tail ends its chain.  A tail with
+    // a successor would have it overwritten, and the pages after it lost.
+    if (page_opaque(page)->next != InvalidBlockNumber)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "Its %s is block %u, which links to block %u: it is not the end of its chain.", what,
+                                  blkno, page_opaque(page)->next);
+    return buf;
+}
+
 void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
     const bl::SignatureShape shape = shape_of(meta);
     const int ncols = IndexRelationGetNumberOfKeyAttributes(index);
@@ -48,6 +64,16 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
         ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "It describes %u columns; the index has %d.",
                                   meta.ncols, ncols);
     if (stored_bytes >= sizeof(IxbMeta) && (meta.recorded & kRecordedOptions)) {
+        // Within the ranges the reloptions allow, before any arithmetic.
+        bool in_range = meta.opt_length >= 0 && meta.opt_length <= bl::kMaxSignatureBits &&
+                        (meta.opt_false_positive_rate == 0 ||
+                         (meta.opt_false_positive_rate >= kMinFalsePositiveRate &&
+                          meta.opt_false_positive_rate <= kMaxFalsePositiveRate));
+        for (int i = 0; i < bl::kMaxColumns; ++i)
+            in_range &= meta.opt_col_bits[i] <= bl::kMaxColumnBits;
+        if (!in_range)
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                      "Its recorded options are outside the ranges WITH (...) allows.");
         const bl::ShapeOptions opts = recorded_options(meta);
         if (bl::check_options(opts, ncols).fault != bl::OptionFault::None ||
             !(bl::shape_from_options(opts, ncols) == shape))
@@ -61,6 +87,13 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
         (meta.dir_head == InvalidBlockNumber) != (meta.dir_tail == InvalidBlockNumber))
         ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
                                   "A chain has a head without a tail, or a tail without a head.");
+}
+
+void check_buffer_pages(Relation index, const IxbMeta& meta) {
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    if (meta.buf_pages >= nblocks)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "It counts %u insert-buffer pages in an index of %u blocks.", meta.buf_pages, nblocks);
 }
 
 IxbMeta read_meta(Relation index, Snapshot snapshot) {

@@ -1,13 +1,15 @@
 // options_check.cpp — the event trigger that refuses at ALTER INDEX ... SET
-// (or ALTER TABLE on the index) the options CREATE INDEX would refuse.
-// amoptions sees no relation, so it cannot tell colN past the index's last
-// column; accepted there, such options made every later rebuild fail
-// (TRUNCATE, VACUUM FULL, REINDEX, ALTER COLUMN TYPE, a pg_dump restore).
-// At ddl_command_end the ALTER is done but not committed: an ERROR here
-// rolls it back.
+// (or ALTER TABLE on the index) the options CREATE INDEX would refuse, and
+// at CREATE INDEX on a partitioned table (which builds nothing, so no build
+// checks them).  amoptions sees no relation, so it cannot tell colN past the
+// index's last column; accepted there, such options made every later
+// rebuild fail (TRUNCATE, VACUUM FULL, REINDEX, ALTER COLUMN TYPE, a
+// pg_dump restore, a new partition).  At ddl_command_end the command is
+// done but not committed: an ERROR here rolls it back.
 #include "ixbloom/ixbloom.hpp"
 
 IXPG_BEGIN_C_HEADERS
+#include "access/amapi.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/reloptions.h"
@@ -29,9 +31,10 @@ void check_altered_index(Oid relid) {
         return;  // dropped by the same command
     const Form_pg_class form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
     Relation probe = nullptr;
-    if (form->relkind == RELKIND_INDEX)
+    if ((form->relkind == RELKIND_INDEX || form->relkind == RELKIND_PARTITIONED_INDEX) &&
+        GetIndexAmRoutineByAmId(form->relam, false)->ambuild == build)
         probe = index_open(relid, AccessShareLock);
-    if (probe != nullptr && probe->rd_indam->ambuild == build) {
+    if (probe != nullptr) {
         bool isnull = false;
         const Datum reloptions = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_reloptions, &isnull);
         const IxbOptions* opts =

@@ -1,11 +1,14 @@
-// scan.cpp — bitmap scans.  The scan keys become a predicate (AND of
+// scan.cpp — amgetbitmap.  The scan keys become a predicate (AND of
 // clauses, each an OR of alternatives); each group reads only the slice
 // pages holding the predicate's bits, then only the TID pages of candidate
 // rows; every insert-buffer entry is tested row-major.  Results are lossy.
+// (Scan setup and teardown: scan_setup.cpp.)
 //
 // This file keeps C++ containers alive across the scan, so every
-// PostgreSQL call here goes through ixpg::pg_call (docs/architecture.md);
-// the functions called inside a pg_call are C-style.
+// PostgreSQL call here goes through ixpg::pg_call (docs/architecture.md):
+// in get_bitmap's pg_call lambdas, or in the functions marked "Runs inside
+// ixpg::pg_call", which only those lambdas call.  test/check-boundary.sh
+// checks both.
 #include "ixbloom/ixbloom.hpp"
 #include "pg/chain_walk.hpp"
 #include "pg/palloc_allocator.hpp"
@@ -28,12 +31,9 @@ namespace {
 
 using Predicate = bl::BasicPredicate<ixpg::PallocAllocator>;
 
-struct ScanOpaque {
-    IxbState state;
-};
-
 // Build the predicate from the scan keys.  Returns false when no row can
 // match (col = NULL, or an empty or all-NULL = ANY array).
+// Runs inside ixpg::pg_call.
 bool build_predicate(IndexScanDesc scan, const IxbState& state, Predicate& pred) {
     Relation index = scan->indexRelation;
     bool satisfiable = true;
@@ -94,7 +94,7 @@ struct GroupScan {
     TIDBitmap* tbm;
 };
 
-// Does the dead slice mark every row?  Read only for a group whose live
+// Does the dead slice mark every row?  Runs inside ixpg::pg_call.  Read only for a group whose live
 // count says so: the count is derived (VACUUM writes it after the slice),
 // so it decides nothing by itself.
 bool all_rows_dead(const GroupScan& s, const IxbGroup& group, const bl::GroupGeometry& g) {
@@ -106,6 +106,7 @@ bool all_rows_dead(const GroupScan& s, const IxbGroup& group, const bl::GroupGeo
 }
 
 // Candidates of one group, added to the bitmap; returns how many TIDs.
+// Runs inside ixpg::pg_call.
 int64 scan_group(const GroupScan& s, const IxbGroup& group) {
     const bl::GroupGeometry g = group_geometry(group, s.shape->bits);
     if (group.live == 0 && all_rows_dead(s, group, g))
@@ -200,6 +201,7 @@ int64 scan_group(const GroupScan& s, const IxbGroup& group) {
 // lock; the caller then rescans what the fold added (it also compares the
 // metapage's fold counter, since a fold that moved no rows leaves ngroups
 // as it was).  On a primary it is corruption, and an ERROR.
+// Runs inside ixpg::pg_call.
 bool scan_buffer(const GroupScan& s, const IxbMeta& meta, int64* added) {
     const std::size_t ebytes = entry_bytes(meta.sig_bits);
     const bool standby = RecoveryInProgress();
@@ -231,33 +233,10 @@ bool scan_buffer(const GroupScan& s, const IxbMeta& meta, int64* added) {
 
 }  // namespace
 
-IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
-    return ixpg::sql_entry([&] {
-        IndexScanDesc scan = nullptr;
-        ixpg::pg_call([&] {
-            scan = RelationGetIndexScan(index, nkeys, norderbys);
-            ScanOpaque* so = static_cast<ScanOpaque*>(palloc0(sizeof(ScanOpaque)));
-            init_state(&so->state, index);  // the shape from rd_amcache
-            scan->opaque = so;
-        });
-        return scan;
-    });
-}
-
-void rescan(IndexScanDesc scan, ScanKey keys, int, ScanKey, int) {
-    if (keys != nullptr && scan->numberOfKeys > 0)
-        std::memmove(scan->keyData, keys, scan->numberOfKeys * sizeof(ScanKeyData));
-}
-
-void end_scan(IndexScanDesc scan) {
-    pfree(scan->opaque);
-    scan->opaque = nullptr;
-}
-
 int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
     return ixpg::sql_entry([&]() -> int64 {
         Relation index = scan->indexRelation;
-        const IxbState& state = static_cast<ScanOpaque*>(scan->opaque)->state;
+        const IxbState& state = static_cast<IxbScanOpaque*>(scan->opaque)->state;
         int64 total = 0;
 
         // Counted like every built-in method's scan (pg_stat_*_indexes.idx_scan).

@@ -237,6 +237,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         // (Capped at the pages of a full group: above that, inserts fold, but
         // they give up whenever a scan holds the fold lock.)
         const IxbMeta before = read_meta(index);
+        check_buffer_pages(index, before);
         const uint32 full_group_pages = static_cast<uint32>(
             (bl::max_group_capacity(kPageBytes) + entries_per_page(before.sig_bits) - 1) / entries_per_page(before.sig_bits));
         if (before.buf_pages >= std::min(static_cast<uint32>(vacuum_fold_min_pages), full_group_pages)) {
@@ -256,7 +257,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         stats->pages_free = reclaim_unreachable(index, meta, groups, ngroups, &live);
         UnlockReleaseBuffer(meta_buf);
 
-        const GroupTotals totals = group_totals(groups, ngroups, meta.sig_bits);
+        const bl::GroupTotals totals = group_totals(groups, ngroups, meta.sig_bits);
         store_totals(index, totals);
         live += static_cast<double>(totals.live);
         unlock_fold(index, ShareLock);

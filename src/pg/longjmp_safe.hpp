@@ -10,4 +10,5 @@
 #pragma once
 
 #pragma GCC poison vector pvector basic_string string unique_ptr shared_ptr function map unordered_map set \
-    unordered_set deque list exception_ptr BasicPredicate Predicate
+    unordered_set deque list exception_ptr optional variant any stringstream ostringstream istringstream \
+    lock_guard unique_lock BasicPredicate Predicate

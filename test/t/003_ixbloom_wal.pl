@@ -15,11 +15,15 @@ $primary->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\n
 # VACUUM folds even a small insert buffer, so that every fold path is logged.
 $primary->append_conf('postgresql.conf', "ixbloom.vacuum_fold_min_pages = 1\n");
 $primary->start;
+# A slot keeps every segment until the standby has it: checking every page
+# image makes the standby's replay slower than the primary's load, and a
+# checkpoint must not remove WAL it still needs.
+$primary->safe_psql('postgres', "SELECT pg_create_physical_replication_slot('standby')");
 $primary->backup('backup');
 
 my $standby = PostgreSQL::Test::Cluster->new('standby');
 $standby->init_from_backup($primary, 'backup', has_streaming => 1);
-$standby->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\n");
+$standby->append_conf('postgresql.conf', "wal_consistency_checking = 'generic'\nprimary_slot_name = 'standby'\n");
 $standby->start;
 
 my @queries = (

@@ -62,6 +62,22 @@ $node->safe_psql('postgres', q{
     CREATE INDEX tm_bl ON tm USING ixbloom (a, b);
     INSERT INTO tm SELECT g, g % 100 FROM generate_series(30001, 31000) g;
 });
+# tn: a buffer of 3 pages; to: a directory of 2 pages (408 groups, one fold each).
+$node->safe_psql('postgres', q{
+    CREATE TABLE tn (a int, b int) WITH (autovacuum_enabled = off);
+    CREATE INDEX tn_bl ON tn USING ixbloom (a, b);
+    INSERT INTO tn SELECT g, g % 100 FROM generate_series(1, 1500) g;
+    CREATE TABLE tr (a int, b int) WITH (autovacuum_enabled = off);
+    CREATE INDEX tr_bl ON tr USING ixbloom (a, b);
+});
+$node->safe_psql('postgres', "SET ixbloom.vacuum_fold_min_pages = 1;\n"
+    . join('', map { "INSERT INTO tr VALUES ($_, $_ % 100);\nVACUUM tr;\n" } 1 .. 408));
+$node->safe_psql('postgres', 'INSERT INTO tr VALUES (409, 9)');
+my ($tn_head, $tn_pages) = split /\|/, $node->safe_psql('postgres', "SELECT buf_head, buf_pages FROM ixbloom_metapage('tn_bl')");
+my ($tr_head, $tr_tail, $tr_groups) = split /\|/,
+    $node->safe_psql('postgres', "SELECT dir_head, dir_tail, ngroups FROM ixbloom_metapage('tr_bl')");
+is($tn_pages, 3, 'tn: three insert-buffer pages');
+ok($tr_groups == 408 && $tr_head != $tr_tail, 'tr: 408 groups on two directory pages');
 my $tl_freed = $node->safe_psql('postgres', "SELECT buf_head FROM ixbloom_metapage('tl_bl')");
 $node->safe_psql('postgres', 'SET ixbloom.vacuum_fold_min_pages = 1; VACUUM tl; CHECKPOINT;');
 is($node->safe_psql('postgres', "SELECT ngroups, buf_head <> $tl_freed FROM ixbloom_metapage('tl_bl')"), '1|t',
@@ -86,7 +102,7 @@ my $td_buf_head = $node->safe_psql('postgres', "SELECT buf_head FROM ixbloom_met
 my $pgdata = $node->data_dir;
 my %file = map {
     $_ => "$pgdata/" . $node->safe_psql('postgres', "SELECT pg_relation_filepath('$_')")
-} qw(ta_bl tb_bl tc_bl td_bl te_bl tf_bl tg_bl th_bl ti_bl tj_bl tk_bl tl_bl tm_bl);
+} qw(ta_bl tb_bl tc_bl td_bl te_bl tf_bl tg_bl th_bl ti_bl tj_bl tk_bl tl_bl tm_bl tn_bl tr_bl);
 my %lj = group_layout('tj_bl');
 $node->stop;
 
@@ -100,6 +116,8 @@ overwrite($file{tj_bl}, $lj{dir}, 24 + 12, pack('V', 0));  # tj: the group's liv
 overwrite($file{tk_bl}, 0, 116, pack('V', 0));       # tk: the buffer's tail is the metapage
 overwrite($file{tl_bl}, 0, 112, pack('V2', $tl_freed, $tl_freed));  # tl: head and tail a free page
 overwrite($file{tm_bl}, 0, 108, pack('V', 0));       # tm: the directory's tail is the metapage
+overwrite($file{tn_bl}, 0, 116, pack('V', $tn_head));  # tn: the buffer's tail is its first page
+overwrite($file{tr_bl}, 0, 108, pack('V', $tr_head));  # tr: the directory's tail is its first page
 
 is($la{tid_pages}, 1, 'a heap-ordered group keeps its TIDs on one page');
 
@@ -122,7 +140,6 @@ overwrite($file{td_bl}, $buf_head, 8176 + 4, pack('V', $buf_head));
 overwrite($file{te_bl}, $le{first} + 40, 24 + 30008 / 8, "\x01");
 
 $node->start;
-my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
 
 # A timeout, so that a walk that loops fails the test instead of hanging it.
 sub index_query
@@ -195,13 +212,23 @@ like($err, qr/index "tl_bl" has a corrupted metapage at block 0.*\n.*a page this
 like($err, qr/index "tm_bl" has a corrupted metapage at block 0.*\n.*directory tail is block 0/,
     'tm: a fold refuses a directory tail that names the metapage');
 
-is($node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()'), $started, 'no backend crashed');
+# A tail that is not the end of its chain: linking a page after it would
+# cut off the pages that follow it (and their rows).
+($ret, $out, $err) = $node->psql('postgres', 'INSERT INTO tn SELECT g, 1 FROM generate_series(1, 600) g', timeout => $short);
+like($err, qr/index "tn_bl" has a corrupted metapage at block 0.*\n.*insert-buffer tail is block $tn_head, which links to block/,
+    'tn: an insert refuses a buffer tail that has a successor');
+($ret, $out, $err) = $node->psql('postgres', 'SET ixbloom.vacuum_fold_min_pages = 1; VACUUM tr', timeout => $short);
+like($err, qr/index "tr_bl" has a corrupted metapage at block 0.*\n.*directory tail is block $tr_head, which links to block/,
+    'tr: a fold refuses a directory tail that has a successor');
+
+# (A crashed backend makes the postmaster log it and restart every backend.)
+ok(!$node->log_contains('terminated by signal|server process .* was terminated'), 'no backend crashed');
 
 # REINDEX rebuilds from the heap; the index answers like a seq scan again.
-$node->safe_psql('postgres', join(' ', map { "REINDEX INDEX ${_}_bl;" } qw(ta tb tc td te tf tg th ti tj tk tl tm)));
+$node->safe_psql('postgres', join(' ', map { "REINDEX INDEX ${_}_bl;" } qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr)));
 $node->safe_psql('postgres', 'VACUUM ta; VACUUM te;');
-my %small = (tk => '5', tl => '5,105');  # (100 and 300 rows)
-for my $t (qw(ta tb tc td te tf tg th ti tj tk tl tm)) {
+my %small = (tk => '5', tl => '5,105', tn => '5,105', tr => '5,105');  # (100 to 1500 rows)
+for my $t (qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr)) {
     my $q = "SELECT string_agg(a::text, ',' ORDER BY a) FROM $t WHERE b = 5 AND a = ANY('{5,105,2005,29905}')";
     my $by_index = $node->safe_psql('postgres', "SET enable_seqscan = off; $q");
     my $by_seq = $node->safe_psql('postgres', "SET enable_bitmapscan = off; SET enable_indexscan = off; $q");

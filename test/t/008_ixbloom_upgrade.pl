@@ -50,7 +50,7 @@ my $objects = q{
 # grouped_rows (112 bytes), where 1.1 appends its fields.
 my $file = $node->data_dir . '/' . $node->safe_psql('updated', "SELECT pg_relation_filepath('t_bl')");
 $node->stop;
-overwrite($file, 0, 24 + 112, "\0" x (216 - 112));
+overwrite($file, 0, 24 + 112, "\0" x (480 - 112));
 overwrite($file, 0, 12, pack('v', 24 + 112));
 $node->start;
 
@@ -82,10 +82,12 @@ my $by_index = $node->safe_psql('updated', "SET enable_seqscan = off; $q2");
 is($by_index, '7,107,5007,99907,100007,109907', 'after inserts, a fold and VACUUM: the right rows');
 is($by_index, $node->safe_psql('updated', "SET enable_bitmapscan = off; $q2"), 'as a seq scan gives');
 is($node->safe_psql('updated', q{
-    SELECT m.total_live = g.live AND m.total_tid_pages = g.tid_pages AND m.total_slice_pages = g.slice_pages,
-           m.options IS NULL
+    SELECT m.total_live = g.live AND m.total_tid_pages = g.tid_pages AND m.total_slice_pages = g.slice_pages
+           AND m.dead_groups = g.dead_groups, m.options IS NULL
       FROM ixbloom_metapage('t_bl') m,
-           (SELECT sum(live) AS live, sum(tid_pages) AS tid_pages, sum(slice_pages) AS slice_pages
+           (SELECT sum(live) AS live, sum(tid_pages) FILTER (WHERE live > 0) AS tid_pages,
+                   sum(slice_pages) FILTER (WHERE live > 0) AS slice_pages,
+                   count(*) FILTER (WHERE live = 0) AS dead_groups
               FROM ixbloom_groups('t_bl')) g}), 't|t',
     'VACUUM recorded the totals (the build options stay unknown until REINDEX)');
 $node->safe_psql('updated', 'REINDEX INDEX t_bl');

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -157,16 +158,28 @@ TEST(BloomDecodersFuzz, GroupDescriptors) {
     EXPECT_GT(accepted, 1000);
 }
 
-// Which stored slices a slice page of a given size holds.
-TEST(BloomDecodersFuzz, SliceContainment) {
+// The slices a group's writer puts on each slice page (as group_write.cpp
+// fills them: slices_per_page slices, the last page up to the dead slice,
+// pd_lower after the last) are exactly those slice_is_stored accepts there:
+// every slice of the page with the bytes written, and not the page's last
+// slice with one byte less.
+TEST(BloomDecodersFuzz, SlicesStoredWhereTheWriterPutsThem) {
     std::mt19937 rng(64);
     for (int round = 0; round < 20000; ++round) {
         GroupDescriptor d{1, 0, 64 * (1 + static_cast<std::uint32_t>(rng() % 1019)), 0, 1};
         d.nrows = 1 + rng() % d.capacity;
         const GroupGeometry g = geometry_of(d, 16 * (1 + static_cast<int>(rng() % 256)), kBody);
-        const int slice = static_cast<int>(rng() % (g.dead_slice() + 1));
-        const std::size_t used = rng() % (kBody + 1);
-        EXPECT_EQ(slice_is_stored(g, slice, used), g.slice_offset(slice) + g.slice_bytes() <= used);
+        const std::uint32_t page = static_cast<std::uint32_t>(rng() % g.slice_pages());
+        const std::uint32_t first = page * g.slices_per_page();
+        const std::uint32_t count =
+            std::min<std::uint32_t>(g.slices_per_page(), static_cast<std::uint32_t>(g.dead_slice()) + 1 - first);
+        const std::size_t written = count * g.slice_bytes();
+        ASSERT_LE(written, kBody);
+        for (std::uint32_t s = first; s < first + count; ++s) {
+            ASSERT_EQ(g.slice_page(static_cast<int>(s)), page);
+            ASSERT_TRUE(slice_is_stored(g, static_cast<int>(s), written)) << "slice " << s;
+        }
+        ASSERT_FALSE(slice_is_stored(g, static_cast<int>(first + count - 1), written - 1));
     }
 }
 

@@ -32,11 +32,12 @@ AS 'MODULE_PATHNAME', 'ixpack_test_validate_btree_style' LANGUAGE C STRICT;
 
 -- The differential check every access method's pg_regress files use: run
 -- `query` with the planner forced to `scan` ('Bitmap Index Scan', 'Index
--- Scan' or 'Index Only Scan'), then by sequential scan, and compare the rows
--- in the order the query returns them (give it an ORDER BY, or compare an
--- ordered scan's own order).  Returns 'same (N rows)', 'same (N rows,
--- proven empty)' when the planner needed no scan at all, or what differs:
--- the rows, or a plan without the expected scan.
+-- Scan' or 'Index Only Scan') on an index of this pack's access methods,
+-- then by sequential scan, and compare the rows in the order the query
+-- returns them (give it an ORDER BY, or compare an ordered scan's own
+-- order).  Returns 'same (N rows)', 'same (N rows, proven empty)' when the
+-- planner needed no scan at all, or what differs: the rows, a plan without
+-- the expected scan, or one through an index of another access method.
 CREATE FUNCTION index_matches_seqscan(query text, scan text DEFAULT 'Bitmap Index Scan') RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -83,6 +84,13 @@ BEGIN
 
   IF plan_idx NOT LIKE expect AND plan_idx NOT LIKE '%One-Time Filter: false%' THEN
     RETURN 'NO ' || upper(scan) || ': ' || plan_idx;
+  END IF;
+  IF EXISTS (SELECT 1
+               FROM regexp_matches(plan_idx, '(?:Scan using|Bitmap Index Scan on) ("[^"]+"|[^ ]+)', 'g') m
+               LEFT JOIN pg_class c ON c.oid = to_regclass(m[1])
+               LEFT JOIN pg_am a ON a.oid = c.relam
+              WHERE a.amname IS NULL OR a.amname NOT IN ('ixbloom', 'ixbrin', 'ixlearn')) THEN
+    RETURN 'NOT AN INDEXPACK INDEX: ' || plan_idx;
   END IF;
   IF (plan_seq NOT LIKE '%Seq Scan on%' OR plan_seq LIKE '%Index%') AND plan_seq NOT LIKE '%One-Time Filter: false%' THEN
     RETURN 'NO SEQ SCAN: ' || plan_seq;
