@@ -24,7 +24,12 @@ IXPG_END_C_HEADERS
 
 namespace ixpg {
 
+const ExtraSupport kBtreeExtras[4] = {
+    {2, SupportKind::SortSupport}, {3, SupportKind::InRange}, {4, SupportKind::EqualImage}, {5, SupportKind::Options}};
+
 namespace {
+
+constexpr int16 kInRangeProc = 3;
 
 constexpr uint64 kAllBtreeStrategies = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5);
 
@@ -46,51 +51,61 @@ bool hash_proc_fits(Oid proc, Oid type) {
            get_opfamily_proc(get_opclass_family(hash_opclass), type, type, HASHSTANDARD_PROC) == proc;
 }
 
-// Btree-style support numbers besides the comparison function: the ones
-// btree defines, with the same signatures, so that a class copied from
-// btree's validates (sort support, in_range, equalimage, options).
-constexpr int16 kSortSupportProc = 2;
-constexpr int16 kInRangeProc = 3;
-constexpr int16 kEqualImageProc = 4;
-constexpr int16 kOptionsProc = 5;
-
-bool support_number_valid(int16 procnum, OpclassStyle style) {
-    return procnum == 1 || (style == OpclassStyle::Btree && procnum >= kSortSupportProc && procnum <= kOptionsProc);
+const ExtraSupport* find_extra(int16 procnum, const ExtraSupport* extras, int nextras) {
+    for (int i = 0; i < nextras; ++i)
+        if (extras[i].procnum == procnum)
+            return &extras[i];
+    return nullptr;
 }
 
-bool support_fits(Form_pg_amproc p, OpclassStyle style) {
+bool support_number_valid(int16 procnum, OpclassStyle style, const ExtraSupport* extras, int nextras) {
+    return procnum == 1 || (style == OpclassStyle::Btree && find_extra(procnum, extras, nextras) != nullptr);
+}
+
+bool support_fits(Form_pg_amproc p, OpclassStyle style, const ExtraSupport* extras, int nextras) {
     if (style == OpclassStyle::Hash)
         return p->amproclefttype == p->amprocrighttype && hash_proc_fits(p->amproc, p->amproclefttype);
-    switch (p->amprocnum) {
-        case kSortSupportProc:
+    const ExtraSupport* e = find_extra(p->amprocnum, extras, nextras);
+    if (p->amprocnum == 1 || e == nullptr)
+        return check_amproc_signature(p->amproc, INT4OID, true, 2, 2, p->amproclefttype, p->amprocrighttype);
+    switch (e->kind) {
+        case SupportKind::SortSupport:
             return check_amproc_signature(p->amproc, VOIDOID, true, 1, 1, INTERNALOID);
-        case kInRangeProc:
+        case SupportKind::InRange:
             return check_amproc_signature(p->amproc, BOOLOID, true, 5, 5, p->amproclefttype, p->amproclefttype,
                                           p->amprocrighttype, BOOLOID, BOOLOID);
-        case kEqualImageProc:
+        case SupportKind::EqualImage:
             return check_amproc_signature(p->amproc, BOOLOID, true, 1, 1, OIDOID);
-        case kOptionsProc:
+        case SupportKind::Options:
             return check_amoptsproc_signature(p->amproc);
-        default:
-            return check_amproc_signature(p->amproc, INT4OID, true, 2, 2, p->amproclefttype, p->amprocrighttype);
+        case SupportKind::Hash32:
+            return p->amproclefttype == p->amprocrighttype && hash_proc_fits(p->amproc, p->amproclefttype);
+        case SupportKind::Distance:
+            return get_func_nargs(p->amproc) == 2 && get_func_rettype(p->amproc) == FLOAT8OID;
     }
+    return false;
 }
 
-const char* support_signature(const Form_pg_amproc p, OpclassStyle style) {
+const char* support_signature(const Form_pg_amproc p, OpclassStyle style, const ExtraSupport* extras, int nextras) {
     if (style == OpclassStyle::Hash)
         return "it must take the indexed type and return integer";
-    switch (p->amprocnum) {
-        case kSortSupportProc: return "sort support takes internal and returns void";
-        case kInRangeProc: return "in_range takes (left, left, right, boolean, boolean) and returns boolean";
-        case kEqualImageProc: return "equalimage takes oid and returns boolean";
-        case kOptionsProc: return "an options function takes internal and returns void";
-        default: return "it must take the two compared types and return integer";
+    const ExtraSupport* e = find_extra(p->amprocnum, extras, nextras);
+    if (p->amprocnum == 1 || e == nullptr)
+        return "it must take the two compared types and return integer";
+    switch (e->kind) {
+        case SupportKind::SortSupport: return "sort support takes internal and returns void";
+        case SupportKind::InRange: return "in_range takes (left, left, right, boolean, boolean) and returns boolean";
+        case SupportKind::EqualImage: return "equalimage takes oid and returns boolean";
+        case SupportKind::Options: return "an options function takes internal and returns void";
+        case SupportKind::Hash32: return "a hash function takes the indexed type and returns integer";
+        case SupportKind::Distance: return "a distance function takes two values and returns double precision";
     }
+    return "";
 }
 
 }  // namespace
 
-bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
+bool validate_opclass(Oid opclass, const char* am, OpclassStyle style, const ExtraSupport* extras, int nextras) {
     HeapTuple classtup = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
     if (!HeapTupleIsValid(classtup))
         elog(ERROR, "cache lookup failed for operator class %u", opclass);
@@ -106,18 +121,18 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
     CatCList* procs = SearchSysCacheList1(AMPROCNUM, ObjectIdGetDatum(family));
     for (int i = 0; i < procs->n_members; ++i) {
         Form_pg_amproc p = reinterpret_cast<Form_pg_amproc>(GETSTRUCT(&procs->members[i]->tuple));
-        if (!support_number_valid(p->amprocnum, style)) {
+        if (!support_number_valid(p->amprocnum, style, extras, nextras)) {
             ereport(INFO,
                     (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                      errmsg("%s operator family of \"%s\" contains function %s with invalid support number %d", am,
                             name, format_procedure(p->amproc), p->amprocnum)));
             ok = false;
-        } else if (!support_fits(p, style)) {
+        } else if (!support_fits(p, style, extras, nextras)) {
             ereport(INFO,
                     (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                      errmsg("%s operator family of \"%s\" contains function %s with wrong signature for support "
                             "number %d (%s)",
-                            am, name, format_procedure(p->amproc), p->amprocnum, support_signature(p, style))));
+                            am, name, format_procedure(p->amproc), p->amprocnum, support_signature(p, style, extras, nextras))));
             ok = false;
         }
     }
@@ -163,7 +178,9 @@ bool validate_opclass(Oid opclass, const char* am, OpclassStyle style) {
         const OpFamilyOpFuncGroup* g = static_cast<const OpFamilyOpFuncGroup*>(lfirst(lc));
         // An in_range function's offset type (interval for timestamps) is
         // no type of the family: such a group pairs nothing.
-        if (!hash_style && g->operatorset == 0 && g->functionset == (1 << kInRangeProc))
+        const ExtraSupport* in_range = find_extra(kInRangeProc, extras, nextras);
+        if (!hash_style && in_range != nullptr && in_range->kind == SupportKind::InRange && g->operatorset == 0 &&
+            g->functionset == (1 << kInRangeProc))
             continue;
         const bool complete = hash_style ? (g->operatorset & (1 << 1)) && (g->functionset & (1 << 1))
                                          : g->operatorset == kAllBtreeStrategies && (g->functionset & (1 << 1));

@@ -22,6 +22,25 @@ namespace ixpg {
 
 enum class OpclassStyle { Hash, Btree };
 
-bool validate_opclass(Oid opclass, const char* am_name, OpclassStyle style);
+// A support function a btree-style method accepts besides the comparison
+// function 1, with the signature its kind needs.
+enum class SupportKind : uint8 {
+    SortSupport,  // void (internal)
+    InRange,      // bool (left, left, right, bool, bool)
+    EqualImage,   // bool (oid)
+    Options,      // void (internal): the class's parameters (amoptsprocnum)
+    Hash32,       // int4 (T): as a hash-style class's function 1
+    Distance      // float8 (two values): how far apart two values are
+};
+struct ExtraSupport {
+    int16 procnum;
+    SupportKind kind;
+};
+// btree's own: 2 sort support, 3 in_range, 4 equalimage, 5 options (so a
+// class copied from btree's validates).
+extern const ExtraSupport kBtreeExtras[4];
+
+bool validate_opclass(Oid opclass, const char* am_name, OpclassStyle style, const ExtraSupport* extras = kBtreeExtras,
+                      int nextras = 4);
 
 }  // namespace ixpg

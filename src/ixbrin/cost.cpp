@@ -1,0 +1,236 @@
+// cost.cpp — amcostestimate from the summaries themselves.
+//
+// BRIN guesses how many ranges a condition selects from the column's
+// correlation in pg_stats; ixbrin reads its summaries (all of them, or an
+// even sample of at most kMaxSampledRanges) and tests the query's constant
+// conditions against each, so the fraction of ranges is measured.  For a
+// scan that returns rows in order, the startup cost is what must be read
+// before the first row can come out: the first range and every range that
+// overlaps its start (a sorted range costs the pages that hold its first
+// keys, an unsorted one all of them).  Uncorrelated data overlaps
+// everywhere, so its startup cost is its total cost, and LIMIT queries do
+// not choose it.
+#include "ixbrin/ixbrin.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/genam.h"
+#include "access/relation.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/paths.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/selfuncs.h"
+#include "utils/spccache.h"
+IXPG_END_C_HEADERS
+
+#include <algorithm>
+#include <cmath>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixbrin {
+
+namespace {
+
+constexpr uint64 kMaxSampledRanges = 20000;
+
+// Scan keys for the clauses whose other side is a constant (a Param or an
+// expression is unknown at plan time: it filters nothing here).
+int constant_keys(IndexPath* path, Relation index, ScanKeyData* keys, int max_keys) {
+    int n = 0;
+    ListCell* lc;
+    foreach (lc, path->indexclauses) {
+        IndexClause* ic = lfirst_node(IndexClause, lc);
+        const int col = ic->indexcol;
+        ListCell* lc2;
+        foreach (lc2, ic->indexquals) {
+            if (n == max_keys)
+                return n;
+            Expr* clause = lfirst_node(RestrictInfo, lc2)->clause;
+            ScanKeyData* k = &keys[n];
+            if (IsA(clause, NullTest)) {
+                const NullTest* nt = reinterpret_cast<const NullTest*>(clause);
+                ScanKeyEntryInitialize(k, SK_ISNULL | (nt->nulltesttype == IS_NULL ? SK_SEARCHNULL : SK_SEARCHNOTNULL),
+                                       static_cast<AttrNumber>(col + 1), InvalidStrategy, InvalidOid, InvalidOid,
+                                       InvalidOid, Datum(0));
+                ++n;
+                continue;
+            }
+            Oid opno = InvalidOid;
+            Node* other = nullptr;
+            int flags = 0;
+            if (IsA(clause, OpExpr) && list_length(reinterpret_cast<OpExpr*>(clause)->args) == 2) {
+                opno = reinterpret_cast<OpExpr*>(clause)->opno;
+                other = static_cast<Node*>(lsecond(reinterpret_cast<OpExpr*>(clause)->args));
+            } else if (IsA(clause, ScalarArrayOpExpr)) {
+                opno = reinterpret_cast<ScalarArrayOpExpr*>(clause)->opno;
+                other = static_cast<Node*>(lsecond(reinterpret_cast<ScalarArrayOpExpr*>(clause)->args));
+                flags = SK_SEARCHARRAY;
+            }
+            if (other == nullptr || !IsA(other, Const))
+                continue;
+            const Const* c = reinterpret_cast<const Const*>(other);
+            int strategy;
+            Oid lefttype, righttype;
+            get_op_opfamily_properties(opno, index->rd_opfamily[col], false, &strategy, &lefttype, &righttype);
+            ScanKeyEntryInitialize(k, flags | (c->constisnull ? SK_ISNULL : 0), static_cast<AttrNumber>(col + 1),
+                                   static_cast<StrategyNumber>(strategy), righttype, index->rd_indcollation[col],
+                                   InvalidOid, c->constvalue);
+            ++n;
+        }
+    }
+    return n;
+}
+
+struct RangeBounds {
+    bool known;
+    bool sorted;
+    bool start_null, end_null;
+    Datum start, end;  // in output order: every row of the range lies in [start, end]
+};
+
+// Column 0's order for the scan's direction (the index's DESC and NULLS
+// FIRST, reversed for a backward scan).
+int compare_output(const ColumnOps& c, int sign, bool an, Datum a, bool bn, Datum b) {
+    if (an || bn) {
+        if (an && bn)
+            return 0;
+        return ((an == c.nulls_first) ? -1 : 1) * sign;
+    }
+    const int r = compare_values(c, a, b);
+    return (c.desc ? -r : r) * sign;
+}
+
+}  // namespace
+
+void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* startup, Cost* total,
+                   Selectivity* selectivity, double* correlation, double* pages) {
+    ixpg::sql_entry([&] {
+        IndexOptInfo* info = path->indexinfo;
+        GenericCosts costs = {};
+        genericcostestimate(root, path, loop_count, &costs);
+        double spc_random_page_cost, spc_seq_page_cost;
+        get_tablespace_page_costs(info->reltablespace, &spc_random_page_cost, &spc_seq_page_cost);
+
+        MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin cost", ALLOCSET_DEFAULT_SIZES);
+        MemoryContext old = MemoryContextSwitchTo(cxt);
+        Relation index = index_open(info->indexoid, AccessShareLock);
+        const IxbrMeta meta = read_meta(index);
+        IndexOps* ops = static_cast<IndexOps*>(palloc0(sizeof(IndexOps)));
+        init_ops(ops, index, meta.pages_per_range);
+        ScanKeyData keys[INDEX_MAX_KEYS * 4];
+        const int nkeys = constant_keys(path, index, keys, INDEX_MAX_KEYS * 4);
+        PreparedKeys* prepared = prepare_keys(index, ops, keys, nkeys);
+
+        uint64 nranges = 0;
+        const MapEntry* entries = read_entries(index, meta, nullptr, &nranges);
+        const uint64 step = nranges > kMaxSampledRanges ? (nranges + kMaxSampledRanges - 1) / kMaxSampledRanges : 1;
+        const int sign = ScanDirectionIsBackward(path->indexscandir) ? -1 : 1;
+        const ColumnOps& c0 = ops->cols[0];
+        RangeBounds* bounds =
+            static_cast<RangeBounds*>(palloc0(sizeof(RangeBounds) * (nranges / step + 1)));
+        uint64 sampled = 0, with_rows = 0, selected = 0;
+        SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
+        for (uint64 r = 0; r < nranges; r += step) {
+            const MapEntry& e = entries[r];
+            ++sampled;
+            if (!entry_usable(e)) {
+                if (e.flags & kEntryDesummarized) {
+                    ++with_rows;
+                    ++selected;
+                    bounds[sampled - 1].known = false;
+                }
+                continue;
+            }
+            Summary* s = read_summary_at(index, ops, &cursor, e, r, nullptr);
+            if (s == nullptr)
+                continue;  // moved meanwhile: an estimate does not need it
+            ++with_rows;
+            if (!summary_matches(ops, s, prepared))
+                continue;
+            ++selected;
+            RangeBounds& b = bounds[selected - 1];
+            b.sorted = s->sorted;
+            const ColumnSummary& cs = s->cols[0];
+            b.known = c0.kind != Kind::Bloom && (cs.has_values || cs.has_nulls);
+            if (b.known) {
+                // Candidate ends: the values' low and high, and NULL.
+                bool have = false;
+                auto consider = [&](bool isnull, Datum v) {
+                    if (!have || compare_output(c0, sign, isnull, v, b.start_null, b.start) < 0) {
+                        b.start_null = isnull;
+                        b.start = v;
+                    }
+                    if (!have || compare_output(c0, sign, isnull, v, b.end_null, b.end) > 0) {
+                        b.end_null = isnull;
+                        b.end = v;
+                    }
+                    have = true;
+                };
+                if (cs.has_values) {
+                    consider(false, c0.kind == Kind::Multi ? cs.lo[0] : cs.min);
+                    consider(false, c0.kind == Kind::Multi ? cs.hi[cs.n - 1] : cs.max);
+                }
+                if (cs.has_nulls)
+                    consider(true, Datum(0));
+            }
+        }
+        cursor_end(&cursor);
+
+        // The ranges a scan reads, and the pages each costs.
+        const double fraction = with_rows > 0 ? static_cast<double>(selected) / with_rows : 1.0;
+        const double ranges_read = fraction * (static_cast<double>(info->rel->pages) / meta.pages_per_range + 1);
+        const double rows_per_range =
+            info->rel->pages > 0 ? std::max(1.0, info->rel->tuples / (info->rel->pages / meta.pages_per_range + 1)) : 1;
+        const double index_cost = spc_seq_page_cost * info->pages;
+
+        // Before the first row: the earliest range, and every range whose
+        // start comes before its end.
+        double startup_ranges = 0, startup_pages = 0;
+        if (selected > 0) {
+            uint64 first = 0;
+            for (uint64 i = 1; i < selected; ++i) {
+                if (!bounds[i].known)
+                    first = i;
+                else if (bounds[first].known &&
+                         compare_output(c0, sign, bounds[i].start_null, bounds[i].start, bounds[first].start_null,
+                                        bounds[first].start) < 0)
+                    first = i;
+            }
+            for (uint64 i = 0; i < selected; ++i) {
+                const bool needed = i == first || !bounds[i].known || !bounds[first].known ||
+                                    compare_output(c0, sign, bounds[i].start_null, bounds[i].start,
+                                                   bounds[first].end_null, bounds[first].end) < 0;
+                if (!needed)
+                    continue;
+                startup_ranges += 1;
+                startup_pages += bounds[i].sorted ? 1 : meta.pages_per_range;
+            }
+            startup_ranges *= static_cast<double>(step);
+            startup_pages *= static_cast<double>(step);
+        }
+        // How far the ranges overlap, measured: 1 when each range starts
+        // after the first one ends (a time series), 0 when every range
+        // overlaps the first (uncorrelated data).
+        const double overlap = selected > 1 ? (startup_ranges / step - 1) / static_cast<double>(selected - 1) : 0;
+
+        *startup = index_cost + costs.indexStartupCost;
+        if (path->path.pathkeys != NIL)
+            *startup += startup_pages * spc_seq_page_cost +
+                        startup_ranges * rows_per_range * (cpu_tuple_cost + cpu_operator_cost);
+        *total = std::max<double>(*startup, index_cost + costs.indexStartupCost +
+                                                 (path->path.pathkeys != NIL ? ranges_read * rows_per_range * cpu_tuple_cost
+                                                                        : 0) +
+                                                 0.1 * cpu_operator_cost * ranges_read * meta.pages_per_range);
+        *selectivity = std::min(1.0, std::max(costs.indexSelectivity, fraction));
+        *correlation = std::max(0.0, 1.0 - overlap) * (sign < 0 ? -1 : 1);
+        *pages = info->pages;
+        index_close(index, AccessShareLock);
+        MemoryContextSwitchTo(old);
+        MemoryContextDelete(cxt);
+    });
+}
+
+}  // namespace ixbrin

@@ -1,0 +1,540 @@
+// range_map.cpp — the range map and the summary pages
+// (docs/ixbrin-format.md): reading entries and summaries, changing a
+// summary in place or moving it, creating the first summary of a range,
+// desummarizing, and the build's writer.  Locks are taken metapage, map
+// page, summary pages (ascending); a reader holds the map page while it
+// locks the summary page, so a summary cannot move under it.
+#include "ixbrin/ixbrin.hpp"
+#include "pg/generic_wal.hpp"
+#include "pg/page_access.hpp"
+#include "pg/page_alloc.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "storage/bufpage.h"
+IXPG_END_C_HEADERS
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixbrin {
+
+namespace {
+
+// How often a change may find its summary moved or created by another
+// backend before it gives up (each retry means someone else progressed).
+constexpr int kMaxAttempts = 1000;
+
+uint32 map_page_of(uint64 range) { return static_cast<uint32>(range / kEntriesPerMapPage); }
+uint32 slot_of(uint64 range) { return static_cast<uint32>(range % kEntriesPerMapPage); }
+
+MapEntry empty_entry() {
+    MapEntry e;
+    ItemPointerSetInvalid(&e.summary);
+    e.flags = 0;
+    return e;
+}
+
+// The block of map page k, checked against the index.
+BlockNumber map_block(Relation index, const IxbrMeta& meta, uint32 k) {
+    const BlockNumber blk = meta.map_blocks[k];
+    if (blk == ixpg::kMetaBlock || blk >= RelationGetNumberOfBlocks(index))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "Range-map page %u is block %u, outside the index.", k, blk);
+    return blk;
+}
+
+MapEntry entry_on(Page page, uint32 slot) {
+    if ((static_cast<Size>(slot) + 1) * sizeof(MapEntry) > ixpg::page_body_used(page))
+        return empty_entry();
+    MapEntry e;
+    std::memcpy(&e, ixpg::page_body(page) + static_cast<Size>(slot) * sizeof(MapEntry), sizeof e);
+    return e;
+}
+
+// Set entry `slot`; entries between the old end and it become empty.
+void set_entry(Page page, uint32 slot, const MapEntry& e) {
+    const Size used = ixpg::page_body_used(page);
+    const Size want = (static_cast<Size>(slot) + 1) * sizeof(MapEntry);
+    for (Size at = used; at < want; at += sizeof(MapEntry)) {
+        const MapEntry blank = empty_entry();
+        std::memcpy(ixpg::page_body(page) + at, &blank, sizeof blank);
+    }
+    if (want > used)
+        ixpg::set_page_body_used(page, want);
+    std::memcpy(ixpg::page_body(page) + static_cast<Size>(slot) * sizeof(MapEntry), &e, sizeof e);
+}
+
+Buffer lock_map_page(Relation index, BlockNumber blk, int mode, Snapshot snapshot) {
+    Buffer buf = ReadBuffer(index, blk);
+    LockBuffer(buf, mode);
+    TestForOldSnapshot(snapshot, index, BufferGetPage(buf));
+    ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageMap);
+    return buf;
+}
+
+// The summary page an entry names, locked and checked (line pointers
+// included), and the item's bytes; index_corrupted unless the item is a
+// normal one.
+Buffer lock_summary_page(Relation index, const MapEntry& e, BlockNumber held, int mode, Snapshot snapshot) {
+    const BlockNumber blk = ItemPointerGetBlockNumberNoCheck(&e.summary);
+    if (blk == ixpg::kMetaBlock || blk == held || blk >= RelationGetNumberOfBlocks(index))
+        ixpg::report_index_damage(index, held, "range-map page", "An entry names block %u, which is %s.", blk,
+                                  blk == held ? "the map page itself" : "outside the index or its metapage");
+    Buffer buf = ReadBuffer(index, blk);
+    LockBuffer(buf, mode);
+    Page page = BufferGetPage(buf);
+    TestForOldSnapshot(snapshot, index, page);
+    ixpg::check_page_kind(index, blk, page, kPages, kPageSummary);
+    ixpg::check_page(index, blk, page, 0);
+    const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
+    if (off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) || !ItemIdIsNormal(PageGetItemId(page, off)))
+        ixpg::report_index_damage(index, blk, "summary page", "An entry names item %u, which it does not hold.", off);
+    return buf;
+}
+
+Summary* decode_at(Relation index, const IndexOps* ops, Buffer buf, OffsetNumber off, uint64 range) {
+    Page page = BufferGetPage(buf);
+    ItemId lp = PageGetItemId(page, off);
+    return decode_summary(index, BufferGetBlockNumber(buf), ops, static_cast<const char*>(PageGetItem(page, lp)),
+                          ItemIdGetLength(lp), static_cast<uint32>(range));
+}
+
+char* encode(const IndexOps* ops, const Summary* s, Size* bytes) {
+    *bytes = summary_bytes(ops, s);
+    if (*bytes > max_summary_bytes())
+        ereport(ERROR,
+                (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                 errmsg("ixbrin summary of range %u needs %zu bytes, more than a page holds (%zu)", s->range, *bytes,
+                        max_summary_bytes()),
+                 errhint("Index fewer columns, lower the bloom columns' n_distinct_per_range or raise their "
+                         "false_positive_rate, lower values_per_range, or avoid very long values in this index.")));
+    char* item = static_cast<char*>(palloc(*bytes));
+    encode_summary(ops, s, item);
+    return item;
+}
+
+bool fits_in_place(Page page, OffsetNumber off, Size bytes) {
+    const Size old = MAXALIGN(ItemIdGetLength(PageGetItemId(page, off)));
+    return MAXALIGN(bytes) <= old + PageGetExactFreeSpace(page);
+}
+
+bool page_takes(Page page, Size bytes) { return PageGetFreeSpace(page) >= MAXALIGN(bytes); }
+
+// Make the map hold map page k (one record per page added: the metapage
+// and the new page).  The caller holds the metapage exclusively.
+void extend_map(Relation index, Buffer meta_buf, uint32 k) {
+    for (;;) {
+        IxbrMeta* m = page_meta(BufferGetPage(meta_buf));
+        if (m->nmap > k)
+            return;
+        if (m->nmap >= static_cast<uint32>(kMaxMapPages))
+            ereport(ERROR,
+                    (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                     errmsg("index \"%s\" cannot map more than %llu block ranges", RelationGetRelationName(index),
+                            static_cast<unsigned long long>(kMaxRanges)),
+                     errhint("Rebuild it with a larger pages_per_range (now %u).", m->pages_per_range)));
+        Buffer fresh = ixpg::new_page(index, kPages);
+        const BlockNumber blk = BufferGetBlockNumber(fresh);
+        ixpg::log_change(index, {meta_buf, fresh}, {0, GENERIC_XLOG_FULL_IMAGE}, [&](Page* p) {
+            ixpg::init_page(p[1], kPages, kPageMap);
+            IxbrMeta* w = page_meta(p[0]);
+            w->map_blocks[w->nmap] = blk;
+            w->nmap += 1;
+        });
+        UnlockReleaseBuffer(fresh);
+    }
+}
+
+// A summary page with room for `bytes`, exclusively locked, other than
+// `avoid`: the metapage's insert page, or a new page (which becomes it).
+// *is_new says which; the caller then logs it as a full image.
+Buffer page_with_room(Relation index, Page meta_page, Size bytes, BlockNumber avoid, bool* is_new) {
+    const BlockNumber hint = page_meta(meta_page)->insert_page;
+    *is_new = false;
+    if (hint != InvalidBlockNumber && hint != avoid && hint != ixpg::kMetaBlock &&
+        hint < RelationGetNumberOfBlocks(index)) {
+        Buffer buf = ReadBuffer(index, hint);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        if (ixpg::page_is(BufferGetPage(buf), kPages, kPageSummary) && page_takes(BufferGetPage(buf), bytes))
+            return buf;
+        UnlockReleaseBuffer(buf);
+    }
+    *is_new = true;
+    return ixpg::new_page(index, kPages);
+}
+
+}  // namespace
+
+IxbrMeta read_meta(Relation index, Snapshot snapshot) {
+    const IxbrMeta meta = ixpg::read_metapage<IxbrMeta>(index, kPages, kMetaSpec, nullptr, snapshot);
+    if (meta.pages_per_range < 1 || meta.pages_per_range > static_cast<uint32>(kMaxPagesPerRange) ||
+        meta.ncols != IndexRelationGetNumberOfKeyAttributes(index) || meta.nmap > static_cast<uint32>(kMaxMapPages))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "It says %u pages per range, %u columns (the index has %d), %u map pages.",
+                                  meta.pages_per_range, meta.ncols, IndexRelationGetNumberOfKeyAttributes(index),
+                                  meta.nmap);
+    return meta;
+}
+
+uint32 cached_pages_per_range(Relation index) {
+    return ixpg::index_cache<uint32>(index, [&](uint32& ppr) { ppr = read_meta(index).pages_per_range; });
+}
+
+MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, uint64* nranges) {
+    const uint64 room = static_cast<uint64>(meta.nmap) * kEntriesPerMapPage;
+    MapEntry* entries = static_cast<MapEntry*>(palloc_extended(sizeof(MapEntry) * (room > 0 ? room : 1), MCXT_ALLOC_HUGE));
+    uint64 n = 0;
+    for (uint32 k = 0; k < meta.nmap; ++k) {
+        CHECK_FOR_INTERRUPTS();
+        const BlockNumber blk = map_block(index, meta, k);
+        Buffer buf = lock_map_page(index, blk, BUFFER_LOCK_SHARE, snapshot);
+        Page page = BufferGetPage(buf);
+        const Size used = ixpg::page_body_used(page);
+        if (used % sizeof(MapEntry) != 0)
+            ixpg::report_index_damage(index, blk, "range-map page", "Its %zu bytes are not whole entries.", used);
+        const uint64 count = used / sizeof(MapEntry);
+        std::memcpy(entries + static_cast<uint64>(k) * kEntriesPerMapPage, ixpg::page_body(page),
+                    count * sizeof(MapEntry));
+        for (uint64 i = count; i < kEntriesPerMapPage; ++i)
+            entries[static_cast<uint64>(k) * kEntriesPerMapPage + i] = empty_entry();
+        if (count > 0)
+            n = static_cast<uint64>(k) * kEntriesPerMapPage + count;
+        UnlockReleaseBuffer(buf);
+    }
+    *nranges = n;
+    return entries;
+}
+
+Summary* read_summary_at(Relation index, const IndexOps* ops, SummaryCursor* cursor, const MapEntry& e, uint64 range,
+                         Snapshot snapshot) {
+    // Without the map page's lock the summary may have moved: then the
+    // item is gone or another range's, and the caller reads the entry again.
+    const BlockNumber blk = ItemPointerGetBlockNumberNoCheck(&e.summary);
+    const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
+    if (blk == ixpg::kMetaBlock || blk >= cursor->nblocks) {
+        cursor->nblocks = RelationGetNumberOfBlocks(index);
+        if (blk == ixpg::kMetaBlock || blk >= cursor->nblocks)
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "range map",
+                                      "The entry of range %llu names block %u, outside the index.",
+                                      static_cast<unsigned long long>(range), blk);
+    }
+    // Consecutive ranges mostly share a page: keep it pinned between them.
+    if (cursor->buf != InvalidBuffer && BufferGetBlockNumber(cursor->buf) != blk) {
+        ReleaseBuffer(cursor->buf);
+        cursor->buf = InvalidBuffer;
+    }
+    if (cursor->buf == InvalidBuffer)
+        cursor->buf = ReadBuffer(index, blk);
+    Buffer buf = cursor->buf;
+    LockBuffer(buf, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buf);
+    TestForOldSnapshot(snapshot, index, page);
+    ixpg::check_page_kind(index, blk, page, kPages, kPageSummary);
+    ixpg::check_page(index, blk, page, 0);
+    Summary* s = nullptr;
+    if (off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page) && ItemIdIsNormal(PageGetItemId(page, off))) {
+        ItemId lp = PageGetItemId(page, off);
+        SummaryHeader h;
+        if (ItemIdGetLength(lp) >= sizeof h) {
+            std::memcpy(&h, PageGetItem(page, lp), sizeof h);
+            if (h.range == static_cast<uint32>(range))
+                s = decode_at(index, ops, buf, off, range);
+        }
+    }
+    LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+    return s;
+}
+
+void cursor_end(SummaryCursor* cursor) {
+    if (cursor->buf != InvalidBuffer)
+        ReleaseBuffer(cursor->buf);
+    cursor->buf = InvalidBuffer;
+}
+
+Summary* read_range_summary(Relation index, const IndexOps* ops, uint64 range, bool* desummarized,
+                            Snapshot snapshot) {
+    *desummarized = false;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        const IxbrMeta meta = read_meta(index, snapshot);
+        const uint32 k = map_page_of(range);
+        if (k >= meta.nmap)
+            return nullptr;
+        const BlockNumber map_blk = map_block(index, meta, k);
+        Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_SHARE, snapshot);
+        const MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
+        if (!entry_usable(e)) {
+            *desummarized = e.flags & kEntryDesummarized;
+            UnlockReleaseBuffer(map_buf);
+            return nullptr;
+        }
+        // Under the map page's lock the summary cannot move.
+        Buffer buf = lock_summary_page(index, e, map_blk, BUFFER_LOCK_SHARE, snapshot);
+        Summary* s = decode_at(index, ops, buf, ItemPointerGetOffsetNumberNoCheck(&e.summary), range);
+        UnlockReleaseBuffer(buf);
+        UnlockReleaseBuffer(map_buf);
+        return s;
+    }
+    return nullptr;
+}
+
+void modify_range(Relation index, const IndexOps* ops, uint64 range, Create create, ModifyFn modify, void* arg) {
+    const uint32 k = map_page_of(range);
+    const uint32 slot = slot_of(range);
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+        CHECK_FOR_INTERRUPTS();
+        const IxbrMeta meta = read_meta(index);
+        if (k < meta.nmap) {
+            // The common case: change the summary in place, holding the map
+            // page (shared) so that it cannot move.
+            const BlockNumber map_blk = map_block(index, meta, k);
+            Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_SHARE, nullptr);
+            const MapEntry e = entry_on(BufferGetPage(map_buf), slot);
+            if (entry_has_summary(e)) {
+                Buffer buf = lock_summary_page(index, e, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
+                const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
+                Summary* s = decode_at(index, ops, buf, off, range);
+                if (!modify(s, arg)) {
+                    UnlockReleaseBuffer(buf);
+                    UnlockReleaseBuffer(map_buf);
+                    return;
+                }
+                Size bytes;
+                char* item = encode(ops, s, &bytes);
+                if (fits_in_place(BufferGetPage(buf), off, bytes)) {
+                    ixpg::log_change(index, {buf}, 0, [&](Page* p) {
+                        if (!PageIndexTupleOverwrite(p[0], off, item, bytes))
+                            elog(ERROR, "ixbrin: summary of range %u did not fit where it was measured to fit",
+                                 s->range);
+                    });
+                    UnlockReleaseBuffer(buf);
+                    UnlockReleaseBuffer(map_buf);
+                    return;
+                }
+                UnlockReleaseBuffer(buf);
+                UnlockReleaseBuffer(map_buf);
+                // Too large for its page: move it (below, with the map
+                // page and the metapage held exclusively).
+            } else {
+                UnlockReleaseBuffer(map_buf);
+                if (create == Create::Never || (create == Create::IfEmpty && (e.flags & kEntryDesummarized)))
+                    return;
+            }
+        } else if (create == Create::Never) {
+            return;
+        }
+
+        // Create or move: metapage, map page, summary pages, in that order.
+        Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+        extend_map(index, meta_buf, k);
+        const BlockNumber map_blk = map_block(index, *page_meta(BufferGetPage(meta_buf)), k);
+        Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
+        const MapEntry e = entry_on(BufferGetPage(map_buf), slot);
+        Buffer old_buf = InvalidBuffer;
+        Summary* s;
+        OffsetNumber old_off = InvalidOffsetNumber;
+        if (entry_has_summary(e)) {
+            old_buf = lock_summary_page(index, e, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
+            old_off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
+            s = decode_at(index, ops, old_buf, old_off, range);
+        } else if (create == Create::Never || (create == Create::IfEmpty && (e.flags & kEntryDesummarized))) {
+            UnlockReleaseBuffer(map_buf);
+            UnlockReleaseBuffer(meta_buf);
+            return;
+        } else {
+            s = new_summary(ops, static_cast<uint32>(range));
+        }
+        const bool changed = modify(s, arg);
+        Size bytes;
+        char* item = changed ? encode(ops, s, &bytes) : nullptr;
+        if (!changed || (old_buf != InvalidBuffer && fits_in_place(BufferGetPage(old_buf), old_off, bytes))) {
+            // Nothing to do, or (the summary changed meanwhile) it fits in
+            // place now.
+            if (changed)
+                ixpg::log_change(index, {old_buf}, 0, [&](Page* p) {
+                    if (!PageIndexTupleOverwrite(p[0], old_off, item, bytes))
+                        elog(ERROR, "ixbrin: summary of range %u did not fit where it was measured to fit", s->range);
+                });
+            if (old_buf != InvalidBuffer)
+                UnlockReleaseBuffer(old_buf);
+            UnlockReleaseBuffer(map_buf);
+            UnlockReleaseBuffer(meta_buf);
+            return;
+        }
+        // A page with room (never the old page: the tuple did not fit there).
+        const BlockNumber old_blk = old_buf != InvalidBuffer ? BufferGetBlockNumber(old_buf) : InvalidBlockNumber;
+        bool is_new = false;
+        Buffer target = page_with_room(index, BufferGetPage(meta_buf), bytes, old_blk, &is_new);
+        const BlockNumber target_blk = BufferGetBlockNumber(target);
+        auto apply = [&](Page meta_page, Page map_page, Page old_page, Page target_page) {
+            if (is_new) {
+                ixpg::init_page(target_page, kPages, kPageSummary);
+                page_meta(meta_page)->insert_page = target_blk;
+            }
+            if (old_page != nullptr)
+                PageIndexTupleDeleteNoCompact(old_page, old_off);
+            const OffsetNumber off =
+                PageAddItem(target_page, reinterpret_cast<Item>(item), bytes, InvalidOffsetNumber, false, false);
+            if (off == InvalidOffsetNumber)
+                elog(ERROR, "ixbrin: a summary page measured to have room has none");
+            MapEntry ne;
+            ItemPointerSet(&ne.summary, target_blk, off);
+            ne.flags = e.flags;  // (DESUMMARIZED stays until its summarization is done)
+            set_entry(map_page, slot, ne);
+        };
+        if (old_buf != InvalidBuffer)
+            ixpg::log_change(index, {meta_buf, map_buf, old_buf, target}, {0, 0, 0, is_new ? GENERIC_XLOG_FULL_IMAGE : 0},
+                             [&](Page* p) { apply(p[0], p[1], p[2], p[3]); });
+        else
+            ixpg::log_change(index, {meta_buf, map_buf, target}, {0, 0, is_new ? GENERIC_XLOG_FULL_IMAGE : 0},
+                             [&](Page* p) { apply(p[0], p[1], nullptr, p[2]); });
+        UnlockReleaseBuffer(target);
+        if (old_buf != InvalidBuffer)
+            UnlockReleaseBuffer(old_buf);
+        UnlockReleaseBuffer(map_buf);
+        UnlockReleaseBuffer(meta_buf);
+        return;
+    }
+    ereport(ERROR,
+            (errcode(ERRCODE_INDEX_CORRUPTED),
+             errmsg("index \"%s\" kept changing the summary of range %llu under an update",
+                    RelationGetRelationName(index), static_cast<unsigned long long>(range)),
+             errhint("REINDEX the index if this persists.")));
+}
+
+void clear_desummarized(Relation index, uint64 range) {
+    const IxbrMeta meta = read_meta(index);
+    const uint32 k = map_page_of(range);
+    if (k >= meta.nmap)
+        return;
+    Buffer map_buf = lock_map_page(index, map_block(index, meta, k), BUFFER_LOCK_EXCLUSIVE, nullptr);
+    MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
+    // Only with its new summary in place: a range desummarized again
+    // meanwhile (no summary) stays desummarized.
+    if ((e.flags & kEntryDesummarized) && entry_has_summary(e)) {
+        ixpg::log_change(index, {map_buf}, 0, [&](Page* p) {
+            e.flags = static_cast<uint16>(e.flags & ~kEntryDesummarized);
+            set_entry(p[0], slot_of(range), e);
+        });
+    }
+    UnlockReleaseBuffer(map_buf);
+}
+
+bool desummarize(Relation index, uint64 range) {
+    const IxbrMeta meta = read_meta(index);
+    const uint32 k = map_page_of(range);
+    if (k >= meta.nmap)
+        return false;
+    const BlockNumber map_blk = map_block(index, meta, k);
+    Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
+    const MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
+    if (!entry_has_summary(e)) {
+        UnlockReleaseBuffer(map_buf);
+        return false;
+    }
+    Buffer buf = lock_summary_page(index, e, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
+    const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
+    ixpg::log_change(index, {map_buf, buf}, 0, [&](Page* p) {
+        PageIndexTupleDeleteNoCompact(p[1], off);
+        MapEntry ne = empty_entry();
+        ne.flags = kEntryDesummarized;
+        set_entry(p[0], slot_of(range), ne);
+    });
+    UnlockReleaseBuffer(buf);
+    UnlockReleaseBuffer(map_buf);
+    return true;
+}
+
+// ---- the build's writer ---------------------------------------------------------------
+
+void build_writer_init(BuildWriter* w, Relation index, ForkNumber fork, uint32 pages_per_range, int ncols) {
+    w->index = index;
+    w->fork = fork;
+    w->page = InvalidBuffer;
+    w->nentries = 0;
+    w->capacity = 1024;
+    w->entries = static_cast<MapEntry*>(palloc(sizeof(MapEntry) * w->capacity));
+    // The metapage first, so that it is block 0.
+    Buffer meta_buf = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
+    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    Page page = BufferGetPage(meta_buf);
+    ixpg::init_page(page, kPages, kPageMeta);
+    IxbrMeta* m = page_meta(page);
+    std::memset(m, 0, sizeof *m);
+    m->magic = kMagic;
+    m->format_version = kFormatVersion;
+    m->pages_per_range = pages_per_range;
+    m->ncols = static_cast<uint16>(ncols);
+    m->insert_page = InvalidBlockNumber;
+    ixpg::set_page_body_used(page, sizeof(IxbrMeta));
+    MarkBufferDirty(meta_buf);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+void build_writer_add(BuildWriter* w, const IndexOps* ops, const Summary* s) {
+    Size bytes;
+    char* item = encode(ops, s, &bytes);
+    if (w->page == InvalidBuffer || !page_takes(BufferGetPage(w->page), bytes)) {
+        if (w->page != InvalidBuffer) {
+            MarkBufferDirty(w->page);
+            UnlockReleaseBuffer(w->page);
+        }
+        w->page = ReadBufferExtended(w->index, w->fork, P_NEW, RBM_NORMAL, nullptr);
+        LockBuffer(w->page, BUFFER_LOCK_EXCLUSIVE);
+        ixpg::init_page(BufferGetPage(w->page), kPages, kPageSummary);
+    }
+    const OffsetNumber off =
+        PageAddItem(BufferGetPage(w->page), reinterpret_cast<Item>(item), bytes, InvalidOffsetNumber, false, false);
+    if (off == InvalidOffsetNumber)
+        elog(ERROR, "ixbrin: a new summary page has no room for %zu bytes", bytes);
+    pfree(item);
+    while (w->nentries <= s->range) {
+        if (w->nentries == w->capacity) {
+            w->capacity *= 2;
+            w->entries = static_cast<MapEntry*>(repalloc_huge(w->entries, sizeof(MapEntry) * w->capacity));
+        }
+        w->entries[w->nentries++] = empty_entry();
+    }
+    ItemPointerSet(&w->entries[s->range].summary, BufferGetBlockNumber(w->page), off);
+}
+
+void build_writer_finish(BuildWriter* w, uint64 nranges) {
+    if (nranges > kMaxRanges)
+        ereport(ERROR,
+                (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                 errmsg("index \"%s\" cannot map %llu block ranges (at most %llu)", RelationGetRelationName(w->index),
+                        static_cast<unsigned long long>(nranges), static_cast<unsigned long long>(kMaxRanges)),
+                 errhint("Use a larger pages_per_range.")));
+    BlockNumber insert_page = InvalidBlockNumber;
+    if (w->page != InvalidBuffer) {
+        insert_page = BufferGetBlockNumber(w->page);
+        MarkBufferDirty(w->page);
+        UnlockReleaseBuffer(w->page);
+        w->page = InvalidBuffer;
+    }
+    const uint32 nmap = static_cast<uint32>((w->nentries + kEntriesPerMapPage - 1) / kEntriesPerMapPage);
+    const BlockNumber first = nmap > 0 ? ixpg::extend_contiguous(w->index, nmap, w->fork) : InvalidBlockNumber;
+    for (uint32 k = 0; k < nmap; ++k) {
+        Buffer buf = ReadBufferExtended(w->index, w->fork, first + k, RBM_NORMAL, nullptr);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        Page page = BufferGetPage(buf);
+        ixpg::init_page(page, kPages, kPageMap);
+        const uint64 from = static_cast<uint64>(k) * kEntriesPerMapPage;
+        const uint64 count = w->nentries - from < kEntriesPerMapPage ? w->nentries - from : kEntriesPerMapPage;
+        std::memcpy(ixpg::page_body(page), w->entries + from, count * sizeof(MapEntry));
+        ixpg::set_page_body_used(page, count * sizeof(MapEntry));
+        MarkBufferDirty(buf);
+        UnlockReleaseBuffer(buf);
+    }
+    Buffer meta_buf = ReadBufferExtended(w->index, w->fork, ixpg::kMetaBlock, RBM_NORMAL, nullptr);
+    LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
+    IxbrMeta* m = page_meta(BufferGetPage(meta_buf));
+    m->nmap = nmap;
+    for (uint32 k = 0; k < nmap; ++k)
+        m->map_blocks[k] = first + k;
+    m->insert_page = insert_page;
+    MarkBufferDirty(meta_buf);
+    UnlockReleaseBuffer(meta_buf);
+}
+
+}  // namespace ixbrin
