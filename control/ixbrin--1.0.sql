@@ -50,7 +50,9 @@ GRANT EXECUTE ON FUNCTION ixbrin_check(regclass) TO pg_stat_scan_tables;
 -- support function 3, the distance of two values (BRIN's); bloom
 -- (*_bloom_ops) a bloom filter of support function 2, the type's hash.
 -- The integer types, the float types, and date/timestamp/timestamptz each
--- share a minmax family with cross-type operators, as in btree.
+-- share a family with cross-type operators, as in btree, for minmax and
+-- minmax-multi; for bloom, the integer and the float types (whose hashes
+-- agree across types; a date's and a timestamp's do not).
 
 CREATE OPERATOR FAMILY integer_minmax_ops USING ixbrin;
 CREATE OPERATOR CLASS int2_minmax_ops
@@ -323,8 +325,9 @@ CREATE OPERATOR CLASS macaddr_minmax_ops
     FUNCTION 1 macaddr_cmp(macaddr, macaddr);
 
 -- minmax-multi: WITH (values_per_range = N), 8 to 256, default 32.
+CREATE OPERATOR FAMILY integer_minmax_multi_ops USING ixbrin;
 CREATE OPERATOR CLASS int2_minmax_multi_ops
-    FOR TYPE int2 USING ixbrin AS
+    FOR TYPE int2 USING ixbrin FAMILY integer_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -334,7 +337,7 @@ CREATE OPERATOR CLASS int2_minmax_multi_ops
     FUNCTION 3 (int2, int2) brin_minmax_multi_distance_int2(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
 CREATE OPERATOR CLASS int4_minmax_multi_ops
-    FOR TYPE int4 USING ixbrin AS
+    FOR TYPE int4 USING ixbrin FAMILY integer_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -344,7 +347,7 @@ CREATE OPERATOR CLASS int4_minmax_multi_ops
     FUNCTION 3 (int4, int4) brin_minmax_multi_distance_int4(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
 CREATE OPERATOR CLASS int8_minmax_multi_ops
-    FOR TYPE int8 USING ixbrin AS
+    FOR TYPE int8 USING ixbrin FAMILY integer_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -353,8 +356,46 @@ CREATE OPERATOR CLASS int8_minmax_multi_ops
     FUNCTION 1 btint8cmp(int8, int8),
     FUNCTION 3 (int8, int8) brin_minmax_multi_distance_int8(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
+ALTER OPERATOR FAMILY integer_minmax_multi_ops USING ixbrin ADD
+    OPERATOR 1 < (int2, int4),
+    OPERATOR 2 <= (int2, int4),
+    OPERATOR 3 = (int2, int4),
+    OPERATOR 4 >= (int2, int4),
+    OPERATOR 5 > (int2, int4),
+    FUNCTION 1 (int2, int4) btint24cmp(int2, int4),
+    OPERATOR 1 < (int2, int8),
+    OPERATOR 2 <= (int2, int8),
+    OPERATOR 3 = (int2, int8),
+    OPERATOR 4 >= (int2, int8),
+    OPERATOR 5 > (int2, int8),
+    FUNCTION 1 (int2, int8) btint28cmp(int2, int8),
+    OPERATOR 1 < (int4, int2),
+    OPERATOR 2 <= (int4, int2),
+    OPERATOR 3 = (int4, int2),
+    OPERATOR 4 >= (int4, int2),
+    OPERATOR 5 > (int4, int2),
+    FUNCTION 1 (int4, int2) btint42cmp(int4, int2),
+    OPERATOR 1 < (int4, int8),
+    OPERATOR 2 <= (int4, int8),
+    OPERATOR 3 = (int4, int8),
+    OPERATOR 4 >= (int4, int8),
+    OPERATOR 5 > (int4, int8),
+    FUNCTION 1 (int4, int8) btint48cmp(int4, int8),
+    OPERATOR 1 < (int8, int2),
+    OPERATOR 2 <= (int8, int2),
+    OPERATOR 3 = (int8, int2),
+    OPERATOR 4 >= (int8, int2),
+    OPERATOR 5 > (int8, int2),
+    FUNCTION 1 (int8, int2) btint82cmp(int8, int2),
+    OPERATOR 1 < (int8, int4),
+    OPERATOR 2 <= (int8, int4),
+    OPERATOR 3 = (int8, int4),
+    OPERATOR 4 >= (int8, int4),
+    OPERATOR 5 > (int8, int4),
+    FUNCTION 1 (int8, int4) btint84cmp(int8, int4);
+CREATE OPERATOR FAMILY float_minmax_multi_ops USING ixbrin;
 CREATE OPERATOR CLASS float4_minmax_multi_ops
-    FOR TYPE float4 USING ixbrin AS
+    FOR TYPE float4 USING ixbrin FAMILY float_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -364,7 +405,7 @@ CREATE OPERATOR CLASS float4_minmax_multi_ops
     FUNCTION 3 (float4, float4) brin_minmax_multi_distance_float4(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
 CREATE OPERATOR CLASS float8_minmax_multi_ops
-    FOR TYPE float8 USING ixbrin AS
+    FOR TYPE float8 USING ixbrin FAMILY float_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -373,6 +414,19 @@ CREATE OPERATOR CLASS float8_minmax_multi_ops
     FUNCTION 1 btfloat8cmp(float8, float8),
     FUNCTION 3 (float8, float8) brin_minmax_multi_distance_float8(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
+ALTER OPERATOR FAMILY float_minmax_multi_ops USING ixbrin ADD
+    OPERATOR 1 < (float4, float8),
+    OPERATOR 2 <= (float4, float8),
+    OPERATOR 3 = (float4, float8),
+    OPERATOR 4 >= (float4, float8),
+    OPERATOR 5 > (float4, float8),
+    FUNCTION 1 (float4, float8) btfloat48cmp(float4, float8),
+    OPERATOR 1 < (float8, float4),
+    OPERATOR 2 <= (float8, float4),
+    OPERATOR 3 = (float8, float4),
+    OPERATOR 4 >= (float8, float4),
+    OPERATOR 5 > (float8, float4),
+    FUNCTION 1 (float8, float4) btfloat84cmp(float8, float4);
 CREATE OPERATOR CLASS numeric_minmax_multi_ops
     FOR TYPE numeric USING ixbrin AS
     OPERATOR 1 <,
@@ -383,8 +437,9 @@ CREATE OPERATOR CLASS numeric_minmax_multi_ops
     FUNCTION 1 numeric_cmp(numeric, numeric),
     FUNCTION 3 (numeric, numeric) brin_minmax_multi_distance_numeric(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
+CREATE OPERATOR FAMILY datetime_minmax_multi_ops USING ixbrin;
 CREATE OPERATOR CLASS date_minmax_multi_ops
-    FOR TYPE date USING ixbrin AS
+    FOR TYPE date USING ixbrin FAMILY datetime_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -414,7 +469,7 @@ CREATE OPERATOR CLASS timetz_minmax_multi_ops
     FUNCTION 3 (timetz, timetz) brin_minmax_multi_distance_timetz(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
 CREATE OPERATOR CLASS timestamp_minmax_multi_ops
-    FOR TYPE timestamp USING ixbrin AS
+    FOR TYPE timestamp USING ixbrin FAMILY datetime_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -424,7 +479,7 @@ CREATE OPERATOR CLASS timestamp_minmax_multi_ops
     FUNCTION 3 (timestamp, timestamp) brin_minmax_multi_distance_timestamp(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
 CREATE OPERATOR CLASS timestamptz_minmax_multi_ops
-    FOR TYPE timestamptz USING ixbrin AS
+    FOR TYPE timestamptz USING ixbrin FAMILY datetime_minmax_multi_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -433,6 +488,43 @@ CREATE OPERATOR CLASS timestamptz_minmax_multi_ops
     FUNCTION 1 timestamptz_cmp(timestamptz, timestamptz),
     FUNCTION 3 (timestamptz, timestamptz) brin_minmax_multi_distance_timestamp(internal, internal),
     FUNCTION 4 ixbrin_multi_options(internal);
+ALTER OPERATOR FAMILY datetime_minmax_multi_ops USING ixbrin ADD
+    OPERATOR 1 < (date, timestamp),
+    OPERATOR 2 <= (date, timestamp),
+    OPERATOR 3 = (date, timestamp),
+    OPERATOR 4 >= (date, timestamp),
+    OPERATOR 5 > (date, timestamp),
+    FUNCTION 1 (date, timestamp) date_cmp_timestamp(date, timestamp),
+    OPERATOR 1 < (date, timestamptz),
+    OPERATOR 2 <= (date, timestamptz),
+    OPERATOR 3 = (date, timestamptz),
+    OPERATOR 4 >= (date, timestamptz),
+    OPERATOR 5 > (date, timestamptz),
+    FUNCTION 1 (date, timestamptz) date_cmp_timestamptz(date, timestamptz),
+    OPERATOR 1 < (timestamp, date),
+    OPERATOR 2 <= (timestamp, date),
+    OPERATOR 3 = (timestamp, date),
+    OPERATOR 4 >= (timestamp, date),
+    OPERATOR 5 > (timestamp, date),
+    FUNCTION 1 (timestamp, date) timestamp_cmp_date(timestamp, date),
+    OPERATOR 1 < (timestamp, timestamptz),
+    OPERATOR 2 <= (timestamp, timestamptz),
+    OPERATOR 3 = (timestamp, timestamptz),
+    OPERATOR 4 >= (timestamp, timestamptz),
+    OPERATOR 5 > (timestamp, timestamptz),
+    FUNCTION 1 (timestamp, timestamptz) timestamp_cmp_timestamptz(timestamp, timestamptz),
+    OPERATOR 1 < (timestamptz, date),
+    OPERATOR 2 <= (timestamptz, date),
+    OPERATOR 3 = (timestamptz, date),
+    OPERATOR 4 >= (timestamptz, date),
+    OPERATOR 5 > (timestamptz, date),
+    FUNCTION 1 (timestamptz, date) timestamptz_cmp_date(timestamptz, date),
+    OPERATOR 1 < (timestamptz, timestamp),
+    OPERATOR 2 <= (timestamptz, timestamp),
+    OPERATOR 3 = (timestamptz, timestamp),
+    OPERATOR 4 >= (timestamptz, timestamp),
+    OPERATOR 5 > (timestamptz, timestamp),
+    FUNCTION 1 (timestamptz, timestamp) timestamptz_cmp_timestamp(timestamptz, timestamp);
 CREATE OPERATOR CLASS interval_minmax_multi_ops
     FOR TYPE interval USING ixbrin AS
     OPERATOR 1 <,
@@ -465,8 +557,9 @@ CREATE OPERATOR CLASS inet_minmax_multi_ops
     FUNCTION 4 ixbrin_multi_options(internal);
 
 -- bloom: WITH (n_distinct_per_range = N, false_positive_rate = P), BRIN's ranges and defaults.
+CREATE OPERATOR FAMILY integer_bloom_ops USING ixbrin;
 CREATE OPERATOR CLASS int2_bloom_ops
-    FOR TYPE int2 USING ixbrin AS
+    FOR TYPE int2 USING ixbrin FAMILY integer_bloom_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -476,7 +569,7 @@ CREATE OPERATOR CLASS int2_bloom_ops
     FUNCTION 2 hashint2(int2),
     FUNCTION 4 ixbrin_bloom_options(internal);
 CREATE OPERATOR CLASS int4_bloom_ops
-    FOR TYPE int4 USING ixbrin AS
+    FOR TYPE int4 USING ixbrin FAMILY integer_bloom_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -486,7 +579,7 @@ CREATE OPERATOR CLASS int4_bloom_ops
     FUNCTION 2 hashint4(int4),
     FUNCTION 4 ixbrin_bloom_options(internal);
 CREATE OPERATOR CLASS int8_bloom_ops
-    FOR TYPE int8 USING ixbrin AS
+    FOR TYPE int8 USING ixbrin FAMILY integer_bloom_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -495,8 +588,46 @@ CREATE OPERATOR CLASS int8_bloom_ops
     FUNCTION 1 btint8cmp(int8, int8),
     FUNCTION 2 hashint8(int8),
     FUNCTION 4 ixbrin_bloom_options(internal);
+ALTER OPERATOR FAMILY integer_bloom_ops USING ixbrin ADD
+    OPERATOR 1 < (int2, int4),
+    OPERATOR 2 <= (int2, int4),
+    OPERATOR 3 = (int2, int4),
+    OPERATOR 4 >= (int2, int4),
+    OPERATOR 5 > (int2, int4),
+    FUNCTION 1 (int2, int4) btint24cmp(int2, int4),
+    OPERATOR 1 < (int2, int8),
+    OPERATOR 2 <= (int2, int8),
+    OPERATOR 3 = (int2, int8),
+    OPERATOR 4 >= (int2, int8),
+    OPERATOR 5 > (int2, int8),
+    FUNCTION 1 (int2, int8) btint28cmp(int2, int8),
+    OPERATOR 1 < (int4, int2),
+    OPERATOR 2 <= (int4, int2),
+    OPERATOR 3 = (int4, int2),
+    OPERATOR 4 >= (int4, int2),
+    OPERATOR 5 > (int4, int2),
+    FUNCTION 1 (int4, int2) btint42cmp(int4, int2),
+    OPERATOR 1 < (int4, int8),
+    OPERATOR 2 <= (int4, int8),
+    OPERATOR 3 = (int4, int8),
+    OPERATOR 4 >= (int4, int8),
+    OPERATOR 5 > (int4, int8),
+    FUNCTION 1 (int4, int8) btint48cmp(int4, int8),
+    OPERATOR 1 < (int8, int2),
+    OPERATOR 2 <= (int8, int2),
+    OPERATOR 3 = (int8, int2),
+    OPERATOR 4 >= (int8, int2),
+    OPERATOR 5 > (int8, int2),
+    FUNCTION 1 (int8, int2) btint82cmp(int8, int2),
+    OPERATOR 1 < (int8, int4),
+    OPERATOR 2 <= (int8, int4),
+    OPERATOR 3 = (int8, int4),
+    OPERATOR 4 >= (int8, int4),
+    OPERATOR 5 > (int8, int4),
+    FUNCTION 1 (int8, int4) btint84cmp(int8, int4);
+CREATE OPERATOR FAMILY float_bloom_ops USING ixbrin;
 CREATE OPERATOR CLASS float4_bloom_ops
-    FOR TYPE float4 USING ixbrin AS
+    FOR TYPE float4 USING ixbrin FAMILY float_bloom_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -506,7 +637,7 @@ CREATE OPERATOR CLASS float4_bloom_ops
     FUNCTION 2 hashfloat4(float4),
     FUNCTION 4 ixbrin_bloom_options(internal);
 CREATE OPERATOR CLASS float8_bloom_ops
-    FOR TYPE float8 USING ixbrin AS
+    FOR TYPE float8 USING ixbrin FAMILY float_bloom_ops AS
     OPERATOR 1 <,
     OPERATOR 2 <=,
     OPERATOR 3 =,
@@ -515,6 +646,19 @@ CREATE OPERATOR CLASS float8_bloom_ops
     FUNCTION 1 btfloat8cmp(float8, float8),
     FUNCTION 2 hashfloat8(float8),
     FUNCTION 4 ixbrin_bloom_options(internal);
+ALTER OPERATOR FAMILY float_bloom_ops USING ixbrin ADD
+    OPERATOR 1 < (float4, float8),
+    OPERATOR 2 <= (float4, float8),
+    OPERATOR 3 = (float4, float8),
+    OPERATOR 4 >= (float4, float8),
+    OPERATOR 5 > (float4, float8),
+    FUNCTION 1 (float4, float8) btfloat48cmp(float4, float8),
+    OPERATOR 1 < (float8, float4),
+    OPERATOR 2 <= (float8, float4),
+    OPERATOR 3 = (float8, float4),
+    OPERATOR 4 >= (float8, float4),
+    OPERATOR 5 > (float8, float4),
+    FUNCTION 1 (float8, float4) btfloat84cmp(float8, float4);
 CREATE OPERATOR CLASS numeric_bloom_ops
     FOR TYPE numeric USING ixbrin AS
     OPERATOR 1 <,

@@ -9,6 +9,7 @@
 IXPG_BEGIN_C_HEADERS
 #include "access/tableam.h"
 #include "catalog/index.h"
+#include "catalog/pg_am.h"
 #include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
@@ -55,9 +56,21 @@ void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool
 IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
     return ixpg::sql_entry([&] {
         ixpg::check_fork_empty(index, MAIN_FORKNUM);
+        // Ordered scans read heap pages and HOT chains (heap_rows.cpp).
+        if (heap->rd_rel->relam != HEAP_TABLE_AM_OID)
+            ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                            errmsg("ixbrin indexes tables of the heap table access method only"),
+                            errhint("\"%s\" uses another table access method.", RelationGetRelationName(heap))));
         BuildState* bs = static_cast<BuildState*>(palloc0(sizeof(BuildState)));
         const uint32 ppr = option_pages_per_range(index);
         init_ops(&bs->ops, index, ppr);
+        if (largest_fixed_summary_bytes(&bs->ops) > max_summary_bytes())
+            ereport(ERROR,
+                    (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                     errmsg("summaries of index \"%s\" could need %zu bytes, more than a page holds (%zu)",
+                            RelationGetRelationName(index), largest_fixed_summary_bytes(&bs->ops), max_summary_bytes()),
+                     errhint("Index fewer columns, lower the bloom columns' n_distinct_per_range or raise their "
+                             "false_positive_rate, or lower values_per_range.")));
         bs->range_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin build range", ALLOCSET_DEFAULT_SIZES);
         build_writer_init(&bs->writer, index, MAIN_FORKNUM, ppr, bs->ops.ncols);
 

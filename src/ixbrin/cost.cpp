@@ -225,7 +225,10 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
                                                                         : 0) +
                                                  0.1 * cpu_operator_cost * ranges_read * meta.pages_per_range);
         *selectivity = std::min(1.0, std::max(costs.indexSelectivity, fraction));
-        *correlation = std::max(0.0, 1.0 - overlap) * (sign < 0 ? -1 : 1);
+        // Without an order to give, a plain index scan reads what the
+        // bitmap scan reads, and more: its correlation is none, so that the
+        // planner takes the bitmap scan.
+        *correlation = path->path.pathkeys == NIL ? 0.0 : std::max(0.0, 1.0 - overlap) * (sign < 0 ? -1 : 1);
         *pages = info->pages;
         index_close(index, AccessShareLock);
         MemoryContextSwitchTo(old);

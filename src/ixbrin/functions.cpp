@@ -66,6 +66,22 @@ uint64 range_of_heap_block(Relation index, int64 block) {
     return static_cast<uint64>(block) / cached_pages_per_range(index);
 }
 
+// Summarize every desummarized range; returns how many.
+int32 summarize_desummarized(Maintenance* m) {
+    const IxbrMeta meta = read_meta(m->index);
+    uint64 nranges = 0;
+    const MapEntry* entries = read_entries(m->index, meta, nullptr, &nranges);
+    int32 done = 0;
+    for (uint64 r = 0; r < nranges; ++r) {
+        CHECK_FOR_INTERRUPTS();
+        if (entries[r].flags & kEntryDesummarized) {
+            resummarize_range(m->heap, m->index, r);
+            ++done;
+        }
+    }
+    return done;
+}
+
 }  // namespace
 
 }  // namespace ixbrin
@@ -82,35 +98,30 @@ Datum ixbrin_summarize_new_values(PG_FUNCTION_ARGS) {
     return ixpg::sql_entry([&]() -> Datum {
         Maintenance m;
         begin_maintenance(&m, PG_GETARG_OID(0));
-        const IxbrMeta meta = read_meta(m.index);
-        uint64 nranges = 0;
-        const MapEntry* entries = read_entries(m.index, meta, nullptr, &nranges);
-        int32 done = 0;
-        for (uint64 r = 0; r < nranges; ++r) {
-            CHECK_FOR_INTERRUPTS();
-            if (entries[r].flags & kEntryDesummarized) {
-                resummarize_range(m.heap, m.index, r);
-                ++done;
-            }
-        }
+        const int32 done = summarize_desummarized(&m);
         end_maintenance(&m);
         PG_RETURN_INT32(done);
     });
 }
 
 // Summarize (or tighten) the range holding a heap block; returns 1 if the
-// block is inside the table, else 0.
+// block is inside the table, else 0.  As with BRIN, block 4294967295 means
+// every range that needs it: the desummarized ones, and their count.
 Datum ixbrin_summarize_range(PG_FUNCTION_ARGS) {
     using namespace ixbrin;
     return ixpg::sql_entry([&]() -> Datum {
         Maintenance m;
         begin_maintenance(&m, PG_GETARG_OID(0));
         const int64 block = PG_GETARG_INT64(1);
-        const uint64 range = range_of_heap_block(m.index, block);
         int32 done = 0;
-        if (block < static_cast<int64>(RelationGetNumberOfBlocks(m.heap))) {
-            resummarize_range(m.heap, m.index, range);
-            done = 1;
+        if (block == static_cast<int64>(InvalidBlockNumber)) {
+            done = summarize_desummarized(&m);
+        } else {
+            const uint64 range = range_of_heap_block(m.index, block);
+            if (block < static_cast<int64>(RelationGetNumberOfBlocks(m.heap))) {
+                resummarize_range(m.heap, m.index, range);
+                done = 1;
+            }
         }
         end_maintenance(&m);
         PG_RETURN_INT32(done);

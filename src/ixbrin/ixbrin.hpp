@@ -5,7 +5,8 @@
 //   summary.cpp        in-memory summaries: add a row, union, match scan keys
 //   summary_codec.cpp  summaries to and from their tuples, checked
 //   range_map.cpp      the range map and the summary pages: read, store, move
-//   build.cpp, insert.cpp, bitmap_scan.cpp, ordered_scan.cpp, vacuum.cpp,
+//   ordered_pass.hpp   the ordered scan's parts (heap_rows, ordered_pass, ordered_scan)
+//   build.cpp, insert.cpp, bitmap_scan.cpp, vacuum.cpp,
 //   resummarize.cpp, cost.cpp, validate.cpp, functions.cpp, inspect.cpp.
 // Every file is C-style (pg/longjmp_safe.hpp): palloc'd memory, no object
 // with a destructor.
@@ -165,6 +166,9 @@ Summary* decode_summary(Relation index, BlockNumber blkno, const IndexOps* ops, 
                         uint32 range);
 // The largest summary tuple a page takes.
 Size max_summary_bytes();
+// The largest a summary of this index can be, long values aside (counted
+// as empty): CREATE INDEX refuses what could never fit.
+Size largest_fixed_summary_bytes(const IndexOps* ops);
 
 // ---- range map and summary pages (range_map.cpp) --------------------------------------
 
@@ -227,7 +231,7 @@ struct BuildWriter {
     uint64 capacity;
 };
 void build_writer_init(BuildWriter* w, Relation index, ForkNumber fork, uint32 pages_per_range, int ncols);
-void build_writer_add(BuildWriter* w, const IndexOps* ops, const Summary* s);
+void build_writer_add(BuildWriter* w, const IndexOps* ops, Summary* s);
 void build_writer_finish(BuildWriter* w, uint64 nranges);
 
 // ---- scans (scan_setup.cpp, bitmap_scan.cpp, ordered_scan.cpp) ----------------------
@@ -241,8 +245,8 @@ struct ScanOpaque {
     OrderedScan* ordered;     // created by the first amgettuple
 };
 
-// The ordered scan's state and its parts (ordered_scan.cpp).
-OrderedScan* ordered_begin(IndexScanDesc scan, ScanOpaque* so, ScanDirection first_dir);
+// The ordered scan (ordered_scan.cpp, on ordered_pass.hpp's parts).
+OrderedScan* ordered_begin(IndexScanDesc scan, ScanOpaque* so);
 bool ordered_next(OrderedScan* os, ScanDirection dir, ItemPointer tid);
 void ordered_mark(OrderedScan* os);
 void ordered_restore(OrderedScan* os);

@@ -1,40 +1,27 @@
-// ordered_scan.cpp — amgettuple: rows in the index's order (docs/ixbrin.md,
-// "Ordered scans").
+// ordered_scan.cpp — amgettuple: rows in the index's order, forward and
+// backward, with mark and restore (docs/ixbrin.md, "Ordered scans").
 //
-// Every summary is read first; the ranges whose summaries can hold a match
-// are ordered by the first key they can hold (in the scan's direction).
-// Rows are read from the heap range by range, with the scan's snapshot,
-// into a queue ordered by all the index's columns, and a row leaves the
-// queue as soon as no unread range, and no unread part of a range being
-// streamed, can hold a row that comes before it.  A range whose rows lie in
-// key order in the heap (SORTED) is streamed page by page from the end that
-// holds its first keys, so that `ORDER BY ts DESC LIMIT 10` over an
-// append-only table reads a page or two.  If the queue outgrows work_mem,
-// the remaining rows go through a tuplesort instead (correct, in bounded
-// memory, and what the planner's cost avoids).
-//
-// The rows returned are kept in a tuplestore (work_mem, then disk), as the
-// Materialize node keeps its rows, so that cursors can move backward and
-// merge joins can mark and restore.
-#include "ixbrin/ixbrin.hpp"
+// Every summary is read once, at the first row: the ranges that can hold a
+// match, with the first and last key of the first column each can hold.
+// Rows then come from a pass (ordered_pass.cpp) in the direction asked
+// for.  Rows are ordered by their keys and then their TID, so the row
+// returned last is a position: when the direction changes, or a restore
+// finds nothing stored, a new pass starts right after it in the new
+// direction.  Nothing is kept of the rows returned, except from the first
+// mark on: as the Materialize node does for a merge join, the rows since
+// the oldest mark are kept in a tuplestore (work_mem, then disk) and
+// trimmed at each mark, so that a restore reads them again.
+#include "ixbrin/ordered_pass.hpp"
 
 IXPG_BEGIN_C_HEADERS
-#include "access/relscan.h"
-#include "access/tableam.h"
 #include "catalog/index.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
-#include "executor/tuptable.h"
-#include "lib/pairingheap.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/tuplesort.h"
 #include "utils/tuplestore.h"
 IXPG_END_C_HEADERS
-
-#include <cstring>
 
 #include "pg/longjmp_safe.hpp"
 
@@ -42,133 +29,55 @@ namespace ixbrin {
 
 namespace {
 
-// node comes first, so that a queue node is its Row (pairingheap's
-// container macros do not compile as C++).
-struct Row {
-    pairingheap_node node;
-    ItemPointerData tid;
-    Datum* values;
-    bool* isnull;
-};
-static_assert(offsetof(Row, node) == 0, "a queue node is its Row");
-
-const Row* row_of(const pairingheap_node* n) { return reinterpret_cast<const Row*>(n); }
-Row* row_of(pairingheap_node* n) { return reinterpret_cast<Row*>(n); }
-
-// A key of the first column, as the bound of what can still come.
-struct Key0 {
-    bool unbounded;  // anything can come (a desummarized range, a bloom first column)
-    bool isnull;
-    Datum value;
-};
-
-struct RangeRef {
-    uint64 range;
-    bool sorted;
-    Key0 start;  // the first key the range can hold, in output order
-};
-
-// A SORTED range being read page by page.
-struct Stream {
-    BlockNumber next;    // the next page to read
-    BlockNumber first;   // the range's pages, [first, end)
-    BlockNumber end;
-    bool reverse;        // from the last page down
-    bool done;
-    Key0 frontier;       // no unread row of the range comes before it
-    bool owned;          // frontier.value is our copy (freed when it moves on)
-};
+// Where the scan stands, in the index's order.
+enum class Where : uint8 { Unpositioned, BeforeFirst, AtRow, AfterLast };
 
 }  // namespace
 
 struct OrderedScan {
-    IndexScanDesc scan;
-    const IndexOps* ops;
-    const PreparedKeys* keys;
-    int sign;                 // +1: the index's order; -1: its reverse
-    ScanDirection first_dir;
+    ScanShared sh;
+    MemoryContext scan_cxt;    // the ranges, heap access
+    MemoryContext pass_cxt;    // the current pass: reset when another starts
+    Pass* pass;
+    int pass_sign;
 
-    RangeRef* ranges;
-    int nranges;
-    int next_range;
-    Stream* streams;
-    int nstreams;
+    Where where;
+    RowKey cur;                // AtRow: the row returned last (or the mark restored)
 
-    MemoryContext scan_cxt;   // lives as long as the scan
-    pairingheap* queue;
-    MemoryContext rows_cxt;   // the queued rows: reset whenever the queue empties
-    bool sorting;             // past work_mem: rows go to `sort`
-    bool sort_done;           // every row is in the sort, and it is sorted
-    Tuplesortstate* sort;
-    TupleDesc sort_desc;
-    TupleTableSlot* sort_slot;
-
-    IndexFetchTableData* fetch;
-    TupleTableSlot* heap_slot;
-    EState* estate;
-    IndexInfo* index_info;
-    ExprState* predicate;
-    BlockNumber heap_blocks;
-
-    Tuplestorestate* store;   // the rows returned so far
-    TupleDesc store_desc;
-    TupleTableSlot* store_slot;
-    TupleTableSlot* store_put;
-    bool eof_underlying;
+    MemoryContext mark_cxt;    // the marked position's copy
+    bool has_mark;
+    Where mark_where;
+    RowKey mark;
+    Tuplestorestate* store;    // the rows since the oldest mark (NULL: none kept)
+    int store_sign;            // the direction they were produced in (0: not yet known)
     int mark_ptr;
+    TupleTableSlot* store_slot;
+    TupleTableSlot* put_slot;
 };
 
 namespace {
 
-// ---- order ------------------------------------------------------------------------
-
-// Column i of two rows in the index's order (its DESC and NULLS FIRST).
-int compare_column(const IndexOps* ops, int i, bool anull, Datum a, bool bnull, Datum b) {
-    const ColumnOps& c = ops->cols[i];
-    if (anull || bnull) {
-        if (anull && bnull)
-            return 0;
-        return (anull == c.nulls_first) ? -1 : 1;
+// A copy of a row in cxt.
+RowKey copy_position(const IndexOps* ops, MemoryContext cxt, const RowKey& row) {
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * ops->ncols));
+    bool* isnull = static_cast<bool*>(palloc(sizeof(bool) * ops->ncols));
+    for (int i = 0; i < ops->ncols; ++i) {
+        isnull[i] = row.isnull[i];
+        values[i] = row.isnull[i] ? Datum(0) : datumCopy(row.values[i], ops->cols[i].typbyval, ops->cols[i].typlen);
     }
-    const int r = compare_values(c, a, b);
-    return c.desc ? -r : r;
+    MemoryContextSwitchTo(old);
+    return RowKey{values, isnull, row.tid};
 }
 
-// Rows in output order.
-int compare_rows(const OrderedScan* os, const Row* a, const Row* b) {
-    for (int i = 0; i < os->ops->ncols; ++i) {
-        const int r = compare_column(os->ops, i, a->isnull[i], a->values[i], b->isnull[i], b->values[i]);
-        if (r != 0)
-            return r * os->sign;
-    }
-    return 0;
-}
-
-int compare_key0(const OrderedScan* os, const Key0& a, const Key0& b) {
-    if (a.unbounded || b.unbounded)
-        return a.unbounded == b.unbounded ? 0 : (a.unbounded ? -1 : 1);
-    return compare_column(os->ops, 0, a.isnull, a.value, b.isnull, b.value) * os->sign;
-}
-
-// pairingheap keeps its greatest element first: "greater" is earlier.
-int queue_order(const pairingheap_node* a, const pairingheap_node* b, void* arg) {
-    const Row* ra = row_of(a);
-    const Row* rb = row_of(b);
-    return -compare_rows(static_cast<const OrderedScan*>(arg), ra, rb);
-}
-
-int range_order(const void* a, const void* b, void* arg) {
-    return compare_key0(static_cast<const OrderedScan*>(arg), static_cast<const RangeRef*>(a)->start,
-                        static_cast<const RangeRef*>(b)->start);
-}
-
-// The first key of column 0 a summary can hold, in output order.
-Key0 range_start(const OrderedScan* os, const Summary* s) {
-    const ColumnOps& c = os->ops->cols[0];
+// The first and last key of column 0 a summary can hold, in the index's
+// order (NULL included).  A bloom first column has no bounds.
+void summary_bounds(const IndexOps* ops, const Summary* s, Key0* lo, Key0* hi) {
+    const ColumnOps& c = ops->cols[0];
     const ColumnSummary& cs = s->cols[0];
-    Key0 best{true, false, Datum(0)};
+    *lo = *hi = Key0{true, false, Datum(0)};
     if (c.kind == Kind::Bloom)
-        return best;  // no bounds
+        return;
     Key0 cand[3];
     int n = 0;
     if (cs.has_values) {
@@ -177,362 +86,235 @@ Key0 range_start(const OrderedScan* os, const Summary* s) {
     }
     if (cs.has_nulls)
         cand[n++] = Key0{false, true, Datum(0)};
-    for (int i = 0; i < n; ++i)
-        if (i == 0 || compare_key0(os, cand[i], best) < 0)
-            best = cand[i];
-    return best;
-}
-
-// ---- rows --------------------------------------------------------------------------
-
-void to_sort(OrderedScan* os, const Row* r) {
-    TupleTableSlot* slot = os->sort_slot;
-    ExecClearTuple(slot);
-    for (int i = 0; i < os->ops->ncols; ++i) {
-        slot->tts_values[i] = r->values[i];
-        slot->tts_isnull[i] = r->isnull[i];
-    }
-    uint64 packed = (static_cast<uint64>(ItemPointerGetBlockNumber(&r->tid)) << 16) | ItemPointerGetOffsetNumber(&r->tid);
-    slot->tts_values[os->ops->ncols] = Int64GetDatum(static_cast<int64>(packed));
-    slot->tts_isnull[os->ops->ncols] = false;
-    ExecStoreVirtualTuple(slot);
-    tuplesort_puttupleslot(os->sort, slot);
-}
-
-// From here on, rows go through a tuplesort (the queue would pass work_mem).
-void start_sorting(OrderedScan* os) {
-    MemoryContext old = MemoryContextSwitchTo(os->scan_cxt);
-    const int n = os->ops->ncols;
-    Relation index = os->scan->indexRelation;
-    os->sort_desc = CreateTemplateTupleDesc(n + 1);
-    AttrNumber* attnums = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * n));
-    Oid* operators = static_cast<Oid*>(palloc(sizeof(Oid) * n));
-    Oid* collations = static_cast<Oid*>(palloc(sizeof(Oid) * n));
-    bool* nulls_first = static_cast<bool*>(palloc(sizeof(bool) * n));
     for (int i = 0; i < n; ++i) {
-        const ColumnOps& c = os->ops->cols[i];
-        TupleDescInitEntry(os->sort_desc, static_cast<AttrNumber>(i + 1), nullptr, c.type, -1, 0);
-        attnums[i] = static_cast<AttrNumber>(i + 1);
-        const bool descending = c.desc != (os->sign < 0);
-        const Oid intype = index->rd_opcintype[i];
-        operators[i] = get_opfamily_member(c.opfamily, intype, intype,
-                                           descending ? BTGreaterStrategyNumber : BTLessStrategyNumber);
-        if (!OidIsValid(operators[i]))
-            elog(ERROR, "ixbrin: operator family %u has no ordering operator for type %u", c.opfamily, intype);
-        collations[i] = c.collation;
-        nulls_first[i] = c.nulls_first != (os->sign < 0);
-    }
-    TupleDescInitEntry(os->sort_desc, static_cast<AttrNumber>(n + 1), nullptr, INT8OID, -1, 0);
-    os->sort_slot = MakeSingleTupleTableSlot(os->sort_desc, &TTSOpsVirtual);
-    os->sort = tuplesort_begin_heap(os->sort_desc, n, attnums, operators, collations, nulls_first, work_mem, nullptr,
-                                    TUPLESORT_NONE);
-    while (!pairingheap_is_empty(os->queue))
-        to_sort(os, row_of(pairingheap_remove_first(os->queue)));
-    MemoryContextReset(os->rows_cxt);
-    os->sorting = true;
-    MemoryContextSwitchTo(old);
-}
-
-// Queue (or sort) one row: its key values are copied.
-void push_row(OrderedScan* os, const ItemPointerData& tid, const Datum* values, const bool* isnull) {
-    if (os->sorting) {
-        Row tmp;
-        tmp.tid = tid;
-        tmp.values = const_cast<Datum*>(values);
-        tmp.isnull = const_cast<bool*>(isnull);
-        to_sort(os, &tmp);
-        return;
-    }
-    MemoryContext old = MemoryContextSwitchTo(os->rows_cxt);
-    Row* r = static_cast<Row*>(palloc(sizeof(Row)));
-    const int n = os->ops->ncols;
-    r->tid = tid;
-    r->values = static_cast<Datum*>(palloc(sizeof(Datum) * n));
-    r->isnull = static_cast<bool*>(palloc(sizeof(bool) * n));
-    for (int i = 0; i < n; ++i) {
-        r->isnull[i] = isnull[i];
-        r->values[i] = isnull[i] ? Datum(0) : datumCopy(values[i], os->ops->cols[i].typbyval, os->ops->cols[i].typlen);
-    }
-    MemoryContextSwitchTo(old);
-    pairingheap_add(os->queue, &r->node);
-}
-
-// Read the visible rows of one heap page that match the keys (and the
-// index's predicate), as their HOT chains' root TIDs; a stream's frontier
-// follows the last key read.
-void read_page(OrderedScan* os, BlockNumber blk, bool reverse, Stream* stream) {
-    CHECK_FOR_INTERRUPTS();
-    Datum values[INDEX_MAX_KEYS];
-    bool isnull[INDEX_MAX_KEYS];
-    ExprContext* econtext = GetPerTupleExprContext(os->estate);
-    for (int k = 0; k < MaxHeapTuplesPerPage; ++k) {
-        const OffsetNumber off = static_cast<OffsetNumber>(reverse ? MaxHeapTuplesPerPage - k : k + 1);
-        ItemPointerData tid;
-        ItemPointerSet(&tid, blk, off);
-        bool call_again = false;
-        bool all_dead = false;
-        if (!table_index_fetch_tuple(os->fetch, &tid, os->scan->xs_snapshot, os->heap_slot, &call_again, &all_dead))
-            continue;
-        ResetExprContext(econtext);
-        econtext->ecxt_scantuple = os->heap_slot;
-        if (os->predicate != nullptr && !ExecQual(os->predicate, econtext))
-            continue;
-        FormIndexDatum(os->index_info, os->heap_slot, os->estate, values, isnull);
-        if (!row_matches(os->ops, os->keys, values, isnull))
-            continue;
-        ItemPointerSet(&tid, blk, off);  // the chain's root, what the executor fetches again
-        push_row(os, tid, values, isnull);
-        if (stream != nullptr && !isnull[0]) {
-            const ColumnOps& c0 = os->ops->cols[0];
-            if (stream->owned && !c0.typbyval)
-                pfree(DatumGetPointer(stream->frontier.value));
-            MemoryContext old = MemoryContextSwitchTo(os->scan_cxt);
-            stream->frontier.unbounded = false;
-            stream->frontier.isnull = false;
-            stream->frontier.value = datumCopy(values[0], c0.typbyval, c0.typlen);
-            stream->owned = true;
-            MemoryContextSwitchTo(old);
-        }
-    }
-    if (!os->sorting && MemoryContextMemAllocated(os->rows_cxt, true) > static_cast<Size>(work_mem) * 1024)
-        start_sorting(os);
-}
-
-void open_next_range(OrderedScan* os) {
-    const RangeRef& r = os->ranges[os->next_range++];
-    const BlockNumber first = static_cast<BlockNumber>(r.range * os->ops->pages_per_range);
-    BlockNumber end = first + os->ops->pages_per_range;
-    if (end > os->heap_blocks || end < first)
-        end = os->heap_blocks;
-    if (first >= end)
-        return;
-    if (r.sorted && !os->sorting) {
-        // Stream it: from its first page when its keys ascend the way the
-        // scan goes, else from its last.
-        const bool reverse = os->ops->cols[0].desc != (os->sign < 0);
-        Stream st;
-        st.first = first;
-        st.end = end;
-        st.reverse = reverse;
-        st.next = reverse ? end - 1 : first;
-        st.done = false;
-        st.frontier = r.start;
-        st.owned = false;
-        os->streams[os->nstreams++] = st;
-        return;
-    }
-    for (BlockNumber b = first; b < end; ++b)
-        read_page(os, b, false, nullptr);
-}
-
-void advance_stream(OrderedScan* os, Stream* st) {
-    read_page(os, st->next, st->reverse, st);
-    if (st->reverse) {
-        if (st->next == st->first)
-            st->done = true;
-        else
-            --st->next;
-    } else if (++st->next == st->end) {
-        st->done = true;
+        if (i == 0 || compare_key0(ops, 1, cand[i], *lo) < 0)
+            *lo = cand[i];
+        if (i == 0 || compare_key0(ops, 1, cand[i], *hi) > 0)
+            *hi = cand[i];
     }
 }
 
-// Everything not read yet, into the sort (past work_mem).
-void read_everything(OrderedScan* os) {
-    for (int i = 0; i < os->nstreams; ++i)
-        while (!os->streams[i].done)
-            advance_stream(os, &os->streams[i]);
-    os->nstreams = 0;
-    while (os->next_range < os->nranges)
-        open_next_range(os);
-    for (int i = 0; i < os->nstreams; ++i)  // (ranges opened while sorting are not streamed)
-        while (!os->streams[i].done)
-            advance_stream(os, &os->streams[i]);
-    os->nstreams = 0;
+Key0 copy_key0(const ColumnOps& c, const Key0& k) {
+    if (k.unbounded || k.isnull)
+        return k;
+    return Key0{false, false, datumCopy(k.value, c.typbyval, c.typlen)};
 }
 
-// The next row in output order, or false at the end.
-bool produce(OrderedScan* os, ItemPointer tid) {
-    for (;;) {
-        if (os->sorting) {
-            if (!os->sort_done) {
-                read_everything(os);
-                tuplesort_performsort(os->sort);
-                os->sort_done = true;
-            }
-            if (!tuplesort_gettupleslot(os->sort, true, false, os->sort_slot, nullptr))
-                return false;
-            bool isnull;
-            const uint64 packed = static_cast<uint64>(DatumGetInt64(slot_getattr(os->sort_slot, os->ops->ncols + 1, &isnull)));
-            ItemPointerSet(tid, static_cast<BlockNumber>(packed >> 16), static_cast<OffsetNumber>(packed & 0xffff));
-            return true;
-        }
-        // The bound: the earliest key that an unread range or stream part
-        // can still hold.
-        Key0 bound{false, false, Datum(0)};
-        bool bounded = false;
-        int source = -1;  // -1: the next range; i >= 0: stream i
-        if (os->next_range < os->nranges) {
-            bound = os->ranges[os->next_range].start;
-            bounded = true;
-        }
-        for (int i = 0; i < os->nstreams; ++i) {
-            if (os->streams[i].done)
-                continue;
-            if (!bounded || compare_key0(os, os->streams[i].frontier, bound) < 0) {
-                bound = os->streams[i].frontier;
-                bounded = true;
-                source = i;
-            }
-        }
-        if (!pairingheap_is_empty(os->queue)) {
-            const Row* top = row_of(pairingheap_first(os->queue));
-            const Key0 k{false, top->isnull[0], top->values[0]};
-            if (!bounded || compare_key0(os, k, bound) < 0) {
-                *tid = top->tid;
-                pairingheap_remove_first(os->queue);
-                if (pairingheap_is_empty(os->queue))
-                    MemoryContextReset(os->rows_cxt);
-                return true;
-            }
-        } else if (!bounded) {
-            return false;
-        }
-        // Read from where the bound comes from.
-        if (source >= 0)
-            advance_stream(os, &os->streams[source]);
-        else
-            open_next_range(os);
-        // Streams that are done go.
-        int kept = 0;
-        for (int i = 0; i < os->nstreams; ++i)
-            if (!os->streams[i].done)
-                os->streams[kept++] = os->streams[i];
-        os->nstreams = kept;
-    }
-}
-
-}  // namespace
-
-OrderedScan* ordered_begin(IndexScanDesc scan, ScanOpaque* so, ScanDirection first_dir) {
+// Every range that can hold a match, with its bounds (in CurrentMemoryContext).
+void read_ranges(OrderedScan* os, IndexScanDesc scan) {
     Relation index = scan->indexRelation;
-    OrderedScan* os = static_cast<OrderedScan*>(palloc0(sizeof(OrderedScan)));
-    os->scan = scan;
-    os->ops = &so->ops;
-    os->keys = so->keys;
-    os->first_dir = first_dir;
-    os->sign = ScanDirectionIsBackward(first_dir) ? -1 : 1;
-    os->scan_cxt = CurrentMemoryContext;
-    os->queue = pairingheap_allocate(queue_order, os);
-    os->rows_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin ordered rows", ALLOCSET_DEFAULT_SIZES);
-    os->heap_blocks = RelationGetNumberOfBlocks(scan->heapRelation);
-
-    // The candidate ranges, by their first key.
+    const IndexOps* ops = os->sh.ops;
     const IxbrMeta meta = read_meta(index, scan->xs_snapshot);
     uint64 nranges = 0;
     const MapEntry* entries = read_entries(index, meta, scan->xs_snapshot, &nranges);
-    os->ranges = static_cast<RangeRef*>(palloc_extended(sizeof(RangeRef) * (nranges > 0 ? nranges : 1), MCXT_ALLOC_HUGE));
-    os->streams = static_cast<Stream*>(palloc(sizeof(Stream) * (nranges > 0 ? nranges : 1)));
+    RangeRef* ranges =
+        static_cast<RangeRef*>(palloc_extended(sizeof(RangeRef) * (nranges > 0 ? nranges : 1), MCXT_ALLOC_HUGE));
+    int n = 0;
+    MemoryContext summary_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin summary", ALLOCSET_DEFAULT_SIZES);
     SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
     for (uint64 r = 0; r < nranges; ++r) {
         CHECK_FOR_INTERRUPTS();
         const MapEntry& e = entries[r];
-        RangeRef ref{r, false, Key0{true, false, Datum(0)}};
+        RangeRef ref{r, false, Key0{true, false, Datum(0)}, Key0{true, false, Datum(0)}};
         if (entry_usable(e)) {
-            Summary* s = read_summary_at(index, os->ops, &cursor, e, r, scan->xs_snapshot);
+            MemoryContext old = MemoryContextSwitchTo(summary_cxt);
+            Summary* s = read_summary_at(index, ops, &cursor, e, r, scan->xs_snapshot);
             bool desummarized = false;
-            if (s == nullptr)
-                s = read_range_summary(index, os->ops, r, &desummarized, scan->xs_snapshot);
+            if (s == nullptr)  // it moved since the map was read
+                s = read_range_summary(index, ops, r, &desummarized, scan->xs_snapshot);
+            MemoryContextSwitchTo(old);
             if (s == nullptr && !desummarized)
                 continue;
             if (s != nullptr) {
-                if (!summary_matches(os->ops, s, os->keys))
+                if (!summary_matches(ops, s, os->sh.keys)) {
+                    MemoryContextReset(summary_cxt);
                     continue;
-                ref.start = range_start(os, s);
+                }
+                Key0 lo, hi;
+                summary_bounds(ops, s, &lo, &hi);
+                ref.lo = copy_key0(ops->cols[0], lo);
+                ref.hi = copy_key0(ops->cols[0], hi);
                 ref.sorted = s->sorted;
             }
+            MemoryContextReset(summary_cxt);
         } else if (!(e.flags & kEntryDesummarized)) {
             continue;  // no rows
         }
-        os->ranges[os->nranges++] = ref;
+        ranges[n++] = ref;
     }
     cursor_end(&cursor);
-    qsort_arg(os->ranges, static_cast<size_t>(os->nranges), sizeof(RangeRef), range_order, os);
+    MemoryContextDelete(summary_cxt);
+    os->sh.ranges = ranges;
+    os->sh.nranges = n;
+}
 
-    // Heap access: fetch by TID with the scan's snapshot; index values
-    // (expressions included) and the predicate computed as at insert.
-    os->fetch = table_index_fetch_begin(scan->heapRelation);
-    os->heap_slot = table_slot_create(scan->heapRelation, nullptr);
-    os->estate = CreateExecutorState();
-    os->index_info = BuildIndexInfo(index);
-    os->predicate = os->index_info->ii_Predicate != NIL ? ExecPrepareQual(os->index_info->ii_Predicate, os->estate)
-                                                          : nullptr;
+// A new pass in direction sign, from where the scan stands.
+void start_pass(OrderedScan* os, int sign) {
+    RowKey after;
+    const bool from_row = os->where == Where::AtRow;
+    if (from_row)
+        after = copy_position(os->sh.ops, os->scan_cxt, os->cur);  // cur may live in the old pass
+    if (os->pass != nullptr)
+        pass_end(os->pass);
+    os->pass = nullptr;
+    MemoryContextReset(os->pass_cxt);
+    MemoryContext old = MemoryContextSwitchTo(os->pass_cxt);
+    os->pass = pass_begin(&os->sh, sign, from_row ? &after : nullptr);
+    MemoryContextSwitchTo(old);
+    os->pass_sign = sign;
+    if (from_row) {
+        for (int i = 0; i < os->sh.ops->ncols; ++i)
+            if (!after.isnull[i] && !os->sh.ops->cols[i].typbyval)
+                pfree(DatumGetPointer(after.values[i]));
+        pfree(const_cast<Datum*>(after.values));
+        pfree(const_cast<bool*>(after.isnull));
+        os->where = Where::Unpositioned;  // cur is gone with the old pass; the next row sets it
+    }
+    // What is stored was produced in one direction: it serves a pass that
+    // goes on in that direction from the stored rows' end.
+    if (os->store != nullptr) {
+        if (os->store_sign == 0)
+            os->store_sign = sign;
+        else if (os->store_sign != sign) {
+            tuplestore_end(os->store);
+            os->store = nullptr;
+        }
+    }
+}
 
-    // The rows returned, for backward moves and mark/restore.
-    os->store_desc = CreateTemplateTupleDesc(1);
-    TupleDescInitEntry(os->store_desc, 1, nullptr, INT8OID, -1, 0);
-    os->store_slot = MakeSingleTupleTableSlot(os->store_desc, &TTSOpsMinimalTuple);
-    os->store_put = MakeSingleTupleTableSlot(os->store_desc, &TTSOpsVirtual);
-    os->store = tuplestore_begin_heap(true, false, work_mem);
-    os->mark_ptr = tuplestore_alloc_read_pointer(os->store, EXEC_FLAG_BACKWARD);
+void put_stored(OrderedScan* os, const RowKey& row) {
+    TupleTableSlot* slot = os->put_slot;
+    const int n = os->sh.ops->ncols;
+    ExecClearTuple(slot);
+    for (int i = 0; i < n; ++i) {
+        slot->tts_values[i] = row.values[i];
+        slot->tts_isnull[i] = row.isnull[i];
+    }
+    slot->tts_values[n] = Int64GetDatum(pack_tid(row.tid));
+    slot->tts_isnull[n] = false;
+    ExecStoreVirtualTuple(slot);
+    tuplestore_puttupleslot(os->store, slot);
+}
+
+}  // namespace
+
+OrderedScan* ordered_begin(IndexScanDesc scan, ScanOpaque* so) {
+    Relation index = scan->indexRelation;
+    OrderedScan* os = static_cast<OrderedScan*>(palloc0(sizeof(OrderedScan)));
+    os->scan_cxt = CurrentMemoryContext;
+    os->pass_cxt = AllocSetContextCreate(os->scan_cxt, "ixbrin ordered pass", ALLOCSET_DEFAULT_SIZES);
+    os->mark_cxt = AllocSetContextCreate(os->scan_cxt, "ixbrin ordered mark", ALLOCSET_SMALL_SIZES);
+    os->where = Where::Unpositioned;
+
+    ScanShared& sh = os->sh;
+    sh.scan = scan;
+    sh.ops = &so->ops;
+    sh.keys = so->keys;
+    sh.heap_blocks = RelationGetNumberOfBlocks(scan->heapRelation);
+    read_ranges(os, scan);
+
+    const int n = so->ops.ncols;
+    sh.row_desc = CreateTemplateTupleDesc(n + 1);
+    for (int i = 0; i < n; ++i)
+        TupleDescInitEntry(sh.row_desc, static_cast<AttrNumber>(i + 1), nullptr, so->ops.cols[i].type, -1, 0);
+    TupleDescInitEntry(sh.row_desc, static_cast<AttrNumber>(n + 1), nullptr, INT8OID, -1, 0);
+
+    // The heap rows' index columns, computed as at insert.
+    sh.heap_slot = table_slot_create(scan->heapRelation, nullptr);
+    sh.estate = CreateExecutorState();
+    sh.index_info = BuildIndexInfo(index);
+    sh.predicate = sh.index_info->ii_Predicate != NIL ? ExecPrepareQual(sh.index_info->ii_Predicate, sh.estate)
+                                                        : nullptr;
     return os;
 }
 
 bool ordered_next(OrderedScan* os, ScanDirection dir, ItemPointer tid) {
-    // As the Materialize node does with its tuplestore: "forward" is the
-    // direction the rows were first produced in.
-    const bool forward = ScanDirectionIsNoMovement(dir) || dir == os->first_dir;
-    bool eof_store = tuplestore_ateof(os->store);
-    if (!forward && eof_store) {
-        // Reversing at the end: the first backward fetch would return the
-        // row just returned; skip it.
-        if (!os->eof_underlying && !tuplestore_advance(os->store, false))
-            return false;
-        eof_store = false;
-    }
-    if (!eof_store) {
-        if (tuplestore_gettupleslot(os->store, forward, false, os->store_slot)) {
-            bool isnull;
-            const uint64 packed = static_cast<uint64>(DatumGetInt64(slot_getattr(os->store_slot, 1, &isnull)));
-            ItemPointerSet(tid, static_cast<BlockNumber>(packed >> 16), static_cast<OffsetNumber>(packed & 0xffff));
+    const int sign = ScanDirectionIsBackward(dir) ? -1 : 1;
+    // After a restore: the stored rows first.
+    if (os->store != nullptr && os->store_sign == sign && !tuplestore_ateof(os->store)) {
+        if (tuplestore_gettupleslot(os->store, true, false, os->store_slot)) {
+            slot_getallattrs(os->store_slot);
+            os->cur = RowKey{os->store_slot->tts_values, os->store_slot->tts_isnull, {}};
+            unpack_tid(DatumGetInt64(os->store_slot->tts_values[os->sh.ops->ncols]), &os->cur.tid);
+            os->where = Where::AtRow;
+            *tid = os->cur.tid;
             return true;
         }
-        if (forward)
-            eof_store = true;
     }
-    if (eof_store && !os->eof_underlying) {
-        if (!produce(os, tid)) {
-            os->eof_underlying = true;
+    if (os->pass == nullptr || os->pass_sign != sign) {
+        if ((os->where == Where::AfterLast && sign > 0) || (os->where == Where::BeforeFirst && sign < 0))
             return false;
-        }
-        TupleTableSlot* slot = os->store_put;
-        ExecClearTuple(slot);
-        slot->tts_values[0] = Int64GetDatum(static_cast<int64>(
-            (static_cast<uint64>(ItemPointerGetBlockNumber(tid)) << 16) | ItemPointerGetOffsetNumber(tid)));
-        slot->tts_isnull[0] = false;
-        ExecStoreVirtualTuple(slot);
-        tuplestore_puttupleslot(os->store, slot);
-        return true;
+        start_pass(os, sign);
     }
-    return false;
+    RowKey row;
+    if (!pass_next(os->pass, &row)) {
+        os->where = sign > 0 ? Where::AfterLast : Where::BeforeFirst;
+        return false;
+    }
+    if (os->store != nullptr)
+        put_stored(os, row);
+    os->cur = row;
+    os->where = Where::AtRow;
+    *tid = row.tid;
+    return true;
 }
 
-void ordered_mark(OrderedScan* os) { tuplestore_copy_read_pointer(os->store, 0, os->mark_ptr); }
+void ordered_mark(OrderedScan* os) {
+    MemoryContextReset(os->mark_cxt);
+    os->has_mark = true;
+    os->mark_where = os->where;
+    if (os->where == Where::AtRow) {
+        os->mark = copy_position(os->sh.ops, os->mark_cxt, os->cur);
+        os->cur = os->mark;  // (the trim below may free what cur pointed to)
+    }
+    if (os->store == nullptr) {
+        MemoryContext old = MemoryContextSwitchTo(os->scan_cxt);
+        os->store = tuplestore_begin_heap(false, false, work_mem);
+        tuplestore_set_eflags(os->store, 0);  // no rewind: trimmed at each mark
+        os->mark_ptr = tuplestore_alloc_read_pointer(os->store, 0);
+        if (os->store_slot == nullptr) {
+            os->store_slot = MakeSingleTupleTableSlot(os->sh.row_desc, &TTSOpsMinimalTuple);
+            os->put_slot = MakeSingleTupleTableSlot(os->sh.row_desc, &TTSOpsVirtual);
+        }
+        MemoryContextSwitchTo(old);
+        os->store_sign = os->pass != nullptr ? os->pass_sign : 0;
+    } else {
+        tuplestore_copy_read_pointer(os->store, 0, os->mark_ptr);
+        tuplestore_trim(os->store);
+    }
+}
 
-void ordered_restore(OrderedScan* os) { tuplestore_copy_read_pointer(os->store, os->mark_ptr, 0); }
+void ordered_restore(OrderedScan* os) {
+    if (!os->has_mark)
+        elog(ERROR, "ixbrin: restore without a mark");
+    os->where = os->mark_where;
+    if (os->where == Where::AtRow)
+        os->cur = os->mark;
+    if (os->store != nullptr) {
+        tuplestore_copy_read_pointer(os->store, os->mark_ptr, 0);
+        return;
+    }
+    // Nothing stored (the direction changed since): the next row starts a
+    // pass from the mark.
+    if (os->pass != nullptr)
+        pass_end(os->pass);
+    os->pass = nullptr;
+    MemoryContextReset(os->pass_cxt);
+}
 
 void ordered_end(OrderedScan* os) {
-    if (os->sort != nullptr)
-        tuplesort_end(os->sort);
-    if (os->sort_slot != nullptr)
-        ExecDropSingleTupleTableSlot(os->sort_slot);
-    tuplestore_end(os->store);
-    ExecDropSingleTupleTableSlot(os->store_slot);
-    ExecDropSingleTupleTableSlot(os->store_put);
-    ExecDropSingleTupleTableSlot(os->heap_slot);
-    table_index_fetch_end(os->fetch);
-    FreeExecutorState(os->estate);
-    MemoryContextDelete(os->rows_cxt);
+    if (os->pass != nullptr)
+        pass_end(os->pass);
+    if (os->store != nullptr)
+        tuplestore_end(os->store);
+    if (os->store_slot != nullptr) {
+        ExecDropSingleTupleTableSlot(os->store_slot);
+        ExecDropSingleTupleTableSlot(os->put_slot);
+    }
+    ExecDropSingleTupleTableSlot(os->sh.heap_slot);
+    FreeExecutorState(os->sh.estate);
+    MemoryContextDelete(os->pass_cxt);
+    MemoryContextDelete(os->mark_cxt);
 }
 
 }  // namespace ixbrin

@@ -100,8 +100,15 @@ Summary* decode_at(Relation index, const IndexOps* ops, Buffer buf, OffsetNumber
                           ItemIdGetLength(lp), static_cast<uint32>(range));
 }
 
-char* encode(const IndexOps* ops, const Summary* s, Size* bytes) {
+// The summary as a tuple.  A re-summarization's pending part that would
+// not fit is dropped: that ends the re-summarization without tightening
+// (the summary itself covers every row; docs/ixbrin-format.md, VACUUM).
+char* encode(const IndexOps* ops, Summary* s, Size* bytes) {
     *bytes = summary_bytes(ops, s);
+    if (*bytes > max_summary_bytes() && s->pending) {
+        s->pending = false;
+        *bytes = summary_bytes(ops, s);
+    }
     if (*bytes > max_summary_bytes())
         ereport(ERROR,
                 (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -471,7 +478,7 @@ void build_writer_init(BuildWriter* w, Relation index, ForkNumber fork, uint32 p
     UnlockReleaseBuffer(meta_buf);
 }
 
-void build_writer_add(BuildWriter* w, const IndexOps* ops, const Summary* s) {
+void build_writer_add(BuildWriter* w, const IndexOps* ops, Summary* s) {
     Size bytes;
     char* item = encode(ops, s, &bytes);
     if (w->page == InvalidBuffer || !page_takes(BufferGetPage(w->page), bytes)) {

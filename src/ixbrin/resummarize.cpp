@@ -3,7 +3,9 @@
 // pending part that concurrent inserts also merge into; the heap range is
 // read (every tuple that is not dead); the summary becomes that read's
 // summary united with the pending part.  A crash in between leaves the old
-// summary, which still covers every row.  The same path summarizes a
+// summary, which still covers every row; so does a pending part dropped
+// because it outgrew the page (range_map.cpp), which ends this
+// re-summarization without tightening.  The same path summarizes a
 // desummarized range; its entry keeps saying so (scans read its pages
 // whole) until the end.  Callers hold ShareUpdateExclusiveLock on the
 // table (VACUUM does, and the SQL functions take it), so that no two
@@ -41,13 +43,14 @@ bool start_pending(Summary* s, void* arg) {
 struct FinishArg {
     const IndexOps* ops;
     const Summary* scanned;
+    bool done;
 };
 
 // The summary becomes the heap's, united with what inserts merged meanwhile.
 bool finish_pending(Summary* s, void* arg) {
-    const FinishArg* a = static_cast<const FinishArg*>(arg);
+    FinishArg* a = static_cast<FinishArg*>(arg);
     if (!s->pending)
-        return false;  // (another re-summarization finished it)
+        return false;  // the pending part was dropped (it outgrew the page): no tightening this time
     Summary* fresh = new_summary(a->ops, s->range);
     union_columns(a->ops, fresh->cols, a->scanned->cols);
     union_columns(a->ops, fresh->cols, s->pend);
@@ -62,6 +65,7 @@ bool finish_pending(Summary* s, void* arg) {
     s->sorted = fresh->sorted;
     s->last_tid = fresh->last_tid;
     s->pending = false;
+    a->done = true;
     return true;
 }
 
@@ -92,9 +96,12 @@ void resummarize_range(Relation heap, Relation index, uint64 range) {
     }
 
     // 3. The heap's summary united with the pending part.
-    FinishArg fin{ops, st.summary};
+    FinishArg fin{ops, st.summary, false};
     modify_range(index, ops, range, Create::Never, finish_pending, &fin);
-    clear_desummarized(index, range);
+    // A desummarized range is trusted again only with the heap's rows in
+    // its summary.
+    if (fin.done)
+        clear_desummarized(index, range);
 
     MemoryContextSwitchTo(old);
     MemoryContextDelete(cxt);

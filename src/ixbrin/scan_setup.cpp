@@ -65,7 +65,7 @@ bool get_tuple(IndexScanDesc scan, ScanDirection dir) {
         if (so->ordered == nullptr) {
             pgstat_count_index_scan(scan->indexRelation);
             MemoryContext old = MemoryContextSwitchTo(so->scan_cxt);
-            so->ordered = ordered_begin(scan, so, dir);
+            so->ordered = ordered_begin(scan, so);
             MemoryContextSwitchTo(old);
         }
         ItemPointerData tid;

@@ -8,6 +8,7 @@
 
 IXPG_BEGIN_C_HEADERS
 #include "catalog/pg_type.h"
+#include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -22,7 +23,16 @@ namespace ixbrin {
 
 namespace {
 
-Datum copy_value(const ColumnOps& c, Datum v) { return datumCopy(v, c.typbyval, c.typlen); }
+// A value kept in a summary: a copy, detoasted (a heap row's value may be
+// compressed or stored out of line; a summary stores the bytes themselves).
+Datum copy_value(const ColumnOps& c, Datum v) {
+    if (c.typlen == -1 && VARATT_IS_EXTENDED(DatumGetPointer(v))) {
+        struct varlena* plain = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(v)));
+        if (plain != reinterpret_cast<struct varlena*>(DatumGetPointer(v)))
+            return PointerGetDatum(plain);  // (already a copy)
+    }
+    return datumCopy(v, c.typbyval, c.typlen);
+}
 
 void init_column(const ColumnOps& c, ColumnSummary* cs) {
     std::memset(cs, 0, sizeof *cs);

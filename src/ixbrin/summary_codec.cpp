@@ -270,4 +270,25 @@ Summary* decode_summary(Relation index, BlockNumber blkno, const IndexOps* ops, 
 
 Size max_summary_bytes() { return MAXALIGN_DOWN(kPageBytes - sizeof(ItemIdData)); }
 
+Size largest_fixed_summary_bytes(const IndexOps* ops) {
+    Size n = sizeof(SummaryHeader);
+    for (int i = 0; i < ops->ncols; ++i) {
+        const ColumnOps& c = ops->cols[i];
+        const Size value = c.typlen > 0 ? static_cast<Size>(c.typlen) : 4;
+        n += 1;
+        switch (c.kind) {
+            case Kind::MinMax:
+                n += 2 * value;
+                break;
+            case Kind::Multi:
+                n += 2 + (static_cast<Size>(c.values_per_range) + 7) / 8 + static_cast<Size>(c.values_per_range) * value;
+                break;
+            case Kind::Bloom:
+                n += 6 + c.bloom.nbits / 8;
+                break;
+        }
+    }
+    return n;
+}
+
 }  // namespace ixbrin

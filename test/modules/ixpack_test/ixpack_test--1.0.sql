@@ -32,7 +32,8 @@ AS 'MODULE_PATHNAME', 'ixpack_test_validate_btree_style' LANGUAGE C STRICT;
 
 -- The differential check every access method's pg_regress files use: run
 -- `query` with the planner forced to `scan` ('Bitmap Index Scan', 'Index
--- Scan' or 'Index Only Scan') on an index of this pack's access methods,
+-- Scan', forward or backward, or 'Index Only Scan') on an index of this
+-- pack's access methods,
 -- then by sequential scan, and compare the rows in the order the query
 -- returns them (give it an ORDER BY, or compare an ordered scan's own
 -- order).  Returns 'same (N rows)', 'same (N rows, proven empty)' when the
@@ -82,6 +83,10 @@ BEGIN
     PERFORM set_config(settings[i], saved[i], true);
   END LOOP;
 
+  -- (an ordered scan may run backward)
+  IF scan = 'Index Scan' AND plan_idx LIKE '%Index Scan Backward using%' THEN
+    expect := '%Index Scan Backward using%';
+  END IF;
   IF plan_idx NOT LIKE expect AND plan_idx NOT LIKE '%One-Time Filter: false%' THEN
     RETURN 'NO ' || upper(scan) || ': ' || plan_idx;
   END IF;
