@@ -81,7 +81,7 @@ INSERT INTO mc SELECT i, i / 40, CASE WHEN i % 13 <> 0 THEN md5((i % 29)::text) 
 CREATE INDEX mc_abc ON mc USING ixbrin (a, b, c) WITH (pages_per_range = 4);
 SELECT index_matches_seqscan('SELECT a, b, c FROM mc ORDER BY a, b, c', 'Index Scan');
 SELECT index_matches_seqscan('SELECT a, b, c FROM mc ORDER BY a DESC, b DESC, c DESC', 'Index Scan');
-SELECT index_matches_seqscan('SELECT a, b, c FROM mc ORDER BY a, b LIMIT 100', 'Index Scan');
+SELECT index_matches_seqscan('SELECT a, b, c FROM mc ORDER BY a, b, c LIMIT 100', 'Index Scan');
 SELECT index_matches_seqscan('SELECT a, b, c FROM mc WHERE c = 3 AND b IS NOT NULL ORDER BY a DESC, b DESC, c DESC LIMIT 100', 'Index Scan');
 SELECT index_matches_seqscan('SELECT a, b, c FROM mc WHERE b IS NULL ORDER BY a, b, c', 'Index Scan');
 SELECT index_matches_seqscan($$SELECT a, b, c FROM mc WHERE a BETWEEN 20 AND 30 AND b > 'c' ORDER BY a, b, c$$, 'Index Scan');
@@ -178,17 +178,19 @@ CREATE INDEX outer_keys_k ON outer_keys USING ixbrin (k) WITH (pages_per_range =
 ANALYZE outer_keys, inner_rows;
 SET enable_hashjoin = off;
 SET enable_nestloop = off;
+SET enable_material = off;
 SET enable_sort = off;
 SET enable_seqscan = off;
 SET enable_bitmapscan = off;
 SELECT plan_nodes('SELECT o.tag, i.payload FROM outer_keys o JOIN inner_rows i ON i.k = o.k ORDER BY o.k');
 CREATE TABLE joined_by_merge AS
   SELECT o.tag, i.payload FROM outer_keys o JOIN inner_rows i ON i.k = o.k ORDER BY o.k;
-SELECT plan_nodes('SELECT o.tag, i.payload FROM outer_keys o LEFT JOIN inner_rows i ON i.k = o.k ORDER BY o.k DESC');
-CREATE TABLE left_joined_by_merge AS
-  SELECT o.tag, i.payload FROM outer_keys o LEFT JOIN inner_rows i ON i.k = o.k ORDER BY o.k DESC;
+SELECT plan_nodes('SELECT o.tag, i.payload FROM outer_keys o JOIN inner_rows i ON i.k = o.k ORDER BY o.k DESC');
+CREATE TABLE joined_backward_by_merge AS
+  SELECT o.tag, i.payload FROM outer_keys o JOIN inner_rows i ON i.k = o.k ORDER BY o.k DESC;
 RESET enable_hashjoin;
 RESET enable_nestloop;
+RESET enable_material;
 RESET enable_sort;
 RESET enable_seqscan;
 RESET enable_bitmapscan;
@@ -200,9 +202,9 @@ SELECT count(*) AS rows,
                               SELECT tag, payload FROM joined_by_merge) d) AS extra_or_missing
   FROM joined_by_merge;
 SELECT count(*) AS rows,
-       (SELECT count(*) FROM (SELECT tag, payload FROM left_joined_by_merge EXCEPT ALL
-                              SELECT o.tag, i.payload FROM outer_keys o LEFT JOIN inner_rows i ON i.k = o.k) d) AS differ
-  FROM left_joined_by_merge;
+       (SELECT count(*) FROM (SELECT tag, payload FROM joined_backward_by_merge EXCEPT ALL
+                              SELECT o.tag, i.payload FROM outer_keys o JOIN inner_rows i ON i.k = o.k) d) AS differ
+  FROM joined_backward_by_merge;
 RESET enable_mergejoin;
 
 -- HOT chains: updates of a column no index covers keep the row's root

@@ -216,14 +216,19 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         // overlaps the first (uncorrelated data).
         const double overlap = selected > 1 ? (startup_ranges / step - 1) / static_cast<double>(selected - 1) : 0;
 
+        // An ordered scan's own work per row of the ranges it reads: the
+        // visibility check and the index columns, then the queue, whose
+        // size is the rows of the ranges that overlap (a comparison costs
+        // as in cost_sort, log2 of them per row).
+        const double held = std::max(2.0, startup_ranges * rows_per_range);
+        const double row_cpu =
+            cpu_tuple_cost + cpu_operator_cost * ops->ncols + 2.0 * cpu_operator_cost * std::log2(held);
         *startup = index_cost + costs.indexStartupCost;
-        if (path->path.pathkeys != NIL)
-            *startup += startup_pages * spc_seq_page_cost +
-                        startup_ranges * rows_per_range * (cpu_tuple_cost + cpu_operator_cost);
-        *total = std::max<double>(*startup, index_cost + costs.indexStartupCost +
-                                                 (path->path.pathkeys != NIL ? ranges_read * rows_per_range * cpu_tuple_cost
-                                                                        : 0) +
-                                                 0.1 * cpu_operator_cost * ranges_read * meta.pages_per_range);
+        *total = *startup + 0.1 * cpu_operator_cost * ranges_read * meta.pages_per_range;
+        if (path->path.pathkeys != NIL) {
+            *startup += startup_pages * spc_seq_page_cost + startup_ranges * rows_per_range * row_cpu;
+            *total = std::max(*startup, index_cost + costs.indexStartupCost + ranges_read * rows_per_range * row_cpu);
+        }
         *selectivity = std::min(1.0, std::max(costs.indexSelectivity, fraction));
         // Without an order to give, a plain index scan reads what the
         // bitmap scan reads, and more: its correlation is none, so that the
