@@ -171,7 +171,8 @@ bool get_column(const ColumnOps& c, Reader* r, ColumnSummary* cs) {
         return true;
     switch (c.kind) {
         case Kind::MinMax:
-            return get_value(c, r, &cs->min) && get_value(c, r, &cs->max);
+            // (a minimum above the maximum would hide rows)
+            return get_value(c, r, &cs->min) && get_value(c, r, &cs->max) && compare_values(c, cs->min, cs->max) <= 0;
         case Kind::Multi: {
             uint16 n = 0;
             if (!r->take(&n, 2) || n == 0 || n > static_cast<uint32>(c.values_per_range))
@@ -188,7 +189,10 @@ bool get_column(const ColumnOps& c, Reader* r, ColumnSummary* cs) {
                     return false;
                 if (cs->point[i])
                     cs->hi[i] = cs->lo[i];
-                else if (!get_value(c, r, &cs->hi[i]))
+                else if (!get_value(c, r, &cs->hi[i]) || compare_values(c, cs->lo[i], cs->hi[i]) > 0)
+                    return false;
+                // Sorted and disjoint, as every search of them assumes.
+                if (i > 0 && compare_values(c, cs->hi[i - 1], cs->lo[i]) >= 0)
                     return false;
             }
             return cost <= static_cast<uint32>(c.values_per_range);
@@ -265,6 +269,21 @@ Summary* decode_summary(Relation index, BlockNumber blkno, const IndexOps* ops, 
     if (!ok || !r.ok || r.at != r.end)
         ixpg::report_index_damage(index, blkno, "summary tuple",
                                   "The summary of range %u does not decode within its %zu bytes.", range, len);
+    // In key order (ordered scans stream such a range) only without NULLs in
+    // a column with bounds; the last TID in order is one of the range's.
+    const uint64 first_block = static_cast<uint64>(range) * ops->pages_per_range;
+    const bool tid_in_range = !ItemPointerIsValid(&s->last_tid) ||
+                              (ItemPointerGetBlockNumberNoCheck(&s->last_tid) >= first_block &&
+                               ItemPointerGetBlockNumberNoCheck(&s->last_tid) < first_block + ops->pages_per_range);
+    const ColumnSummary& c0 = s->cols[0];
+    const bool empty = !c0.has_values && !c0.has_nulls;
+    if (!tid_in_range || (s->sorted && !empty &&
+                          (ops->cols[0].kind == Kind::Bloom || c0.has_nulls || !ItemPointerIsValid(&s->last_tid))))
+        ixpg::report_index_damage(index, blkno, "summary tuple",
+                                  "Range %u is marked in key order, or has a last row (%u,%u), that its summary "
+                                  "cannot have.",
+                                  range, ItemPointerGetBlockNumberNoCheck(&s->last_tid),
+                                  ItemPointerGetOffsetNumberNoCheck(&s->last_tid));
     return s;
 }
 
