@@ -70,6 +70,12 @@ Buffer lock_map_page(Relation index, BlockNumber blk, int mode, Snapshot snapsho
     LockBuffer(buf, mode);
     TestForOldSnapshot(snapshot, index, BufferGetPage(buf));
     ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageMap);
+    // Whole entries only: a reader would lose the entries past a damaged
+    // end, and a writer would overwrite them with empty ones.
+    const Size used = ixpg::page_body_used(BufferGetPage(buf));
+    if (used % sizeof(MapEntry) != 0 || used > kEntriesPerMapPage * sizeof(MapEntry))
+        ixpg::report_index_damage(index, blk, "range-map page", "Its %zu bytes of entries are not whole entries.",
+                                  used);
     return buf;
 }
 
@@ -197,10 +203,7 @@ MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, 
         const BlockNumber blk = map_block(index, meta, k);
         Buffer buf = lock_map_page(index, blk, BUFFER_LOCK_SHARE, snapshot);
         Page page = BufferGetPage(buf);
-        const Size used = ixpg::page_body_used(page);
-        if (used % sizeof(MapEntry) != 0)
-            ixpg::report_index_damage(index, blk, "range-map page", "Its %zu bytes are not whole entries.", used);
-        const uint64 count = used / sizeof(MapEntry);
+        const uint64 count = ixpg::page_body_used(page) / sizeof(MapEntry);
         std::memcpy(entries + static_cast<uint64>(k) * kEntriesPerMapPage, ixpg::page_body(page),
                     count * sizeof(MapEntry));
         for (uint64 i = count; i < kEntriesPerMapPage; ++i)
