@@ -72,7 +72,14 @@ SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t >= '2026-01-10' ORDE
 SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t BETWEEN '2026-01-10' AND '2026-01-11' ORDER BY t DESC$$, 'Index Scan');
 SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t > '2027-01-01' ORDER BY t$$, 'Index Scan');
 SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE device = 7 ORDER BY t DESC LIMIT 20$$, 'Index Scan');
-SELECT plan_buffers($$SELECT * FROM ts WHERE t < '2026-01-10' ORDER BY t DESC LIMIT 10$$) <= 20 AS bounded_desc_few_buffers;
+-- A bound on the ordered column inside a range in key order: a binary
+-- search finds its first page (strict, inclusive, cross-type bounds).
+SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t > '2026-01-20 10:00' ORDER BY t LIMIT 7$$, 'Index Scan');
+SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t >= '2026-01-20'::date ORDER BY t LIMIT 7$$, 'Index Scan');
+SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t >= '2026-01-06' AND t < '2026-01-06 00:05' ORDER BY t DESC$$, 'Index Scan');
+SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t <= '2026-01-06 00:05' ORDER BY t DESC LIMIT 3$$, 'Index Scan');
+SELECT plan_buffers($$SELECT * FROM ts WHERE t < '2026-01-10' ORDER BY t DESC LIMIT 10$$) <= 20 AS bounded_desc_few_buffers,
+       plan_buffers($$SELECT * FROM ts WHERE t > '2026-01-20' ORDER BY t LIMIT 10$$) <= 20 AS bounded_asc_few_buffers;
 
 -- Multi-column: (t, device); device's order breaks ties of t.
 CREATE TABLE mc (id int, a int, b text, c int) WITH (autovacuum_enabled = off);

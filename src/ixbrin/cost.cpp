@@ -187,8 +187,16 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         const double index_cost = spc_seq_page_cost * info->pages;
 
         // Before the first row: the earliest range, and every range whose
-        // start comes before its end.
-        double startup_ranges = 0, startup_pages = 0;
+        // start comes before its end.  An unsorted range is read whole into
+        // the queue; a sorted one is streamed, a page at a time, after a
+        // binary search for its first page when the first column is bounded.
+        const double ppr = meta.pages_per_range;
+        const double rows_per_page = rows_per_range / ppr;
+        bool bounded = false;
+        for (int i = 0; i < nkeys; ++i)
+            bounded |= keys[i].sk_attno == 1 && !(keys[i].sk_flags & (SK_ISNULL | SK_SEARCHARRAY));
+        const double stream_pages = bounded ? 1 + std::ceil(std::log2(ppr)) : 1;
+        double startup_ranges = 0, startup_pages = 0, startup_rows = 0, held_rows = 0;
         if (selected > 0) {
             uint64 first = 0;
             for (uint64 i = 1; i < selected; ++i) {
@@ -206,27 +214,30 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
                 if (!needed)
                     continue;
                 startup_ranges += 1;
-                startup_pages += bounds[i].sorted ? 1 : meta.pages_per_range;
+                startup_pages += bounds[i].sorted ? stream_pages : ppr;
+                startup_rows += bounds[i].sorted ? stream_pages * rows_per_page : rows_per_range;
+                held_rows += bounds[i].sorted ? rows_per_page : rows_per_range;
             }
             startup_ranges *= static_cast<double>(step);
             startup_pages *= static_cast<double>(step);
+            startup_rows *= static_cast<double>(step);
+            held_rows *= static_cast<double>(step);
         }
         // How far the ranges overlap, measured: 1 when each range starts
         // after the first one ends (a time series), 0 when every range
         // overlaps the first (uncorrelated data).
         const double overlap = selected > 1 ? (startup_ranges / step - 1) / static_cast<double>(selected - 1) : 0;
 
-        // An ordered scan's own work per row of the ranges it reads: the
-        // visibility check and the index columns, then the queue, whose
-        // size is the rows of the ranges that overlap (a comparison costs
-        // as in cost_sort, log2 of them per row).
-        const double held = std::max(2.0, startup_ranges * rows_per_range);
+        // An ordered scan's own work per row it reads: the visibility check
+        // and the index columns, then the queue, whose size is the rows
+        // held at once (a comparison costs as in cost_sort, log2 of them
+        // per row).
         const double row_cpu =
-            cpu_tuple_cost + cpu_operator_cost * ops->ncols + 2.0 * cpu_operator_cost * std::log2(held);
+            cpu_tuple_cost + cpu_operator_cost * ops->ncols + 2.0 * cpu_operator_cost * std::log2(std::max(2.0, held_rows));
         *startup = index_cost + costs.indexStartupCost;
         *total = *startup + 0.1 * cpu_operator_cost * ranges_read * meta.pages_per_range;
         if (path->path.pathkeys != NIL) {
-            *startup += startup_pages * spc_seq_page_cost + startup_ranges * rows_per_range * row_cpu;
+            *startup += startup_pages * spc_seq_page_cost + startup_rows * row_cpu;
             *total = std::max(*startup, index_cost + costs.indexStartupCost + ranges_read * rows_per_range * row_cpu);
         }
         *selectivity = std::min(1.0, std::max(costs.indexSelectivity, fraction));

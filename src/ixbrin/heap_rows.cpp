@@ -25,7 +25,7 @@ IXPG_END_C_HEADERS
 
 namespace ixbrin {
 
-void read_heap_page(const ScanShared* sh, BlockNumber blk, bool reverse, RowSink sink, void* arg) {
+void read_heap_page(const ScanShared* sh, BlockNumber blk, bool reverse, bool match_keys, RowSink sink, void* arg) {
     CHECK_FOR_INTERRUPTS();
     Relation heap = sh->scan->heapRelation;
     Buffer buf = ReadBufferExtended(heap, MAIN_FORKNUM, blk, RBM_NORMAL, nullptr);
@@ -82,11 +82,12 @@ void read_heap_page(const ScanShared* sh, BlockNumber blk, bool reverse, RowSink
             if (!isnull[c] && sh->ops->cols[c].typlen == -1 && VARATT_IS_EXTENDED(DatumGetPointer(values[c])))
                 values[c] = PointerGetDatum(pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(values[c]))));
         MemoryContextSwitchTo(old);
-        if (!row_matches(sh->ops, sh->keys, values, isnull))
+        if (match_keys && !row_matches(sh->ops, sh->keys, values, isnull))
             continue;
         RowKey row{values, isnull, {}};
         ItemPointerSet(&row.tid, blk, roots[i]);
-        sink(arg, row);
+        if (!sink(arg, row))
+            break;
     }
     ExecClearTuple(sh->heap_slot);
     ReleaseBuffer(buf);

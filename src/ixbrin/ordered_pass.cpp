@@ -220,7 +220,7 @@ struct SinkArg {
 
 // A row read from the heap: its stream's frontier moves to it; it is kept
 // if it comes after the pass's start.
-void take_row(void* arg, const RowKey& row) {
+bool take_row(void* arg, const RowKey& row) {
     SinkArg* a = static_cast<SinkArg*>(arg);
     Pass* p = a->pass;
     Stream* st = a->stream;
@@ -234,24 +234,105 @@ void take_row(void* arg, const RowKey& row) {
         st->owned = true;
     }
     if (p->has_after && compare_rows(p->ops, p->sign, row, p->after) <= 0)
-        return;
+        return true;
     if (p->sorting) {
         to_sort(p, row);
-        return;
+        return true;
     }
     QRow* r = copy_row(p, p->rows_cxt, row);
     p->queued_bytes += r->bytes;
     pairingheap_add(p->queue, &r->node);
+    return true;
 }
 
 void read_page(Pass* p, BlockNumber blk, bool reverse, Stream* stream) {
     SinkArg arg{p, stream};
     MemoryContext old = MemoryContextSwitchTo(p->cmp_cxt);
-    read_heap_page(p->sh, blk, reverse, take_row, &arg);
+    read_heap_page(p->sh, blk, reverse, true, take_row, &arg);
     MemoryContextSwitchTo(old);
     MemoryContextReset(p->cmp_cxt);
     if (!p->sorting && p->queued_bytes > static_cast<Size>(work_mem) * 1024)
         start_sorting(p);
+}
+
+// ---- where a streamed range starts ----------------------------------------------
+// The pages of a SORTED range are in key order, so the pages whose rows all
+// come before where the pass starts (its `after` row, and the bounds the
+// scan keys put on the first column from that side) are found by a binary
+// search that reads one row of each page it probes, and skipped.
+
+// Does every row up to first-column key k0 (in the pass's order) come
+// before the pass's start?
+bool before_start(const Pass* p, Datum k0) {
+    const ColumnOps& c0 = p->ops->cols[0];
+    if (p->has_after && !p->after.isnull[0] &&
+        compare_column(p->ops, 0, false, k0, false, p->after.values[0]) * p->sign < 0)
+        return true;
+    const bool ascending = !c0.desc == (p->sign > 0);  // the pass reads values in ascending order
+    for (int i = 0; i < p->sh->keys->n; ++i) {
+        const PreparedKey& k = p->sh->keys->keys[i];
+        if (k.col != 0 || k.never || (k.flags & (SK_ISNULL | SK_SEARCHARRAY)) || k.nvalues != 1)
+            continue;
+        const int r = DatumGetInt32(FunctionCall2Coll(const_cast<FmgrInfo*>(&k.cmp), c0.collation, k0, k.values[0]));
+        const StrategyNumber st = k.strategy;
+        if (ascending ? ((st == BTGreaterStrategyNumber && r <= 0) ||
+                         ((st == BTGreaterEqualStrategyNumber || st == BTEqualStrategyNumber) && r < 0))
+                      : ((st == BTLessStrategyNumber && r >= 0) ||
+                         ((st == BTLessEqualStrategyNumber || st == BTEqualStrategyNumber) && r > 0)))
+            return true;
+    }
+    return false;
+}
+
+bool has_start_bound(const Pass* p) {
+    if (p->has_after && !p->after.isnull[0])
+        return true;
+    const bool ascending = !p->ops->cols[0].desc == (p->sign > 0);
+    for (int i = 0; i < p->sh->keys->n; ++i) {
+        const PreparedKey& k = p->sh->keys->keys[i];
+        if (k.col != 0 || (k.flags & (SK_ISNULL | SK_SEARCHARRAY)) || k.nvalues != 1)
+            continue;
+        if (k.strategy == BTEqualStrategyNumber ||
+            k.strategy == (ascending ? BTGreaterStrategyNumber : BTLessStrategyNumber) ||
+            k.strategy == (ascending ? BTGreaterEqualStrategyNumber : BTLessEqualStrategyNumber))
+            return true;
+    }
+    return false;
+}
+
+struct Probe {
+    const Pass* pass;
+    int verdict;  // -1: no row; 1: the page's last row comes before the start; 0: it does not
+};
+
+bool probe_row(void* arg, const RowKey& row) {
+    Probe* pr = static_cast<Probe*>(arg);
+    pr->verdict = !row.isnull[0] && before_start(pr->pass, row.values[0]) ? 1 : 0;
+    return false;  // one row: the page's last in the stream's order
+}
+
+// The first page, in the stream's order, that can hold a row after the start.
+void skip_to_start(Pass* p, Stream* st) {
+    const uint32 npages = st->end - st->first;
+    uint32 lo = 0, hi = npages;
+    MemoryContext old = MemoryContextSwitchTo(p->cmp_cxt);
+    while (lo < hi) {
+        const uint32 mid = lo + (hi - lo) / 2;
+        Probe pr{p, -1};
+        read_heap_page(p->sh, st->reverse ? st->end - 1 - mid : st->first + mid, !st->reverse, false, probe_row, &pr);
+        MemoryContextReset(p->cmp_cxt);
+        if (pr.verdict == 1)
+            lo = mid + 1;
+        else if (pr.verdict == 0)
+            hi = mid;
+        else
+            break;  // a page without rows says nothing: start at what is known
+    }
+    MemoryContextSwitchTo(old);
+    if (lo == npages)
+        st->done = true;
+    else
+        st->next = st->reverse ? st->end - 1 - lo : st->first + lo;
 }
 
 void open_next_range(Pass* p) {
@@ -280,7 +361,10 @@ void open_next_range(Pass* p) {
         st.done = false;
         st.frontier = range_start(p, r);
         st.owned = false;
-        p->streams[p->nstreams++] = st;
+        if (has_start_bound(p))
+            skip_to_start(p, &st);
+        if (!st.done)
+            p->streams[p->nstreams++] = st;
         return;
     }
     for (BlockNumber b = first; b < end; ++b)

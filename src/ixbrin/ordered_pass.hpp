@@ -82,11 +82,12 @@ inline void unpack_tid(int64 packed, ItemPointer tid) {
 // ---- heap rows (heap_rows.cpp) ----------------------------------------------------
 
 // Calls sink for every row of heap page blk that the scan's snapshot sees
-// and that matches the index predicate and the scan keys, in offset order
-// (reverse: from the last).  Values are the index columns (expressions
-// computed), detoasted, valid during the call.
-using RowSink = void (*)(void* arg, const RowKey& row);
-void read_heap_page(const ScanShared* sh, BlockNumber blk, bool reverse, RowSink sink, void* arg);
+// and that matches the index predicate and (if match_keys) the scan keys,
+// in offset order (reverse: from the last), until sink returns false.
+// Values are the index columns (expressions computed), detoasted, valid
+// during the call.
+using RowSink = bool (*)(void* arg, const RowKey& row);
+void read_heap_page(const ScanShared* sh, BlockNumber blk, bool reverse, bool match_keys, RowSink sink, void* arg);
 
 // ---- passes (ordered_pass.cpp) -------------------------------------------------------
 
