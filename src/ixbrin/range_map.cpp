@@ -28,6 +28,60 @@ constexpr int kMaxAttempts = 1000;
 uint32 map_page_of(uint64 range) { return static_cast<uint32>(range / kEntriesPerMapPage); }
 uint32 slot_of(uint64 range) { return static_cast<uint32>(range % kEntriesPerMapPage); }
 
+// Is blk a block of the index?  The size is measured again only for a
+// block past the size last measured: no system call on the insert path.
+bool inside_index(Relation index, BlockNumber blk);
+
+// The per-backend copy of what never changes once written: pages_per_range
+// and the blocks of the map pages known so far (a map page is never moved
+// or freed), so that an insert need not read the metapage.  It lives in
+// rd_amcache, which the relcache frees when the index is rebuilt (REINDEX,
+// TRUNCATE).
+struct MapCache {
+    uint32 pages_per_range;
+    uint32 nmap;
+    BlockNumber nblocks;  // the index's size when last measured (it only grows)
+    BlockNumber map_blocks[kMaxMapPages];
+};
+
+// The cache, read again from the metapage when it knows fewer than
+// `want` map pages (the map may have grown since).
+MapCache* map_cache(Relation index, uint32 want) {
+    MapCache* mc = static_cast<MapCache*>(index->rd_amcache);
+    if (mc == nullptr || mc->nmap < want) {
+        const IxbrMeta meta = read_meta(index);
+        if (mc == nullptr) {
+            mc = static_cast<MapCache*>(MemoryContextAlloc(index->rd_indexcxt, sizeof(MapCache)));
+            mc->nblocks = 0;
+        }
+        mc->pages_per_range = meta.pages_per_range;
+        std::memcpy(mc->map_blocks, meta.map_blocks, sizeof(BlockNumber) * meta.nmap);
+        mc->nmap = meta.nmap;
+        index->rd_amcache = mc;
+    }
+    return mc;
+}
+
+// The block of map page k, or InvalidBlockNumber if the map has no page k.
+BlockNumber known_map_block(Relation index, uint32 k) {
+    const MapCache* mc = map_cache(index, k + 1);
+    if (k >= mc->nmap)
+        return InvalidBlockNumber;
+    const BlockNumber blk = mc->map_blocks[k];
+    if (blk == ixpg::kMetaBlock || !inside_index(index, blk))
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                  "Range-map page %u is block %u, outside the index.", k, blk);
+    return blk;
+}
+
+bool inside_index(Relation index, BlockNumber blk) {
+    MapCache* mc = map_cache(index, 0);
+    if (blk < mc->nblocks)
+        return true;
+    mc->nblocks = RelationGetNumberOfBlocks(index);
+    return blk < mc->nblocks;
+}
+
 MapEntry empty_entry() {
     MapEntry e;
     ItemPointerSetInvalid(&e.summary);
@@ -84,7 +138,7 @@ Buffer lock_map_page(Relation index, BlockNumber blk, int mode, Snapshot snapsho
 // normal one.
 Buffer lock_summary_page(Relation index, const MapEntry& e, BlockNumber held, int mode, Snapshot snapshot) {
     const BlockNumber blk = ItemPointerGetBlockNumberNoCheck(&e.summary);
-    if (blk == ixpg::kMetaBlock || blk == held || blk >= RelationGetNumberOfBlocks(index))
+    if (blk == ixpg::kMetaBlock || blk == held || !inside_index(index, blk))
         ixpg::report_index_damage(index, held, "range-map page", "An entry names block %u, which is %s.", blk,
                                   blk == held ? "the map page itself" : "outside the index or its metapage");
     Buffer buf = ReadBuffer(index, blk);
@@ -190,9 +244,7 @@ IxbrMeta read_meta(Relation index, Snapshot snapshot) {
     return meta;
 }
 
-uint32 cached_pages_per_range(Relation index) {
-    return ixpg::index_cache<uint32>(index, [&](uint32& ppr) { ppr = read_meta(index).pages_per_range; });
-}
+uint32 cached_pages_per_range(Relation index) { return map_cache(index, 0)->pages_per_range; }
 
 MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, uint64* nranges) {
     const uint64 room = static_cast<uint64>(meta.nmap) * kEntriesPerMapPage;
@@ -266,11 +318,9 @@ Summary* read_range_summary(Relation index, const IndexOps* ops, uint64 range, b
                             Snapshot snapshot) {
     *desummarized = false;
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-        const IxbrMeta meta = read_meta(index, snapshot);
-        const uint32 k = map_page_of(range);
-        if (k >= meta.nmap)
+        const BlockNumber map_blk = known_map_block(index, map_page_of(range));
+        if (map_blk == InvalidBlockNumber)
             return nullptr;
-        const BlockNumber map_blk = map_block(index, meta, k);
         Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_SHARE, snapshot);
         const MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
         if (!entry_usable(e)) {
@@ -293,11 +343,11 @@ void modify_range(Relation index, const IndexOps* ops, uint64 range, Create crea
     const uint32 slot = slot_of(range);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         CHECK_FOR_INTERRUPTS();
-        const IxbrMeta meta = read_meta(index);
-        if (k < meta.nmap) {
+        const BlockNumber known = known_map_block(index, k);
+        if (known != InvalidBlockNumber) {
             // The common case: change the summary in place, holding the map
             // page (shared) so that it cannot move.
-            const BlockNumber map_blk = map_block(index, meta, k);
+            const BlockNumber map_blk = known;
             Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_SHARE, nullptr);
             const MapEntry e = entry_on(BufferGetPage(map_buf), slot);
             if (entry_has_summary(e)) {
@@ -413,11 +463,10 @@ void modify_range(Relation index, const IndexOps* ops, uint64 range, Create crea
 }
 
 void clear_desummarized(Relation index, uint64 range) {
-    const IxbrMeta meta = read_meta(index);
-    const uint32 k = map_page_of(range);
-    if (k >= meta.nmap)
+    const BlockNumber map_blk = known_map_block(index, map_page_of(range));
+    if (map_blk == InvalidBlockNumber)
         return;
-    Buffer map_buf = lock_map_page(index, map_block(index, meta, k), BUFFER_LOCK_EXCLUSIVE, nullptr);
+    Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
     MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
     // Only with its new summary in place: a range desummarized again
     // meanwhile (no summary) stays desummarized.
@@ -431,11 +480,9 @@ void clear_desummarized(Relation index, uint64 range) {
 }
 
 bool desummarize(Relation index, uint64 range) {
-    const IxbrMeta meta = read_meta(index);
-    const uint32 k = map_page_of(range);
-    if (k >= meta.nmap)
+    const BlockNumber map_blk = known_map_block(index, map_page_of(range));
+    if (map_blk == InvalidBlockNumber)
         return false;
-    const BlockNumber map_blk = map_block(index, meta, k);
     Buffer map_buf = lock_map_page(index, map_blk, BUFFER_LOCK_EXCLUSIVE, nullptr);
     const MapEntry e = entry_on(BufferGetPage(map_buf), slot_of(range));
     if (!entry_has_summary(e)) {
