@@ -81,6 +81,33 @@ SELECT index_matches_seqscan($$SELECT id, t FROM ts WHERE t <= '2026-01-06 00:05
 SELECT plan_buffers($$SELECT * FROM ts WHERE t < '2026-01-10' ORDER BY t DESC LIMIT 10$$) <= 20 AS bounded_desc_few_buffers,
        plan_buffers($$SELECT * FROM ts WHERE t > '2026-01-20' ORDER BY t LIMIT 10$$) <= 20 AS bounded_asc_few_buffers;
 
+-- Jitter: a row may be up to 30 s older than the rows just before it (a
+-- page holds about 2 minutes).  Neighbouring pages interleave, which a
+-- range in order allows: every range stays in order, and the LIMIT
+-- queries still read a few pages.
+CREATE TABLE jit (id int, t timestamptz) WITH (autovacuum_enabled = off);
+INSERT INTO jit SELECT i, '2026-01-01'::timestamptz + i * interval '1 s' - (hashint4(i) & 31) * interval '1 s'
+  FROM generate_series(1, 30000) i;
+CREATE INDEX jit_t ON jit USING ixbrin (t) WITH (pages_per_range = 32);
+SELECT count(*) AS ranges, count(*) FILTER (WHERE in_order) AS in_order FROM ixbrin_ranges('jit_t');
+SELECT count(*) > 0 AS rows_out_of_heap_order
+  FROM (SELECT t < max(t) OVER (ORDER BY ctid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late FROM jit) s WHERE late;
+SELECT index_matches_seqscan('SELECT t FROM jit ORDER BY t DESC LIMIT 50', 'Index Scan');
+SELECT index_matches_seqscan('SELECT t FROM jit ORDER BY t', 'Index Scan');
+SELECT index_matches_seqscan($$SELECT t FROM jit WHERE t > '2026-01-01 03:00' ORDER BY t LIMIT 50$$, 'Index Scan');
+SELECT index_matches_seqscan($$SELECT t FROM jit WHERE t < '2026-01-01 05:00' ORDER BY t DESC LIMIT 50$$, 'Index Scan');
+SELECT plan_buffers('SELECT * FROM jit ORDER BY t DESC LIMIT 10') <= 10 AS desc_few_buffers,
+       plan_buffers($$SELECT * FROM jit WHERE t > '2026-01-01 03:00' ORDER BY t LIMIT 10$$) <= 20 AS bounded_few_buffers;
+-- Rows appended later, also with jitter, keep it in order; a row from
+-- long ago does not.
+INSERT INTO jit SELECT i, '2026-01-01'::timestamptz + i * interval '1 s' - (hashint4(i) & 31) * interval '1 s'
+  FROM generate_series(30001, 31000) i;
+SELECT count(*) FILTER (WHERE NOT in_order) AS out_of_order FROM ixbrin_ranges('jit_t');
+INSERT INTO jit VALUES (0, '2025-01-01');
+SELECT count(*) FILTER (WHERE NOT in_order) AS out_of_order FROM ixbrin_ranges('jit_t');
+SELECT index_matches_seqscan('SELECT t FROM jit ORDER BY t DESC LIMIT 50', 'Index Scan');
+SELECT index_matches_seqscan('SELECT t FROM jit ORDER BY t LIMIT 50', 'Index Scan');
+
 -- Multi-column: (t, device); device's order breaks ties of t.
 CREATE TABLE mc (id int, a int, b text, c int) WITH (autovacuum_enabled = off);
 INSERT INTO mc SELECT i, i / 40, CASE WHEN i % 13 <> 0 THEN md5((i % 29)::text) END, i % 7

@@ -110,11 +110,20 @@ struct ColumnSummary {
     uint8* bitmap;       // bloom mode 1 (nbits / 8 bytes)
 };
 
+// SORTED ("in order"): in heap order, every row's first-column key is at
+// least every key two or more pages before it (neighbouring pages may
+// interleave: a few seconds of jitter, or concurrent inserters).  Kept up
+// as rows come with the page of the last row and two maxima of the first
+// column: over the pages before that page, and over those before it.
 struct Summary {
     uint32 range;
     bool sorted;
     bool pending;        // a re-summarization runs: cols and pend both take rows
-    ItemPointerData last_tid;
+    ItemPointerData last_tid;  // SORTED: the row added last (its page is "the last page")
+    bool have_before_last;     // SORTED: before_last is a key (there are rows before the last page)
+    bool have_before_prev;     // SORTED: before_prev is a key
+    Datum before_last;         // the largest first-column key on the pages before the last page
+    Datum before_prev;         // ... on the pages before the page before it
     ColumnSummary cols[INDEX_MAX_KEYS];
     ColumnSummary pend[INDEX_MAX_KEYS];
 };

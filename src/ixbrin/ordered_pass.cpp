@@ -71,6 +71,10 @@ const QRow* qrow_of(const pairingheap_node* n) { return reinterpret_cast<const Q
 QRow* qrow_of(pairingheap_node* n) { return reinterpret_cast<QRow*>(n); }
 
 // A SORTED range being read page by page.
+// A SORTED range being read page by page.  In such a range a row's key is
+// at least every key two or more pages before it (ixbrin.hpp), so once a
+// page is read, no unread row comes before the last key (in the pass's
+// order) of the pages read before that page: the frontier.
 struct Stream {
     BlockNumber next;    // the next page to read
     BlockNumber first;   // the range's pages, [first, end)
@@ -78,7 +82,8 @@ struct Stream {
     bool reverse;        // from the last page down
     bool done;
     Key0 frontier;       // no unread row of the range comes before it
-    bool owned;          // frontier.value is a copy of ours
+    Key0 seen;           // the last key, in the pass's order, of the pages read (unbounded: none yet)
+    Key0 page_last;      // ... of the page being read
 };
 
 }  // namespace
@@ -218,20 +223,29 @@ struct SinkArg {
     Stream* stream;
 };
 
-// A row read from the heap: its stream's frontier moves to it; it is kept
-// if it comes after the pass's start.
+// k, copied into the pass's memory (the old value freed).
+void set_key(Pass* p, Key0* into, const Key0& k) {
+    const ColumnOps& c0 = p->ops->cols[0];
+    if (!into->unbounded && !into->isnull && !c0.typbyval)
+        pfree(DatumGetPointer(into->value));
+    *into = k;
+    if (!k.unbounded && !k.isnull) {
+        MemoryContext old = MemoryContextSwitchTo(p->cxt);  // (rows are read in cmp_cxt)
+        into->value = datumCopy(k.value, c0.typbyval, c0.typlen);
+        MemoryContextSwitchTo(old);
+    }
+}
+
+// A row read from the heap: a streamed range's page keeps its last key;
+// the row is kept if it comes after the pass's start.
 bool take_row(void* arg, const RowKey& row) {
     SinkArg* a = static_cast<SinkArg*>(arg);
     Pass* p = a->pass;
     Stream* st = a->stream;
     if (st != nullptr && !row.isnull[0]) {
-        const ColumnOps& c0 = p->ops->cols[0];
-        if (st->owned && !c0.typbyval)
-            pfree(DatumGetPointer(st->frontier.value));
-        MemoryContext old = MemoryContextSwitchTo(p->cxt);  // (we run in cmp_cxt)
-        st->frontier = Key0{false, false, datumCopy(row.values[0], c0.typbyval, c0.typlen)};
-        MemoryContextSwitchTo(old);
-        st->owned = true;
+        const Key0 k{false, false, row.values[0]};
+        if (st->page_last.unbounded || compare_key0(p->ops, p->sign, k, st->page_last) > 0)
+            set_key(p, &st->page_last, k);
     }
     if (p->has_after && compare_rows(p->ops, p->sign, row, p->after) <= 0)
         return true;
@@ -302,16 +316,24 @@ bool has_start_bound(const Pass* p) {
 
 struct Probe {
     const Pass* pass;
-    int verdict;  // -1: no row; 1: the page's last row comes before the start; 0: it does not
+    int verdict;  // -1: no row; 1: every row of the page comes before the start; 0: not every row
 };
 
 bool probe_row(void* arg, const RowKey& row) {
     Probe* pr = static_cast<Probe*>(arg);
-    pr->verdict = !row.isnull[0] && before_start(pr->pass, row.values[0]) ? 1 : 0;
-    return false;  // one row: the page's last in the stream's order
+    if (row.isnull[0] || !before_start(pr->pass, row.values[0])) {
+        pr->verdict = 0;
+        return false;
+    }
+    pr->verdict = 1;
+    return true;
 }
 
-// The first page, in the stream's order, that can hold a row after the start.
+// The first page, in the stream's order, from which rows after the start
+// can come.  If every row of page i comes before the start, so does every
+// row two or more pages before it (they are at most its keys); if not, no
+// page two or more after it has such a row.  A binary search on the pages
+// therefore finds the boundary to within two pages, and starts two early.
 void skip_to_start(Pass* p, Stream* st) {
     const uint32 npages = st->end - st->first;
     uint32 lo = 0, hi = npages;
@@ -319,7 +341,7 @@ void skip_to_start(Pass* p, Stream* st) {
     while (lo < hi) {
         const uint32 mid = lo + (hi - lo) / 2;
         Probe pr{p, -1};
-        read_heap_page(p->sh, st->reverse ? st->end - 1 - mid : st->first + mid, !st->reverse, false, probe_row, &pr);
+        read_heap_page(p->sh, st->reverse ? st->end - 1 - mid : st->first + mid, false, false, probe_row, &pr);
         MemoryContextReset(p->cmp_cxt);
         if (pr.verdict == 1)
             lo = mid + 1;
@@ -329,10 +351,8 @@ void skip_to_start(Pass* p, Stream* st) {
             break;  // a page without rows says nothing: start at what is known
     }
     MemoryContextSwitchTo(old);
-    if (lo == npages)
-        st->done = true;
-    else
-        st->next = st->reverse ? st->end - 1 - lo : st->first + lo;
+    const uint32 start = lo >= 2 ? lo - 2 : 0;
+    st->next = st->reverse ? st->end - 1 - start : st->first + start;
 }
 
 void open_next_range(Pass* p) {
@@ -359,8 +379,8 @@ void open_next_range(Pass* p) {
         st.reverse = reverse;
         st.next = reverse ? end - 1 : first;
         st.done = false;
-        st.frontier = range_start(p, r);
-        st.owned = false;
+        st.frontier = st.seen = st.page_last = Key0{true, false, Datum(0)};
+        set_key(p, &st.frontier, range_start(p, r));  // (a copy: the frontier's values are the stream's own)
         if (has_start_bound(p))
             skip_to_start(p, &st);
         if (!st.done)
@@ -373,6 +393,13 @@ void open_next_range(Pass* p) {
 
 void advance_stream(Pass* p, Stream* st) {
     read_page(p, st->next, st->reverse, st);
+    // The frontier: the last key of the pages before this one.
+    if (!st->seen.unbounded)
+        set_key(p, &st->frontier, st->seen);
+    if (!st->page_last.unbounded &&
+        (st->seen.unbounded || compare_key0(p->ops, p->sign, st->page_last, st->seen) > 0))
+        set_key(p, &st->seen, st->page_last);
+    set_key(p, &st->page_last, Key0{true, false, Datum(0)});
     if (st->reverse) {
         if (st->next == st->first)
             st->done = true;

@@ -58,12 +58,19 @@ bool finish_pending(Summary* s, void* arg) {
     bool pend_empty = true;
     for (int i = 0; i < a->ops->ncols; ++i)
         pend_empty &= !s->pend[i].has_values && !s->pend[i].has_nulls;
-    fresh->sorted = a->scanned->sorted && pend_empty;
-    fresh->last_tid = a->scanned->last_tid;
+    const Summary* scanned = a->scanned;
     for (int i = 0; i < a->ops->ncols; ++i)
         s->cols[i] = fresh->cols[i];
-    s->sorted = fresh->sorted;
-    s->last_tid = fresh->last_tid;
+    s->sorted = scanned->sorted && pend_empty;
+    s->last_tid = scanned->last_tid;
+    s->have_before_last = scanned->have_before_last;
+    s->have_before_prev = scanned->have_before_prev;
+    s->before_last = scanned->before_last;
+    s->before_prev = scanned->before_prev;
+    if (!s->sorted) {
+        ItemPointerSetInvalid(&s->last_tid);
+        s->have_before_last = s->have_before_prev = false;
+    }
     s->pending = false;
     a->done = true;
     return true;

@@ -250,25 +250,68 @@ void begin_pending(const IndexOps* ops, Summary* s) {
         init_column(ops->cols[i], &s->pend[i]);
 }
 
+namespace {
+
+// Upkeep of SORTED (ixbrin.hpp) for a row whose first-column key is x on
+// heap page q: false if the range is no longer in order.
+bool keep_in_order(const IndexOps* ops, Summary* s, bool x_null, Datum x, ItemPointer tid) {
+    const ColumnOps& c = ops->cols[0];
+    const ColumnSummary& c0 = s->cols[0];
+    if (x_null || c.kind == Kind::Bloom)
+        return false;  // (no bounds to order by)
+    if (!c0.has_values && !c0.has_nulls) {
+        s->last_tid = *tid;
+        s->have_before_last = s->have_before_prev = false;
+        return true;
+    }
+    if (c0.has_nulls || !ItemPointerIsValid(&s->last_tid))
+        return false;
+    const BlockNumber p = ItemPointerGetBlockNumber(&s->last_tid);
+    const BlockNumber q = ItemPointerGetBlockNumber(tid);
+    const Datum top = high_of(c, &c0);
+    auto at_least = [&](bool have, Datum bound) { return !have || compare_values(c, x, bound) >= 0; };
+    if (q + 1 < p)
+        return false;  // rows two pages on are already there: they may be smaller
+    if (q + 1 == p) {
+        // The page before the last: above what is two pages before it; it
+        // raises the maximum before the last page.
+        if (!at_least(s->have_before_prev, s->before_prev))
+            return false;
+        if (!s->have_before_last || compare_values(c, x, s->before_last) > 0)
+            s->before_last = copy_value(c, x);
+        s->have_before_last = true;
+        return true;
+    }
+    if (q == p) {
+        if (!at_least(s->have_before_prev, s->before_prev))
+            return false;
+    } else if (q == p + 1) {
+        if (!at_least(s->have_before_last, s->before_last))
+            return false;
+        s->before_prev = s->before_last;
+        s->have_before_prev = s->have_before_last;
+        s->before_last = copy_value(c, top);
+        s->have_before_last = true;
+    } else {
+        if (compare_values(c, x, top) < 0)
+            return false;
+        s->before_prev = s->before_last = copy_value(c, top);
+        s->have_before_prev = s->have_before_last = true;
+    }
+    if (ItemPointerCompare(tid, &s->last_tid) > 0)
+        s->last_tid = *tid;
+    return true;
+}
+
+}  // namespace
+
 bool add_row(const IndexOps* ops, Summary* s, const Datum* values, const bool* isnull, ItemPointer tid) {
     bool changed = false;
-    // Still in key order: the row comes after every row so far, in TID and
-    // in the first column's order (ties allowed).  A NULL ends it, and so
-    // does a bloom first column, which keeps no bounds.  The last TID is
-    // kept only while the range is in order.
-    const ColumnSummary& c0 = s->cols[0];
     if (s->sorted) {
-        const bool empty = !c0.has_values && !c0.has_nulls;
-        const bool in_order =
-            !isnull[0] && ops->cols[0].kind != Kind::Bloom &&
-            (empty || (c0.has_values && !c0.has_nulls && ItemPointerIsValid(&s->last_tid) &&
-                       ItemPointerCompare(tid, &s->last_tid) > 0 &&
-                       compare_values(ops->cols[0], values[0], high_of(ops->cols[0], &c0)) >= 0));
-        if (in_order) {
-            s->last_tid = *tid;
-        } else {
+        if (!keep_in_order(ops, s, isnull[0], values[0], tid)) {
             s->sorted = false;
             ItemPointerSetInvalid(&s->last_tid);
+            s->have_before_last = s->have_before_prev = false;
         }
         changed = true;
     }

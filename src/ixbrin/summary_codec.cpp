@@ -97,6 +97,8 @@ bool get_value(const ColumnOps& c, Reader* r, Datum* out) {
 
 // ---- columns ------------------------------------------------------------------------------
 
+Datum high_of(const ColumnOps& c, const ColumnSummary& cs) { return c.kind == Kind::Multi ? cs.hi[cs.n - 1] : cs.max; }
+
 Size column_bytes(const ColumnOps& c, const ColumnSummary& cs) {
     Size n = 1;
     if (!cs.has_values)
@@ -220,6 +222,22 @@ bool get_column(const ColumnOps& c, Reader* r, ColumnSummary* cs) {
 
 }  // namespace
 
+namespace {
+
+// SORTED's upkeep (ixbrin.hpp): stored after the columns when the range is
+// in order and its first column has values.
+bool has_order_part(const Summary* s) { return s->sorted && s->cols[0].has_values; }
+
+Size order_part_bytes(const IndexOps* ops, const Summary* s) {
+    if (!has_order_part(s))
+        return 0;
+    const ColumnOps& c = ops->cols[0];
+    return 1 + (s->have_before_last ? value_bytes(c, s->before_last) : 0) +
+           (s->have_before_prev ? value_bytes(c, s->before_prev) : 0);
+}
+
+}  // namespace
+
 Size summary_bytes(const IndexOps* ops, const Summary* s) {
     Size n = sizeof(SummaryHeader);
     for (int i = 0; i < ops->ncols; ++i) {
@@ -227,7 +245,7 @@ Size summary_bytes(const IndexOps* ops, const Summary* s) {
         if (s->pending)
             n += column_bytes(ops->cols[i], s->pend[i]);
     }
-    return n;
+    return n + order_part_bytes(ops, s);
 }
 
 void encode_summary(const IndexOps* ops, const Summary* s, char* dst) {
@@ -243,6 +261,13 @@ void encode_summary(const IndexOps* ops, const Summary* s, char* dst) {
     if (s->pending)
         for (int i = 0; i < ops->ncols; ++i)
             dst = put_column(ops->cols[i], s->pend[i], dst);
+    if (has_order_part(s)) {
+        *dst++ = static_cast<char>((s->have_before_last ? 1 : 0) | (s->have_before_prev ? 2 : 0));
+        if (s->have_before_last)
+            dst = put_value(ops->cols[0], s->before_last, dst);
+        if (s->have_before_prev)
+            dst = put_value(ops->cols[0], s->before_prev, dst);
+    }
 }
 
 Summary* decode_summary(Relation index, BlockNumber blkno, const IndexOps* ops, const char* src, Size len,
@@ -266,6 +291,19 @@ Summary* decode_summary(Relation index, BlockNumber blkno, const IndexOps* ops, 
         ok = get_column(ops->cols[i], &r, &s->cols[i]);
     for (int i = 0; i < ops->ncols && ok && s->pending; ++i)
         ok = get_column(ops->cols[i], &r, &s->pend[i]);
+    if (ok && has_order_part(s) && ops->cols[0].kind != Kind::Bloom) {
+        // Two maxima of earlier pages: each within the column's bounds,
+        // the older not above the newer.
+        const ColumnOps& c = ops->cols[0];
+        uint8 have = 0;
+        ok = r.take(&have, 1) && (have & ~3) == 0 && (have != 2);
+        s->have_before_last = have & 1;
+        s->have_before_prev = have & 2;
+        if (ok && s->have_before_last)
+            ok = get_value(c, &r, &s->before_last) && compare_values(c, s->before_last, high_of(c, s->cols[0])) <= 0;
+        if (ok && s->have_before_prev)
+            ok = get_value(c, &r, &s->before_prev) && compare_values(c, s->before_prev, s->before_last) <= 0;
+    }
     if (!ok || !r.ok || r.at != r.end)
         ixpg::report_index_damage(index, blkno, "summary tuple",
                                   "The summary of range %u does not decode within its %zu bytes.", range, len);
