@@ -40,10 +40,10 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         pgstat_count_index_scan(index);
         MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin bitmap scan", ALLOCSET_DEFAULT_SIZES);
         MemoryContext old = MemoryContextSwitchTo(cxt);
-        const IxbrMeta meta = read_meta(index, scan->xs_snapshot);
-        uint64 nranges = 0;
-        const MapEntry* entries = read_entries(index, meta, scan->xs_snapshot, &nranges);
         const BlockNumber heap_blocks = heap_size(scan);
+        const uint32 ppr = cached_pages_per_range(index);
+        uint64 nranges = 0;
+        const MapEntry* entries = read_heap_entries(index, heap_blocks, scan->xs_snapshot, &nranges);
         SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
         MemoryContext range_cxt = AllocSetContextCreate(cxt, "ixbrin range", ALLOCSET_DEFAULT_SIZES);
         MemoryContextSwitchTo(range_cxt);
@@ -57,13 +57,13 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
                 bool desummarized = false;
                 if (s == nullptr)  // it moved since the map was read
                     s = read_range_summary(index, &so->ops, r, &desummarized, scan->xs_snapshot);
-                take = s != nullptr ? summary_matches(&so->ops, s, so->keys) : desummarized;
+                take = s != nullptr ? !summary_is_empty(s) && summary_matches(&so->ops, s, so->keys) : desummarized;
             } else {
                 take = e.flags & kEntryDesummarized;
             }
             if (take) {
-                const BlockNumber first = static_cast<BlockNumber>(r * meta.pages_per_range);
-                for (BlockNumber b = first; b < first + meta.pages_per_range && b < heap_blocks; ++b) {
+                const BlockNumber first = static_cast<BlockNumber>(r * ppr);
+                for (BlockNumber b = first; b < first + ppr && b < heap_blocks; ++b) {
                     tbm_add_page(tbm, b);
                     ++pages;
                 }

@@ -145,8 +145,8 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
                 continue;
             }
             Summary* s = read_summary_at(index, ops, &cursor, e, r, nullptr);
-            if (s == nullptr)
-                continue;  // moved meanwhile: an estimate does not need it
+            if (s == nullptr || summary_is_empty(s))
+                continue;  // moved meanwhile (an estimate does not need it), or no rows
             ++with_rows;
             if (!summary_matches(ops, s, prepared))
                 continue;

@@ -157,6 +157,9 @@ struct PreparedKeys {
 };
 PreparedKeys* prepare_keys(Relation index, const IndexOps* ops, const ScanKeyData* keys, int nkeys);
 
+// A summary of no row (every row of the range deleted and vacuumed away,
+// or only aborted ones): every row gives column 0 a value or a NULL.
+inline bool summary_is_empty(const Summary* s) { return !s->cols[0].has_values && !s->cols[0].has_nulls; }
 // Can a range with this summary hold a row that matches every key?
 bool summary_matches(const IndexOps* ops, const Summary* s, const PreparedKeys* keys);
 // The first column whose summary does not cover the row's value, or -1
@@ -190,6 +193,9 @@ uint32 cached_pages_per_range(Relation index);
 // Every map entry, for ranges 0 .. *nranges - 1 (palloc'd; ranges past
 // the map are empty and not listed).
 MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, uint64* nranges);
+// The same for the ranges of a heap of heap_blocks blocks (every range a
+// scan's snapshot can see rows in), without reading the metapage: scans.
+MapEntry* read_heap_entries(Relation index, BlockNumber heap_blocks, Snapshot snapshot, uint64* nranges);
 
 inline bool entry_has_summary(const MapEntry& e) { return ItemPointerGetBlockNumberNoCheck(&e.summary) != InvalidBlockNumber; }
 // A scan may trust the entry's summary (not desummarized, or being summarized).

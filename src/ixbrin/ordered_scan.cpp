@@ -104,9 +104,8 @@ Key0 copy_key0(const ColumnOps& c, const Key0& k) {
 void read_ranges(OrderedScan* os, IndexScanDesc scan) {
     Relation index = scan->indexRelation;
     const IndexOps* ops = os->sh.ops;
-    const IxbrMeta meta = read_meta(index, scan->xs_snapshot);
     uint64 nranges = 0;
-    const MapEntry* entries = read_entries(index, meta, scan->xs_snapshot, &nranges);
+    const MapEntry* entries = read_heap_entries(index, os->sh.heap_blocks, scan->xs_snapshot, &nranges);
     RangeRef* ranges =
         static_cast<RangeRef*>(palloc_extended(sizeof(RangeRef) * (nranges > 0 ? nranges : 1), MCXT_ALLOC_HUGE));
     int n = 0;
@@ -126,7 +125,7 @@ void read_ranges(OrderedScan* os, IndexScanDesc scan) {
             if (s == nullptr && !desummarized)
                 continue;
             if (s != nullptr) {
-                if (!summary_matches(ops, s, os->sh.keys)) {
+                if (summary_is_empty(s) || !summary_matches(ops, s, os->sh.keys)) {
                     MemoryContextReset(summary_cxt);
                     continue;
                 }

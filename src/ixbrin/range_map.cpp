@@ -13,6 +13,7 @@ IXPG_BEGIN_C_HEADERS
 #include "storage/bufpage.h"
 IXPG_END_C_HEADERS
 
+#include <algorithm>
 #include <cstring>
 
 #include "pg/longjmp_safe.hpp"
@@ -246,13 +247,19 @@ IxbrMeta read_meta(Relation index, Snapshot snapshot) {
 
 uint32 cached_pages_per_range(Relation index) { return map_cache(index, 0)->pages_per_range; }
 
-MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, uint64* nranges) {
-    const uint64 room = static_cast<uint64>(meta.nmap) * kEntriesPerMapPage;
+namespace {
+
+// The entries of map pages 0 .. nmap - 1 (blocks[k] is page k's block).
+MapEntry* read_map_pages(Relation index, const BlockNumber* blocks, uint32 nmap, Snapshot snapshot, uint64* nranges) {
+    const uint64 room = static_cast<uint64>(nmap) * kEntriesPerMapPage;
     MapEntry* entries = static_cast<MapEntry*>(palloc_extended(sizeof(MapEntry) * (room > 0 ? room : 1), MCXT_ALLOC_HUGE));
     uint64 n = 0;
-    for (uint32 k = 0; k < meta.nmap; ++k) {
+    for (uint32 k = 0; k < nmap; ++k) {
         CHECK_FOR_INTERRUPTS();
-        const BlockNumber blk = map_block(index, meta, k);
+        const BlockNumber blk = blocks[k];
+        if (blk == ixpg::kMetaBlock || !inside_index(index, blk))
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                      "Range-map page %u is block %u, outside the index.", k, blk);
         Buffer buf = lock_map_page(index, blk, BUFFER_LOCK_SHARE, snapshot);
         Page page = BufferGetPage(buf);
         const uint64 count = ixpg::page_body_used(page) / sizeof(MapEntry);
@@ -266,6 +273,22 @@ MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, 
     }
     *nranges = n;
     return entries;
+}
+
+}  // namespace
+
+MapEntry* read_entries(Relation index, const IxbrMeta& meta, Snapshot snapshot, uint64* nranges) {
+    return read_map_pages(index, meta.map_blocks, meta.nmap, snapshot, nranges);
+}
+
+MapEntry* read_heap_entries(Relation index, BlockNumber heap_blocks, Snapshot snapshot, uint64* nranges) {
+    // Every range with rows has an entry, on a map page the metapage
+    // listed when the entry was written: the map pages the heap's size
+    // needs are in the cache, or the cache is read again.
+    const uint64 ranges = (static_cast<uint64>(heap_blocks) + cached_pages_per_range(index) - 1) / cached_pages_per_range(index);
+    const uint32 want = static_cast<uint32>(std::min<uint64>((ranges + kEntriesPerMapPage - 1) / kEntriesPerMapPage, kMaxMapPages));
+    const MapCache* mc = map_cache(index, want);
+    return read_map_pages(index, mc->map_blocks, std::min(want, mc->nmap), snapshot, nranges);
 }
 
 Summary* read_summary_at(Relation index, const IndexOps* ops, SummaryCursor* cursor, const MapEntry& e, uint64 range,
