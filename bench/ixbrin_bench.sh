@@ -70,7 +70,16 @@ fi
 source "$REPO/test/cluster.sh"
 unset CLUSTER_SERVER_ENV
 PGBENCH="$PG_BINDIR/pgbench"
-trap cluster_stop EXIT
+# On a failure, the end of the server log first: a crash names its query there.
+on_exit() {
+    local status=$?
+    if [ "$status" -ne 0 ] && [ -n "${CLUSTER_LOG:-}" ] && [ -f "$CLUSTER_LOG" ]; then
+        echo "-- last lines of the server log:" >&2
+        tail -n 25 "$CLUSTER_LOG" >&2
+    fi
+    cluster_stop
+}
+trap on_exit EXIT
 trap 'exit 130' INT TERM
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 export PGOPTIONS="-c client_min_messages=warning"

@@ -93,7 +93,6 @@ ALTER TABLE t ADD CONSTRAINT t_excl EXCLUDE USING ixbrin (a WITH =);
 INSERT INTO t VALUES (42, 'dup', 0, now());
 INSERT INTO t VALUES (-42, 'new', 0, now());
 ALTER TABLE t DROP CONSTRAINT t_excl;
-CLUSTER t USING i_err;
 CREATE INDEX i_clu ON t USING ixbrin (a);
 CLUSTER t USING i_clu;
 DROP INDEX i_clu;

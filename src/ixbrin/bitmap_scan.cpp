@@ -31,6 +31,30 @@ BlockNumber heap_size(IndexScanDesc scan) {
     return n;
 }
 
+struct BitmapArg {
+    const ScanOpaque* so;
+    TIDBitmap* tbm;
+    uint32 ppr;
+    BlockNumber heap_blocks;
+    int64 pages;
+};
+
+// Every page of range r, as lossy pages.
+void add_range(BitmapArg* a, uint64 r) {
+    const BlockNumber first = static_cast<BlockNumber>(r * a->ppr);
+    for (BlockNumber b = first; b < first + a->ppr && b < a->heap_blocks; ++b) {
+        tbm_add_page(a->tbm, b);
+        ++a->pages;
+    }
+}
+
+void take_summary(void* arg, uint64 range, const Summary* s) {
+    BitmapArg* a = static_cast<BitmapArg*>(arg);
+    // (no summary: desummarized meanwhile, read whole)
+    if (s == nullptr || (!summary_is_empty(s) && summary_matches(&a->so->ops, s, a->so->keys)))
+        add_range(a, range);
+}
+
 }  // namespace
 
 int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
@@ -40,41 +64,17 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         pgstat_count_index_scan(index);
         MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin bitmap scan", ALLOCSET_DEFAULT_SIZES);
         MemoryContext old = MemoryContextSwitchTo(cxt);
-        const BlockNumber heap_blocks = heap_size(scan);
-        const uint32 ppr = cached_pages_per_range(index);
+        BitmapArg arg{so, tbm, cached_pages_per_range(index), heap_size(scan), 0};
         uint64 nranges = 0;
-        const MapEntry* entries = read_heap_entries(index, heap_blocks, scan->xs_snapshot, &nranges);
-        SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
-        MemoryContext range_cxt = AllocSetContextCreate(cxt, "ixbrin range", ALLOCSET_DEFAULT_SIZES);
-        MemoryContextSwitchTo(range_cxt);
-        int64 pages = 0;
-        for (uint64 r = 0; r < nranges; ++r) {
-            CHECK_FOR_INTERRUPTS();
-            const MapEntry& e = entries[r];
-            bool take = false;
-            if (entry_usable(e)) {
-                Summary* s = read_summary_at(index, &so->ops, &cursor, e, r, scan->xs_snapshot);
-                bool desummarized = false;
-                if (s == nullptr)  // it moved since the map was read
-                    s = read_range_summary(index, &so->ops, r, &desummarized, scan->xs_snapshot);
-                take = s != nullptr ? !summary_is_empty(s) && summary_matches(&so->ops, s, so->keys) : desummarized;
-            } else {
-                take = e.flags & kEntryDesummarized;
-            }
-            if (take) {
-                const BlockNumber first = static_cast<BlockNumber>(r * ppr);
-                for (BlockNumber b = first; b < first + ppr && b < heap_blocks; ++b) {
-                    tbm_add_page(tbm, b);
-                    ++pages;
-                }
-            }
-            MemoryContextReset(range_cxt);
-        }
-        cursor_end(&cursor);
+        const MapEntry* entries = read_heap_entries(index, arg.heap_blocks, scan->xs_snapshot, &nranges);
+        for (uint64 r = 0; r < nranges; ++r)
+            if (!entry_usable(entries[r]) && (entries[r].flags & kEntryDesummarized))
+                add_range(&arg, r);
+        for_each_summary(index, &so->ops, entries, nranges, 1, scan->xs_snapshot, true, take_summary, &arg);
         MemoryContextSwitchTo(old);
         MemoryContextDelete(cxt);
         // As BRIN: a row count cannot be known; ten per page.
-        return pages * 10;
+        return arg.pages * 10;
     });
 }
 

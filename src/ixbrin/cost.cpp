@@ -103,6 +103,58 @@ int compare_output(const ColumnOps& c, int sign, bool an, Datum a, bool bn, Datu
     return (c.desc ? -r : r) * sign;
 }
 
+// What the sampled summaries say: how many ranges have rows, how many of
+// them the conditions select, and the first-column bounds of those.
+struct CostScan {
+    const IndexOps* ops;
+    const PreparedKeys* keys;
+    int sign;
+    RangeBounds* bounds;
+    uint64 with_rows;
+    uint64 selected;
+};
+
+void cost_summary(void* arg, uint64, const Summary* s) {
+    CostScan* a = static_cast<CostScan*>(arg);
+    const ColumnOps& c0 = a->ops->cols[0];
+    if (s == nullptr) {
+        ++a->with_rows;
+        a->bounds[a->selected++].known = false;
+        return;
+    }
+    if (summary_is_empty(s))
+        return;
+    ++a->with_rows;
+    if (!summary_matches(a->ops, s, a->keys))
+        return;
+    RangeBounds& b = a->bounds[a->selected++];
+    b.sorted = s->sorted;
+    const ColumnSummary& cs = s->cols[0];
+    b.known = c0.kind != Kind::Bloom && (cs.has_values || cs.has_nulls);
+    if (!b.known)
+        return;
+    // Candidate ends: the values' low and high, and NULL (the summary
+    // stays allocated: bounds point into it).
+    bool have = false;
+    auto consider = [&](bool isnull, Datum v) {
+        if (!have || compare_output(c0, a->sign, isnull, v, b.start_null, b.start) < 0) {
+            b.start_null = isnull;
+            b.start = v;
+        }
+        if (!have || compare_output(c0, a->sign, isnull, v, b.end_null, b.end) > 0) {
+            b.end_null = isnull;
+            b.end = v;
+        }
+        have = true;
+    };
+    if (cs.has_values) {
+        consider(false, c0.kind == Kind::Multi ? cs.lo[0] : cs.min);
+        consider(false, c0.kind == Kind::Multi ? cs.hi[cs.n - 1] : cs.max);
+    }
+    if (cs.has_nulls)
+        consider(true, Datum(0));
+}
+
 }  // namespace
 
 void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* startup, Cost* total,
@@ -129,55 +181,14 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         const uint64 step = nranges > kMaxSampledRanges ? (nranges + kMaxSampledRanges - 1) / kMaxSampledRanges : 1;
         const int sign = ScanDirectionIsBackward(path->indexscandir) ? -1 : 1;
         const ColumnOps& c0 = ops->cols[0];
-        RangeBounds* bounds =
-            static_cast<RangeBounds*>(palloc0(sizeof(RangeBounds) * (nranges / step + 1)));
-        uint64 sampled = 0, with_rows = 0, selected = 0;
-        SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
-        for (uint64 r = 0; r < nranges; r += step) {
-            const MapEntry& e = entries[r];
-            ++sampled;
-            if (!entry_usable(e)) {
-                if (e.flags & kEntryDesummarized) {
-                    ++with_rows;
-                    ++selected;
-                    bounds[sampled - 1].known = false;
-                }
-                continue;
-            }
-            Summary* s = read_summary_at(index, ops, &cursor, e, r, nullptr);
-            if (s == nullptr || summary_is_empty(s))
-                continue;  // moved meanwhile (an estimate does not need it), or no rows
-            ++with_rows;
-            if (!summary_matches(ops, s, prepared))
-                continue;
-            ++selected;
-            RangeBounds& b = bounds[selected - 1];
-            b.sorted = s->sorted;
-            const ColumnSummary& cs = s->cols[0];
-            b.known = c0.kind != Kind::Bloom && (cs.has_values || cs.has_nulls);
-            if (b.known) {
-                // Candidate ends: the values' low and high, and NULL.
-                bool have = false;
-                auto consider = [&](bool isnull, Datum v) {
-                    if (!have || compare_output(c0, sign, isnull, v, b.start_null, b.start) < 0) {
-                        b.start_null = isnull;
-                        b.start = v;
-                    }
-                    if (!have || compare_output(c0, sign, isnull, v, b.end_null, b.end) > 0) {
-                        b.end_null = isnull;
-                        b.end = v;
-                    }
-                    have = true;
-                };
-                if (cs.has_values) {
-                    consider(false, c0.kind == Kind::Multi ? cs.lo[0] : cs.min);
-                    consider(false, c0.kind == Kind::Multi ? cs.hi[cs.n - 1] : cs.max);
-                }
-                if (cs.has_nulls)
-                    consider(true, Datum(0));
-            }
-        }
-        cursor_end(&cursor);
+        CostScan cs{ops, prepared, sign,
+                    static_cast<RangeBounds*>(palloc0(sizeof(RangeBounds) * (nranges / step + 1))), 0, 0};
+        for (uint64 r = 0; r < nranges; r += step)
+            if (!entry_usable(entries[r]) && (entries[r].flags & kEntryDesummarized))
+                cost_summary(&cs, r, nullptr);  // rows, and no summary: read whole
+        for_each_summary(index, ops, entries, nranges, step, nullptr, false, cost_summary, &cs);
+        const uint64 with_rows = cs.with_rows, selected = cs.selected;
+        const RangeBounds* bounds = cs.bounds;
 
         // The ranges a scan reads, and the pages each costs.
         const double fraction = with_rows > 0 ? static_cast<double>(selected) / with_rows : 1.0;
@@ -240,6 +251,12 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
             *startup += startup_pages * spc_seq_page_cost + startup_rows * row_cpu;
             *total = std::max(*startup, index_cost + costs.indexStartupCost + ranges_read * rows_per_range * row_cpu);
         }
+        // An index-only scan: PostgreSQL offers one for count(*) (no
+        // column needed) on any index with amgettuple, but ixbrin returns no
+        // index tuples; a cost no other plan reaches keeps it out, even with
+        // every other scan disabled.
+        if (path->path.pathtype == T_IndexOnlyScan)
+            *startup = *total = 1e6 * disable_cost;
         *selectivity = std::min(1.0, std::max(costs.indexSelectivity, fraction));
         // Without an order to give, a plain index scan reads what the
         // bitmap scan reads, and more: its correlation is none, so that the

@@ -5,6 +5,7 @@
 
 IXPG_BEGIN_C_HEADERS
 #include "nodes/execnodes.h"
+#include "utils/memutils.h"
 IXPG_END_C_HEADERS
 
 #include "pg/longjmp_safe.hpp"
@@ -27,21 +28,34 @@ bool add_row_to(Summary* s, void* arg) {
 
 }  // namespace
 
+// What lives across the inserts of one statement: the column operators, and
+// a context for each insert's work (decoded summaries, a bloom bitmap, the
+// new tuple), reset after each.  aminsert runs in a context that lasts as
+// long as the statement: without the reset, a million-row INSERT would
+// keep a million decoded summaries.
+struct InsertState {
+    IndexOps ops;
+    MemoryContext row_cxt;
+};
+
 bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
             IndexInfo* info) {
     return ixpg::sql_entry([&] {
-        // The column operators live across the inserts of one statement.
-        IndexOps* ops = static_cast<IndexOps*>(info->ii_AmCache);
-        if (ops == nullptr) {
+        InsertState* st = static_cast<InsertState*>(info->ii_AmCache);
+        if (st == nullptr) {
             MemoryContext old = MemoryContextSwitchTo(info->ii_Context);
-            ops = static_cast<IndexOps*>(palloc0(sizeof(IndexOps)));
-            init_ops(ops, index, cached_pages_per_range(index));
+            st = static_cast<InsertState*>(palloc0(sizeof(InsertState)));
+            init_ops(&st->ops, index, cached_pages_per_range(index));
+            st->row_cxt = AllocSetContextCreate(info->ii_Context, "ixbrin insert", ALLOCSET_DEFAULT_SIZES);
             MemoryContextSwitchTo(old);
-            info->ii_AmCache = ops;
+            info->ii_AmCache = st;
         }
-        RowArg arg{ops, values, isnull, tid};
-        modify_range(index, ops, ItemPointerGetBlockNumber(tid) / ops->pages_per_range, Create::IfEmpty, add_row_to,
-                     &arg);
+        MemoryContext old = MemoryContextSwitchTo(st->row_cxt);
+        RowArg arg{&st->ops, values, isnull, tid};
+        modify_range(index, &st->ops, ItemPointerGetBlockNumber(tid) / st->ops.pages_per_range, Create::IfEmpty,
+                     add_row_to, &arg);
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(st->row_cxt);
         return false;
     });
 }

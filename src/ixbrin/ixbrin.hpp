@@ -201,17 +201,16 @@ inline bool entry_has_summary(const MapEntry& e) { return ItemPointerGetBlockNum
 // A scan may trust the entry's summary (not desummarized, or being summarized).
 inline bool entry_usable(const MapEntry& e) { return entry_has_summary(e) && !(e.flags & kEntryDesummarized); }
 
-// Reads the summaries of many ranges, keeping the page of the last one
-// pinned (consecutive ranges mostly share a page).  Plain data.
-struct SummaryCursor {
-    Buffer buf;
-    BlockNumber nblocks;  // the index's size, as last read
-};
-// The summary an entry names (NULL if it moved meanwhile: read the entry
-// again).  index_corrupted if the page or tuple is damaged.
-Summary* read_summary_at(Relation index, const IndexOps* ops, SummaryCursor* cursor, const MapEntry& e, uint64 range,
-                         Snapshot snapshot);
-void cursor_end(SummaryCursor* cursor);
+// Calls fn for the summary of every usable entry among entries[0, nranges)
+// whose range is a multiple of step, reading each summary page once (in
+// page order, not range order), and decoding with no lock held.  A
+// summary that moved meanwhile is read again through the map; s is NULL
+// if the range was desummarized meanwhile (its rows are then read whole).
+// With reset_each, what fn is given is freed after it returns; else it
+// stays in CurrentMemoryContext.  index_corrupted for a damaged page.
+using SummaryFn = void (*)(void* arg, uint64 range, const Summary* s);
+void for_each_summary(Relation index, const IndexOps* ops, const MapEntry* entries, uint64 nranges, uint64 step,
+                      Snapshot snapshot, bool reset_each, SummaryFn fn, void* arg);
 // The summary of a range, or NULL if it has none (*desummarized says if
 // it has rows nonetheless).
 Summary* read_range_summary(Relation index, const IndexOps* ops, uint64 range, bool* desummarized,

@@ -100,51 +100,46 @@ Key0 copy_key0(const ColumnOps& c, const Key0& k) {
     return Key0{false, false, datumCopy(k.value, c.typbyval, c.typlen)};
 }
 
+struct RangeCollect {
+    const IndexOps* ops;
+    const PreparedKeys* keys;
+    MemoryContext cxt;  // the scan's, for the ranges' bounds
+    RangeRef* ranges;
+    int n;
+};
+
+void collect_range(void* arg, uint64 range, const Summary* s) {
+    RangeCollect* a = static_cast<RangeCollect*>(arg);
+    RangeRef ref{range, false, Key0{true, false, Datum(0)}, Key0{true, false, Datum(0)}};
+    if (s != nullptr) {  // (NULL: desummarized meanwhile: unbounded, read whole)
+        if (summary_is_empty(s) || !summary_matches(a->ops, s, a->keys))
+            return;
+        Key0 lo, hi;
+        summary_bounds(a->ops, s, &lo, &hi);
+        // Copies in the scan's memory: s is freed when this returns.
+        MemoryContext old = MemoryContextSwitchTo(a->cxt);
+        ref.lo = copy_key0(a->ops->cols[0], lo);
+        ref.hi = copy_key0(a->ops->cols[0], hi);
+        MemoryContextSwitchTo(old);
+        ref.sorted = s->sorted;
+    }
+    a->ranges[a->n++] = ref;
+}
+
 // Every range that can hold a match, with its bounds (in CurrentMemoryContext).
 void read_ranges(OrderedScan* os, IndexScanDesc scan) {
     Relation index = scan->indexRelation;
-    const IndexOps* ops = os->sh.ops;
     uint64 nranges = 0;
     const MapEntry* entries = read_heap_entries(index, os->sh.heap_blocks, scan->xs_snapshot, &nranges);
-    RangeRef* ranges =
-        static_cast<RangeRef*>(palloc_extended(sizeof(RangeRef) * (nranges > 0 ? nranges : 1), MCXT_ALLOC_HUGE));
-    int n = 0;
-    MemoryContext summary_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin summary", ALLOCSET_DEFAULT_SIZES);
-    SummaryCursor cursor{InvalidBuffer, RelationGetNumberOfBlocks(index)};
-    for (uint64 r = 0; r < nranges; ++r) {
-        CHECK_FOR_INTERRUPTS();
-        const MapEntry& e = entries[r];
-        RangeRef ref{r, false, Key0{true, false, Datum(0)}, Key0{true, false, Datum(0)}};
-        if (entry_usable(e)) {
-            MemoryContext old = MemoryContextSwitchTo(summary_cxt);
-            Summary* s = read_summary_at(index, ops, &cursor, e, r, scan->xs_snapshot);
-            bool desummarized = false;
-            if (s == nullptr)  // it moved since the map was read
-                s = read_range_summary(index, ops, r, &desummarized, scan->xs_snapshot);
-            MemoryContextSwitchTo(old);
-            if (s == nullptr && !desummarized)
-                continue;
-            if (s != nullptr) {
-                if (summary_is_empty(s) || !summary_matches(ops, s, os->sh.keys)) {
-                    MemoryContextReset(summary_cxt);
-                    continue;
-                }
-                Key0 lo, hi;
-                summary_bounds(ops, s, &lo, &hi);
-                ref.lo = copy_key0(ops->cols[0], lo);
-                ref.hi = copy_key0(ops->cols[0], hi);
-                ref.sorted = s->sorted;
-            }
-            MemoryContextReset(summary_cxt);
-        } else if (!(e.flags & kEntryDesummarized)) {
-            continue;  // no rows
-        }
-        ranges[n++] = ref;
-    }
-    cursor_end(&cursor);
-    MemoryContextDelete(summary_cxt);
-    os->sh.ranges = ranges;
-    os->sh.nranges = n;
+    RangeCollect rc{os->sh.ops, os->sh.keys, CurrentMemoryContext,
+                    static_cast<RangeRef*>(palloc_extended(sizeof(RangeRef) * (nranges > 0 ? nranges : 1), MCXT_ALLOC_HUGE)),
+                    0};
+    for (uint64 r = 0; r < nranges; ++r)
+        if (!entry_usable(entries[r]) && (entries[r].flags & kEntryDesummarized))
+            collect_range(&rc, r, nullptr);  // rows, and no summary: unbounded
+    for_each_summary(index, os->sh.ops, entries, nranges, 1, scan->xs_snapshot, true, collect_range, &rc);
+    os->sh.ranges = rc.ranges;
+    os->sh.nranges = rc.n;
 }
 
 // A new pass in direction sign, from where the scan stands.

@@ -291,50 +291,102 @@ MapEntry* read_heap_entries(Relation index, BlockNumber heap_blocks, Snapshot sn
     return read_map_pages(index, mc->map_blocks, std::min(want, mc->nmap), snapshot, nranges);
 }
 
-Summary* read_summary_at(Relation index, const IndexOps* ops, SummaryCursor* cursor, const MapEntry& e, uint64 range,
-                         Snapshot snapshot) {
-    // Without the map page's lock the summary may have moved: then the
-    // item is gone or another range's, and the caller reads the entry again.
-    const BlockNumber blk = ItemPointerGetBlockNumberNoCheck(&e.summary);
-    const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
-    if (blk == ixpg::kMetaBlock || blk >= cursor->nblocks) {
-        cursor->nblocks = RelationGetNumberOfBlocks(index);
-        if (blk == ixpg::kMetaBlock || blk >= cursor->nblocks)
-            ixpg::report_index_damage(index, ixpg::kMetaBlock, "range map",
-                                      "The entry of range %llu names block %u, outside the index.",
-                                      static_cast<unsigned long long>(range), blk);
-    }
-    // Consecutive ranges mostly share a page: keep it pinned between them.
-    if (cursor->buf != InvalidBuffer && BufferGetBlockNumber(cursor->buf) != blk) {
-        ReleaseBuffer(cursor->buf);
-        cursor->buf = InvalidBuffer;
-    }
-    if (cursor->buf == InvalidBuffer)
-        cursor->buf = ReadBuffer(index, blk);
-    Buffer buf = cursor->buf;
-    LockBuffer(buf, BUFFER_LOCK_SHARE);
-    Page page = BufferGetPage(buf);
-    TestForOldSnapshot(snapshot, index, page);
-    ixpg::check_page_kind(index, blk, page, kPages, kPageSummary);
-    ixpg::check_page(index, blk, page, 0);
-    Summary* s = nullptr;
-    if (off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page) && ItemIdIsNormal(PageGetItemId(page, off))) {
-        ItemId lp = PageGetItemId(page, off);
-        SummaryHeader h;
-        if (ItemIdGetLength(lp) >= sizeof h) {
-            std::memcpy(&h, PageGetItem(page, lp), sizeof h);
-            if (h.range == static_cast<uint32>(range))
-                s = decode_at(index, ops, buf, off, range);
-        }
-    }
-    LockBuffer(buf, BUFFER_LOCK_UNLOCK);
-    return s;
+namespace {
+
+struct SummaryRef {
+    BlockNumber blk;
+    OffsetNumber off;
+    uint64 range;
+};
+
+int ref_order(const void* a, const void* b) {
+    const SummaryRef* x = static_cast<const SummaryRef*>(a);
+    const SummaryRef* y = static_cast<const SummaryRef*>(b);
+    if (x->blk != y->blk)
+        return x->blk < y->blk ? -1 : 1;
+    return x->off < y->off ? -1 : (x->off > y->off ? 1 : 0);
 }
 
-void cursor_end(SummaryCursor* cursor) {
-    if (cursor->buf != InvalidBuffer)
-        ReleaseBuffer(cursor->buf);
-    cursor->buf = InvalidBuffer;
+}  // namespace
+
+void for_each_summary(Relation index, const IndexOps* ops, const MapEntry* entries, uint64 nranges, uint64 step,
+                      Snapshot snapshot, bool reset_each, SummaryFn fn, void* arg) {
+    // The summaries in page order: each summary page is read once however
+    // the ranges' tuples are spread over the pages (moves spread them).
+    uint64 n = 0;
+    for (uint64 r = 0; r < nranges; r += step)
+        n += entry_usable(entries[r]);
+    SummaryRef* refs = static_cast<SummaryRef*>(palloc_extended(sizeof(SummaryRef) * (n > 0 ? n : 1), MCXT_ALLOC_HUGE));
+    n = 0;
+    for (uint64 r = 0; r < nranges; r += step)
+        if (entry_usable(entries[r]))
+            refs[n++] = SummaryRef{ItemPointerGetBlockNumberNoCheck(&entries[r].summary),
+                                   ItemPointerGetOffsetNumberNoCheck(&entries[r].summary), r};
+    qsort(refs, n, sizeof(SummaryRef), ref_order);
+
+    MemoryContext page_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixbrin summary page", ALLOCSET_DEFAULT_SIZES);
+    MemoryContext each_cxt = reset_each ? AllocSetContextCreate(CurrentMemoryContext, "ixbrin summary", ALLOCSET_DEFAULT_SIZES)
+                                        : CurrentMemoryContext;
+    for (uint64 i = 0; i < n;) {
+        CHECK_FOR_INTERRUPTS();
+        const BlockNumber blk = refs[i].blk;
+        if (blk == ixpg::kMetaBlock || !inside_index(index, blk))
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "range map",
+                                      "The entry of range %llu names block %u, outside the index.",
+                                      static_cast<unsigned long long>(refs[i].range), blk);
+        uint64 end = i;
+        while (end < n && refs[end].blk == blk)
+            ++end;
+        // Under the page's lock, copies of the items (NULL: not this
+        // range's any more, it moved); decoded after, with no lock held.
+        MemoryContext old = MemoryContextSwitchTo(page_cxt);
+        char** items = static_cast<char**>(palloc0(sizeof(char*) * (end - i)));
+        Size* lens = static_cast<Size*>(palloc0(sizeof(Size) * (end - i)));
+        Buffer buf = ReadBuffer(index, blk);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buf);
+        TestForOldSnapshot(snapshot, index, page);
+        ixpg::check_page_kind(index, blk, page, kPages, kPageSummary);
+        ixpg::check_page(index, blk, page, 0);
+        for (uint64 k = i; k < end; ++k) {
+            const OffsetNumber off = refs[k].off;
+            if (off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) || !ItemIdIsNormal(PageGetItemId(page, off)))
+                continue;
+            const ItemId lp = PageGetItemId(page, off);
+            SummaryHeader h;
+            if (ItemIdGetLength(lp) < sizeof h)
+                continue;
+            std::memcpy(&h, PageGetItem(page, lp), sizeof h);
+            if (h.range != static_cast<uint32>(refs[k].range))
+                continue;
+            lens[k - i] = ItemIdGetLength(lp);
+            items[k - i] = static_cast<char*>(palloc(lens[k - i]));
+            std::memcpy(items[k - i], PageGetItem(page, lp), lens[k - i]);
+        }
+        UnlockReleaseBuffer(buf);
+        MemoryContextSwitchTo(each_cxt);
+        for (uint64 k = i; k < end; ++k) {
+            const uint64 range = refs[k].range;
+            if (items[k - i] != nullptr) {
+                fn(arg, range, decode_summary(index, blk, ops, items[k - i], lens[k - i], static_cast<uint32>(range)));
+            } else {
+                // It moved since the map was read: through the map again.
+                bool desummarized = false;
+                Summary* s = read_range_summary(index, ops, range, &desummarized, snapshot);
+                if (s != nullptr || desummarized)
+                    fn(arg, range, s);
+            }
+            if (reset_each)
+                MemoryContextReset(each_cxt);
+        }
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(page_cxt);
+        i = end;
+    }
+    MemoryContextDelete(page_cxt);
+    if (reset_each)
+        MemoryContextDelete(each_cxt);
+    pfree(refs);
 }
 
 Summary* read_range_summary(Relation index, const IndexOps* ops, uint64 range, bool* desummarized,
