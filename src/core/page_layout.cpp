@@ -73,6 +73,16 @@ PageFault PageView::validate(std::size_t min_item_len) const {
     return fault_from_bits(bad);
 }
 
+PageFault PageView::validate_item(std::size_t i, std::size_t min_item_len) const {
+    if (i < 1 || i > item_count())
+        return PageFault::ItemOutOfPage;
+    const std::uint32_t word = read_u32(page_ + kPageHeaderSize + (i - 1) * kLinePointerSize);
+    const std::int32_t off = static_cast<std::int32_t>(word & 0x7fffu);
+    const std::int32_t flags = static_cast<std::int32_t>((word >> 15) & 0x3u);
+    const std::int32_t len = static_cast<std::int32_t>(word >> 17);
+    return fault_from_bits(item_fault_bits(off, flags, len, upper(), special(), static_cast<std::int32_t>(min_item_len)));
+}
+
 PageFault PageView::tally_items(std::size_t first, std::size_t min_item_len, ItemTally& tally) const {
     const std::size_t n = item_count();
     if (first > n)

@@ -124,8 +124,8 @@ struct Summary {
     bool have_before_prev;     // SORTED: before_prev is a key
     Datum before_last;         // the largest first-column key on the pages before the last page
     Datum before_prev;         // ... on the pages before the page before it
-    ColumnSummary cols[INDEX_MAX_KEYS];
-    ColumnSummary pend[INDEX_MAX_KEYS];
+    ColumnSummary* cols;       // one per key column
+    ColumnSummary* pend;       // one per key column; PENDING: the re-summarization's rows
 };
 
 // An empty summary (no row yet), in CurrentMemoryContext.

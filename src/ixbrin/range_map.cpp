@@ -134,8 +134,8 @@ Buffer lock_map_page(Relation index, BlockNumber blk, int mode, Snapshot snapsho
     return buf;
 }
 
-// The summary page an entry names, locked and checked (line pointers
-// included), and the item's bytes; index_corrupted unless the item is a
+// The summary page an entry names, locked and checked (its header and the
+// entry's line pointer), and the item's bytes; index_corrupted unless the item is a
 // normal one.
 Buffer lock_summary_page(Relation index, const MapEntry& e, BlockNumber held, int mode, Snapshot snapshot) {
     const BlockNumber blk = ItemPointerGetBlockNumberNoCheck(&e.summary);
@@ -147,10 +147,10 @@ Buffer lock_summary_page(Relation index, const MapEntry& e, BlockNumber held, in
     Page page = BufferGetPage(buf);
     TestForOldSnapshot(snapshot, index, page);
     ixpg::check_page_kind(index, blk, page, kPages, kPageSummary);
-    ixpg::check_page(index, blk, page, 0);
     const OffsetNumber off = ItemPointerGetOffsetNumberNoCheck(&e.summary);
     if (off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) || !ItemIdIsNormal(PageGetItemId(page, off)))
         ixpg::report_index_damage(index, blk, "summary page", "An entry names item %u, which it does not hold.", off);
+    ixpg::check_page_item(index, blk, page, off, 0);
     return buf;
 }
 

@@ -235,7 +235,12 @@ bool value_matches(const PreparedKey& k, Oid collation, Datum x, Datum v) {
 }  // namespace
 
 Summary* new_summary(const IndexOps* ops, uint32 range) {
-    Summary* s = static_cast<Summary*>(palloc0(sizeof(Summary)));
+    // One allocation sized by the column count: an insert decodes a summary
+    // per row, and room for INDEX_MAX_KEYS columns would be most of its cost.
+    char* mem = static_cast<char*>(palloc0(sizeof(Summary) + 2 * ops->ncols * sizeof(ColumnSummary)));
+    Summary* s = reinterpret_cast<Summary*>(mem);
+    s->cols = reinterpret_cast<ColumnSummary*>(mem + sizeof(Summary));
+    s->pend = s->cols + ops->ncols;
     s->range = range;
     s->sorted = true;
     ItemPointerSetInvalid(&s->last_tid);

@@ -41,6 +41,15 @@ void check_page(Relation rel, BlockNumber blkno, Page page, std::size_t min_item
         report_corrupted_page(rel, blkno, fault);
 }
 
+void check_page_item(Relation rel, BlockNumber blkno, Page page, OffsetNumber item, std::size_t min_item_len) {
+    ixcore::PageView view(reinterpret_cast<const std::uint8_t*>(page), BLCKSZ);
+    ixcore::PageFault fault = view.validate_header();
+    if (fault == ixcore::PageFault::None)
+        fault = view.validate_item(item, min_item_len);
+    if (fault != ixcore::PageFault::None)
+        report_corrupted_page(rel, blkno, fault);
+}
+
 void check_page_header(Relation rel, BlockNumber blkno, Page page) {
     ixcore::PageView view(reinterpret_cast<const std::uint8_t*>(page), BLCKSZ);
     ixcore::PageFault fault = view.validate_header();

@@ -20,6 +20,10 @@ namespace ixpg {
 // pointer on it is trusted; report_corrupted_page() if it fails.
 void check_page(Relation rel, BlockNumber blkno, Page page, std::size_t min_item_len);
 
+// The header, and line pointer `item` alone (it must exist): for a writer
+// that reads one item of the page.
+void check_page_item(Relation rel, BlockNumber blkno, Page page, OffsetNumber item, std::size_t min_item_len);
+
 // The same for the header alone, for pages whose body is not line pointers
 // (metapages) or whose items the caller does not read.
 void check_page_header(Relation rel, BlockNumber blkno, Page page);

@@ -124,6 +124,17 @@ TEST(PageLayout, RejectsItemOutsideTupleArea) {
     EXPECT_EQ(q.view().validate(0), ixcore::PageFault::ItemOutOfPage);
 }
 
+TEST(PageLayout, ValidatesOneItem) {
+    TestPage p(16);
+    p.add_item(40);
+    p.add_item(40);
+    p.set_pointer(2, static_cast<std::uint16_t>(kBlock - 16 - 8), ixcore::ItemState::Normal, 40);  // runs into special
+    EXPECT_EQ(p.view().validate_item(1, 0), ixcore::PageFault::None);
+    EXPECT_EQ(p.view().validate_item(2, 0), ixcore::PageFault::ItemOutOfPage);
+    EXPECT_EQ(p.view().validate_item(3, 0), ixcore::PageFault::ItemOutOfPage);  // no such pointer
+    EXPECT_EQ(p.view().validate_item(1, 41), ixcore::PageFault::ItemTooShort);
+}
+
 TEST(PageLayout, RejectsShortTuple) {
     TestPage p;
     p.add_item(10);
