@@ -10,7 +10,8 @@ SELECT extname, extversion, nspname, extrelocatable
  WHERE extname = 'ixstat';
 
 -- Every contrib function has an ixstat twin with identical arguments,
--- result columns and ACL; and ixstat has nothing contrib lacks.
+-- result columns and ACL; what ixstat adds (1.1: index_stats,
+-- index_stats_sample, index_report, report_pages) is listed after.
 WITH c AS (
   SELECT p.proname, oidvectortypes(p.proargtypes) AS args,
          pg_get_function_result(p.oid) AS result, p.proacl::text AS acl,
@@ -28,8 +29,13 @@ SELECT coalesce(c.proname, i.proname) AS proname, coalesce(c.args, i.args) AS in
        c.acl IS NOT DISTINCT FROM i.acl AS same_acl,
        (c.proisstrict, c.proparallel, c.provolatile) IS NOT DISTINCT FROM
        (i.proisstrict, i.proparallel, i.provolatile) AS same_flags
-  FROM c FULL JOIN i USING (proname, args)
+  FROM c LEFT JOIN i USING (proname, args)
  ORDER BY 1, 2;
+SELECT p.oid::regprocedure AS added
+  FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'ixstat')
+   AND p.proname NOT IN (SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace)
+ ORDER BY 1::text;
 
 -- Not executable by PUBLIC; executable by pg_stat_scan_tables.
 CREATE ROLE ixstat_nobody;

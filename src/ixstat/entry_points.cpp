@@ -3,6 +3,7 @@
 // Each is a thin extern "C" shell: fetch arguments, then run the body inside
 // ixpg::sql_entry so no C++ exception reaches PostgreSQL.  The C symbol names
 // are prefixed ixstat_ so they never collide with contrib pgstattuple's.
+#include "ixstat/index_census.hpp"
 #include "ixstat/ixstat.hpp"
 
 #include "pg/longjmp_safe.hpp"
@@ -19,6 +20,8 @@ PG_FUNCTION_INFO_V1(ixstat_pgstatginindex);
 PG_FUNCTION_INFO_V1(ixstat_pgstathashindex);
 PG_FUNCTION_INFO_V1(ixstat_pg_relpages_text);
 PG_FUNCTION_INFO_V1(ixstat_pg_relpages_oid);
+PG_FUNCTION_INFO_V1(ixstat_index_stats);
+PG_FUNCTION_INFO_V1(ixstat_index_stats_sample);
 
 Datum ixstat_pgstattuple_text(PG_FUNCTION_ARGS) {
     text* relname = PG_GETARG_TEXT_PP(0);
@@ -63,5 +66,22 @@ Datum ixstat_pg_relpages_text(PG_FUNCTION_ARGS) {
 Datum ixstat_pg_relpages_oid(PG_FUNCTION_ARGS) {
     Oid relid = PG_GETARG_OID(0);
     return ixpg::sql_entry([&] { return Int64GetDatum(ixstat::relation_pages(ixstat::open_by_oid(relid))); });
+}
+
+Datum ixstat_index_stats(PG_FUNCTION_ARGS) {
+    Oid relid = PG_GETARG_OID(0);
+    return ixpg::sql_entry([&] { return ixstat::index_stats(ixstat::open_by_oid(relid), 0, fcinfo); });
+}
+
+Datum ixstat_index_stats_sample(PG_FUNCTION_ARGS) {
+    Oid relid = PG_GETARG_OID(0);
+    int32 pages = PG_GETARG_INT32(1);
+    if (pages < 1)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("sample_pages must be at least 1, not %d", pages),
+                 errhint("index_stats reads every page; a sample of 64 pages is the health report's default.")));
+    return ixpg::sql_entry(
+        [&] { return ixstat::index_stats(ixstat::open_by_oid(relid), static_cast<uint32>(pages), fcinfo); });
 }
 }
