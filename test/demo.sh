@@ -185,3 +185,40 @@ VACUUM metrics;
 SELECT count(*) AS inexact_summaries FROM ixbrin_check('metrics_ixbrin');
 SQL
 echo "== ixbrin stays fresh, tightens after VACUUM and serves ORDER BY ... LIMIT; see docs/ixbrin.md and bench/ixbrin_bench.sh"
+
+echo
+echo "== ixstat.index_report: the health of this database, with problems planted in it"
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+-- A foreign key without an index, a copy of an index, an index that a
+-- wider one makes redundant, and what a failed CREATE INDEX CONCURRENTLY
+-- leaves behind; the demo's orders_id lost 30% of its rows above.
+CREATE TABLE customers (id int PRIMARY KEY, email text);
+INSERT INTO customers SELECT g, 'c' || g || '@example.com' FROM generate_series(1, 50000) g;
+CREATE TABLE invoices (id int PRIMARY KEY, customer_id int REFERENCES customers, total numeric);
+INSERT INTO invoices SELECT g, 1 + g % 50000, g % 1000 FROM generate_series(1, 200000) g;
+CREATE INDEX invoices_total ON invoices (total);
+CREATE INDEX invoices_total_copy ON invoices (total);
+CREATE INDEX invoices_total_id ON invoices (total, id);
+\set ON_ERROR_STOP 0
+\echo (a CREATE UNIQUE INDEX CONCURRENTLY that fails on a duplicate email:)
+INSERT INTO customers VALUES (50001, 'c1@example.com');
+CREATE UNIQUE INDEX CONCURRENTLY customers_email ON customers (email);
+\set ON_ERROR_STOP 1
+\echo
+\echo kind, severity, index, suggestion (detail says why, with sizes and the statistics reset time)
+SELECT kind, severity, coalesce(index_name::text, table_name::text) AS "index (or table)", suggestion
+  FROM ixstat.index_report();
+\echo
+\echo one finding in full
+\x on
+SELECT * FROM ixstat.index_report() WHERE kind = 'unindexed_fk';
+\x off
+\echo
+\echo index_stats: the same columns for every access method
+SELECT c.relname AS index, s.access_method, s.total_pages, s.leaf_pages, s.free_pages, s.live_entries,
+       s.dead_entries, pg_size_pretty(s.free_bytes) AS free, s.avg_fill
+  FROM pg_class c CROSS JOIN LATERAL ixstat.index_stats(c.oid) s
+ WHERE c.relname IN ('orders_id', 'orders_customer_hash', 'metrics_brin', 'metrics_ixbrin', 'metrics_btree')
+ ORDER BY 1;
+SQL
+echo "== one call instead of five pasted recipes; see docs/ixstat.md (Health report)"
