@@ -74,17 +74,22 @@ $$;
 REVOKE EXECUTE ON FUNCTION report_pages(regclass, boolean, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION report_pages(regclass, boolean, integer) TO pg_stat_scan_tables;
 
--- The health report (docs/ixstat.md, "Health report").  One query over the
--- catalogs and statistics, so it runs on a hot standby too (whose counters
--- are its own); pages (sampled, or every page with deep) only for bloated
--- and random_order, and only where the caller may run index_stats.
--- SECURITY INVOKER: it sees what the caller may see.
-CREATE FUNCTION index_report(schema_pattern text DEFAULT NULL,
-                             min_table_bytes bigint DEFAULT 0,
-                             deep boolean DEFAULT false)
-RETURNS TABLE (kind text, severity text, table_name regclass, index_name regclass, detail text, suggestion text)
+-- The health report's findings (docs/ixstat.md, "Health report"), each
+-- with the bytes at stake (the order's second key, and what
+-- cluster_index_report sums over shards).  One query over the catalogs
+-- and statistics, so it runs on a hot standby too (whose counters are its
+-- own); pages (sampled, or every page with deep) only for bloated and
+-- random_order, and only where the caller may run index_stats.
+-- SECURITY INVOKER: it sees what the caller may see.  On a Citus worker it
+-- sees the shards (which Citus otherwise hides from catalog queries).
+CREATE FUNCTION report_findings(schema_pattern text DEFAULT NULL,
+                                min_table_bytes bigint DEFAULT 0,
+                                deep boolean DEFAULT false)
+RETURNS TABLE (kind text, severity text, table_name regclass, index_name regclass, detail text, suggestion text,
+               bytes bigint)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET citus.override_table_visibility = off
 AS $report$
 DECLARE
     -- Thresholds: GUCs a DBA may set (docs/ixstat.md); these are the defaults.
@@ -289,12 +294,111 @@ BEGIN
         SELECT * FROM invalid UNION ALL SELECT * FROM unused UNION ALL SELECT * FROM duplicate
         UNION ALL SELECT * FROM redundant UNION ALL SELECT * FROM unindexed_fk
         UNION ALL SELECT * FROM bloated UNION ALL SELECT * FROM random_order)
-    SELECT f.kind, f.severity, f.toid::regclass, f.ioid::regclass, f.detail, f.suggestion
+    SELECT f.kind, f.severity, f.toid::regclass, f.ioid::regclass, f.detail, f.suggestion, f.bytes
       FROM findings f
      ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.bytes DESC,
               f.toid::regclass::text, f.ioid::regclass::text;
 END
 $report$;
 
+REVOKE EXECUTE ON FUNCTION report_findings(text, bigint, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION report_findings(text, bigint, boolean) TO pg_monitor;
+
+-- The health report: the findings, worst first.
+CREATE FUNCTION index_report(schema_pattern text DEFAULT NULL,
+                             min_table_bytes bigint DEFAULT 0,
+                             deep boolean DEFAULT false)
+RETURNS TABLE (kind text, severity text, table_name regclass, index_name regclass, detail text, suggestion text)
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT f.kind, f.severity, f.table_name, f.index_name, f.detail, f.suggestion
+    FROM @extschema@.report_findings(schema_pattern, min_table_bytes, deep) WITH ORDINALITY f
+   ORDER BY f.ordinality
+$$;
 REVOKE EXECUTE ON FUNCTION index_report(text, bigint, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION index_report(text, bigint, boolean) TO pg_monitor;
+
+-- The health report of a Citus cluster, on the coordinator: every node's
+-- findings (run_command_on_all_nodes), with each shard's index and table
+-- named by the distributed index and table it belongs to, and one row per
+-- logical finding.  unused only when every placement of every shard is
+-- unused (the coordinator's shell indexes, which hold no rows, do not
+-- count); bloated with the bytes summed over placements; nodes names
+-- where the finding was made.
+CREATE FUNCTION cluster_index_report(schema_pattern text DEFAULT NULL,
+                                     min_table_bytes bigint DEFAULT 0,
+                                     deep boolean DEFAULT false)
+RETURNS TABLE (kind text, severity text, table_name regclass, index_name regclass, nodes text, detail text,
+               suggestion text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $cluster$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'cluster_index_report needs the citus extension in this database'
+              USING ERRCODE = 'feature_not_supported',
+                    HINT = 'On a single server, use ixstat.index_report().';
+    END IF;
+    -- Dynamic: the Citus catalogs exist only with citus installed.
+    RETURN QUERY EXECUTE $q$
+    WITH
+    raw AS (
+        SELECT CASE WHEN d.groupid = 0 THEN 'coordinator ' ELSE 'worker ' END || d.nodename || ':' || d.nodeport AS node,
+               f.*
+          FROM run_command_on_all_nodes(format(
+                   'SELECT coalesce(json_agg(r), ''[]'') FROM @extschema@.report_findings(%L, %s, %L) r',
+                   $1, $2, $3)) n
+          JOIN pg_dist_node d ON d.nodeid = n.nodeid
+         CROSS JOIN LATERAL json_to_recordset(CASE WHEN n.success THEN n.result::json ELSE '[]' END)
+               AS f(kind text, severity text, table_name text, index_name text, detail text, suggestion text,
+                    bytes bigint)),
+    -- A shard's table and index are named <logical name>_<shardid>.
+    mapped AS (
+        SELECT r.*, s.shardid, s.logicalrelid,
+               CASE WHEN s.shardid IS NULL THEN to_regclass(r.table_name) ELSE s.logicalrelid END AS ltable,
+               CASE WHEN r.index_name IS NULL THEN NULL
+                    WHEN s.shardid IS NULL THEN to_regclass(r.index_name)
+                    ELSE to_regclass(regexp_replace(r.index_name, '_' || s.shardid || '$', '')) END AS lindex,
+               EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = to_regclass(r.table_name)) AS shell
+          FROM raw r
+          LEFT JOIN pg_dist_shard s
+            ON s.shardid = nullif(substring(r.table_name FROM '_(\d+)$'), '')::bigint
+           AND r.table_name LIKE '%' || (SELECT c.relname FROM pg_class c WHERE c.oid = s.logicalrelid) || '_' || s.shardid),
+    -- What a finding says about one shard, said of the logical objects.
+    named AS (
+        SELECT m.*,
+               CASE WHEN m.shardid IS NULL THEN m.detail ELSE regexp_replace(m.detail, '_' || m.shardid || '\M', '', 'g') END AS ldetail,
+               CASE WHEN m.shardid IS NULL THEN m.suggestion ELSE regexp_replace(m.suggestion, '_' || m.shardid || '\M', '', 'g') END AS lsuggestion,
+               (SELECT count(*) FROM pg_dist_placement pl JOIN pg_dist_shard ps ON ps.shardid = pl.shardid
+                 WHERE ps.logicalrelid = m.ltable) AS placements
+          FROM mapped m
+         -- A shell on the coordinator holds no rows and serves no scan.
+         WHERE NOT (m.shell AND m.shardid IS NULL AND m.kind IN ('unused', 'bloated', 'random_order'))),
+    merged AS (
+        SELECT n.kind, min(n.severity) AS severity, n.ltable, n.lindex,
+               string_agg(DISTINCT n.node, ', ') AS nodes,
+               count(*) FILTER (WHERE n.shardid IS NOT NULL) AS shard_findings,
+               max(n.placements) AS placements,
+               sum(n.bytes) AS bytes,
+               (array_agg(n.ldetail ORDER BY n.shardid IS NULL, n.node))[1] AS detail,
+               (array_agg(n.lsuggestion ORDER BY n.shardid IS NULL, n.node))[1] AS suggestion
+          FROM named n
+         WHERE n.ltable IS NOT NULL
+         GROUP BY n.kind, n.ltable, n.lindex, CASE WHEN n.kind = 'unindexed_fk' THEN n.ldetail END)
+    SELECT m.kind, m.severity, m.ltable, m.lindex, m.nodes,
+           CASE WHEN m.shard_findings = 0 THEN m.detail
+                WHEN m.kind = 'bloated' THEN format('Bloated on %s of %s shard placements, about %s in all. One of them: %s',
+                                                    m.shard_findings, m.placements, pg_size_pretty(m.bytes), m.detail)
+                ELSE format('On %s of %s shard placements. One of them: %s', m.shard_findings, m.placements, m.detail) END,
+           m.suggestion
+      FROM merged m
+     -- Unused only where no placement of any shard was scanned.
+     WHERE m.kind <> 'unused' OR m.shard_findings = 0 OR m.shard_findings >= m.placements
+     ORDER BY CASE m.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, m.bytes DESC,
+              m.ltable::text, m.lindex::text
+    $q$ USING schema_pattern, min_table_bytes, deep;
+END
+$cluster$;
+REVOKE EXECUTE ON FUNCTION cluster_index_report(text, bigint, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cluster_index_report(text, bigint, boolean) TO pg_monitor;

@@ -11,7 +11,8 @@ SELECT extname, extversion, nspname, extrelocatable
 
 -- Every contrib function has an ixstat twin with identical arguments,
 -- result columns and ACL; what ixstat adds (1.1: index_stats,
--- index_stats_sample, index_report, report_pages) is listed after.
+-- index_stats_sample, report_pages, report_findings, index_report,
+-- cluster_index_report) is listed after.
 WITH c AS (
   SELECT p.proname, oidvectortypes(p.proargtypes) AS args,
          pg_get_function_result(p.oid) AS result, p.proacl::text AS acl,

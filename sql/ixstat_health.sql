@@ -128,6 +128,9 @@ SELECT kind, index_name, detail ~ 'every page read' AS deep
 SELECT count(*) FROM ixstat.index_report('ixr', min_table_bytes => 1024 * 1024 * 1024);
 SELECT count(*) FROM ixstat.index_report('no_such_schema');
 
+-- The cluster report needs Citus.
+SELECT * FROM ixstat.cluster_index_report();
+
 -- Privileges: pg_monitor may run it; a plain role may not.
 CREATE ROLE ixr_plain;
 CREATE ROLE ixr_monitor IN ROLE pg_monitor;

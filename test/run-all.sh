@@ -6,8 +6,9 @@
 #
 # Suites: the boundary rule (test/check-boundary.sh), GoogleTest units
 # (meson), pg_regress (make installcheck), the test modules' pg_regress
-# suites, pgTAP (pg_prove), TAP perl (prove), and the pg_regress suites
-# again with the extensions built under ASan/UBSan.  The test module is
+# suites, pgTAP (pg_prove), TAP perl (prove), the Citus suite (a
+# coordinator and two workers), and the pg_regress suites again with the
+# extensions built under ASan/UBSan.  The test module is
 # installed for the run and removed at its end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +104,12 @@ as_pg env PATH="$PATH" TESTDIR="$TAPDIR" PG_REGRESS="$PGXS_DIR/src/test/regress/
 status=$?
 count_tap "TAP" "$LOGDIR/tap.log" $status
 [ $status -ne 0 ] && { grep -B2 -A10 '^not ok' "$LOGDIR/tap.log" | head -80; tail -20 "$LOGDIR/tap.log"; }
+
+echo "== Citus: a coordinator and two workers (test/citus.sh; builds Citus the first time)"
+bash test/citus.sh >"$LOGDIR/citus.log" 2>&1
+status=$?
+count_regress "Citus (pg_regress)" "$LOGDIR/citus.log" $status
+[ $status -ne 0 ] && tail -60 "$LOGDIR/citus.log"
 
 echo "== pg_regress under ASan/UBSan"
 bash test/run-sanitized.sh >"$LOGDIR/sanitize.log" 2>&1
