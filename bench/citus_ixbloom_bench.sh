@@ -60,7 +60,7 @@ CREATE INDEX t1_local_bl ON t1_local USING ixbloom (c1, c2, c3, c4, c5, c6)
 CREATE INDEX t1_dist_bl ON t1_dist USING ixbloom (c1, c2, c3, c4, c5, c6)
   WITH (length = 80, col1 = 2, col2 = 2, col3 = 2, col4 = 2, col5 = 2, col6 = 2);
 SQL
-q "$C" -c "VACUUM ANALYZE t1_local; VACUUM ANALYZE t1_dist; CHECKPOINT"
+q "$C" -c "VACUUM ANALYZE t1_local" -c "VACUUM ANALYZE t1_dist" -c "CHECKPOINT"
 
 log "timing W1's six queries, $BENCH_RUNS runs each side"
 q "$C" -v runs="$BENCH_RUNS" <<'SQL'

@@ -85,7 +85,7 @@ val -c "SELECT pg_stat_force_next_flush()" >/dev/null
 for r in 1 2 3; do
     for deep in false true; do
         [ "$deep" = false ] && before=$(val -c "SELECT pg_stat_clear_snapshot(); SELECT sum(idx_blks_read + idx_blks_hit) FROM pg_statio_all_indexes" | tail -1)
-        out=$(val <<SQL
+        out=$(val 2>&1 <<SQL | sed -n 's/.*RESULT \([0-9.]*\) \([0-9]*\).*/\1 \2/p'
 DO \$\$ DECLARE j json; BEGIN
   EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM ixstat.index_report(deep => $deep)' INTO j;
   RAISE NOTICE 'RESULT % %', round((j -> 0 ->> 'Execution Time')::numeric, 1),
@@ -93,7 +93,7 @@ DO \$\$ DECLARE j json; BEGIN
 END \$\$;
 SELECT pg_stat_force_next_flush();
 SQL
-        2>&1 | sed -n 's/.*RESULT \([0-9.]*\) \([0-9]*\).*/\1 \2/p')
+        )
         MS[$deep]="${MS[$deep]} ${out%% *}"
         BUF[$deep]="${out##* }"
         if [ "$deep" = false ]; then
@@ -111,9 +111,8 @@ TOTAL_IDX_PAGES=$(val -c "SELECT sum(pg_relation_size(indexrelid)) / 8192 FROM p
 # --- 3. index_stats vs pgstatindex on one big btree -----------------------------------------
 log "phase 3: a $BENCH_BIG_ROWS-row int8 btree"
 run -c "DROP SCHEMA app CASCADE"
-run -c "CREATE TABLE big (k int8) WITH (autovacuum_enabled = off);
-        INSERT INTO big SELECT generate_series(1, $BENCH_BIG_ROWS);
-        CREATE INDEX big_k ON big (k); VACUUM big"
+run -c "CREATE TABLE big (k int8) WITH (autovacuum_enabled = off)" \
+    -c "INSERT INTO big SELECT generate_series(1, $BENCH_BIG_ROWS)" -c "CREATE INDEX big_k ON big (k)" -c "VACUUM big"
 run -c "SELECT count(*) FROM ixstat.index_stats('big_k'); SELECT count(*) FROM public.pgstatindex('big_k')" >/dev/null
 declare -A T
 T[stats]=""; T[pgstatindex]=""
