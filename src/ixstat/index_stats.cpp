@@ -22,6 +22,13 @@ IXPG_END_C_HEADERS
 namespace ixstat {
 
 void Census::add(const char* name, double delta, bool scales) {
+    // Readers name their figures with string literals: the pointer matches
+    // (this runs once per page on a btree's leaves), the text is the fallback.
+    for (int i = 0; i < ndetail; ++i)
+        if (detail[i].name == name) {
+            detail[i].value += delta;
+            return;
+        }
     for (int i = 0; i < ndetail; ++i)
         if (std::strcmp(detail[i].name, name) == 0) {
             detail[i].value += delta;
