@@ -88,6 +88,15 @@ CREATE INDEX ids_time_u ON ids_time (u);
 INSERT INTO ids_time SELECT lpad(to_hex(i), 32, '0')::uuid, i FROM generate_series(1, 50000) i;
 ANALYZE ids_random, ids_time;
 
+-- A partitioned table: its index is judged over its partitions' indexes
+-- (one finding, for the parent; a partitioned index takes no
+-- CONCURRENTLY), and so is its foreign key.
+CREATE TABLE pt (id int, p int REFERENCES parent (p), v int) PARTITION BY RANGE (id);
+CREATE TABLE pt_1 PARTITION OF pt FOR VALUES FROM (0) TO (1000);
+CREATE TABLE pt_2 PARTITION OF pt FOR VALUES FROM (1000) TO (2000);
+INSERT INTO pt SELECT i, i % 100 + 1, i FROM generate_series(0, 1999) i;
+CREATE INDEX pt_v ON pt (v);
+
 -- In use: these are scanned (the others never are).  Statistics first,
 -- so that the plans do not depend on when autovacuum analyzes.
 ANALYZE ev, child, bl;
