@@ -286,6 +286,7 @@ BEGIN
           JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = g.toid AND a.attnum = g.cols[1]
           LEFT JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = c.relname AND st.attname = a.attname
+                                AND NOT st.inherited
          WHERE g.amname IN ('btree', 'ixlearn') AND g.ibytes >= random_min_bytes AND g.cols[1] <> 0
            AND g.avg_fill < random_fill
            AND (a.atttypid = 'uuid'::regtype OR abs(st.correlation) < 0.3)),
