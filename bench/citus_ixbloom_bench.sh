@@ -23,6 +23,10 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 VENDOR="${CITUS_VENDOR_DIR:-$REPO/../shared/vendor/citus}"
+if [ -z "${CITUS_VENDOR_DIR:-}" ] && [ ! -f "$VENDOR/build-citus.sh" ]; then
+    origin="$(git -C "$REPO" config --get remote.origin.url 2>/dev/null || true)"
+    [ -n "$origin" ] && [ -d "$origin" ] && VENDOR="$(cd "$origin/.." && pwd)/shared/vendor/citus"
+fi
 bash "$VENDOR/build-citus.sh" >&2
 export PATH="$(pg_config --bindir):$PATH"
 source test/cluster.sh

@@ -18,6 +18,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 VENDOR="${CITUS_VENDOR_DIR:-$ROOT/../shared/vendor/citus}"
+# A clone made elsewhere (CI clones main into a temp dir) finds ../shared
+# beside the checkout it was cloned from.
+if [ -z "${CITUS_VENDOR_DIR:-}" ] && [ ! -f "$VENDOR/build-citus.sh" ]; then
+    origin="$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || true)"
+    [ -n "$origin" ] && [ -d "$origin" ] && VENDOR="$(cd "$origin/.." && pwd)/shared/vendor/citus"
+fi
 [ -f "$VENDOR/build-citus.sh" ] || {
     echo "citus.sh: $VENDOR/build-citus.sh not found (../shared/vendor/citus beside the checkout, or CITUS_VENDOR_DIR)" >&2
     exit 2
