@@ -130,6 +130,9 @@ BEGIN
                string_to_array(i.indcollation::text, ' ')::oid[] AS colls,
                string_to_array(i.indoption::text, ' ')::int2[] AS opts,
                pg_get_expr(i.indexprs, i.indrelid) AS exprs, pg_get_expr(i.indpred, i.indrelid) AS pred,
+               -- the suggestion that drops it (a partitioned index takes no CONCURRENTLY)
+               format('DROP INDEX %sIF EXISTS %s;', CASE WHEN ic.relkind = 'i' THEN 'CONCURRENTLY ' ELSE '' END,
+                      i.indexrelid::regclass) AS drop_sql,
                CASE WHEN ic.relkind = 'I'
                     THEN (SELECT coalesce(sum(pg_relation_size(p.relid)), 0)::bigint FROM pg_partition_tree(i.indexrelid) p)
                     ELSE pg_relation_size(i.indexrelid) END AS ibytes,
@@ -159,7 +162,7 @@ BEGIN
         SELECT 'invalid'::text AS kind, 'critical'::text AS severity, x.toid, x.ioid,
                format('%s is not valid (indisvalid = false), %s: a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY leaves it. Writes still maintain it; no query reads it. Drop it, or rebuild it with REINDEX INDEX CONCURRENTLY %s.',
                       x.ioid::regclass, pg_size_pretty(x.ibytes), x.ioid::regclass) AS detail,
-               format('DROP INDEX %sIF EXISTS %s;', CASE WHEN x.ikind = 'i' THEN 'CONCURRENTLY ' ELSE '' END, x.ioid::regclass) AS suggestion,
+               x.drop_sql AS suggestion,
                x.ibytes AS bytes
           FROM x WHERE NOT x.valid),
 
@@ -171,7 +174,7 @@ BEGIN
         SELECT 'unused'::text, 'info'::text, x.toid, x.ioid,
                format('%s, no index scan since %s. The counters are per server: check every standby before dropping it.',
                       pg_size_pretty(x.ibytes), since),
-               format('DROP INDEX %sIF EXISTS %s;', CASE WHEN x.ikind = 'i' THEN 'CONCURRENTLY ' ELSE '' END, x.ioid::regclass),
+               x.drop_sql,
                x.ibytes
           FROM x WHERE x.valid AND NOT x.uniq AND NOT x.keeps_rule AND NOT x.attached AND x.scans = 0),
 
@@ -188,7 +191,7 @@ BEGIN
         SELECT 'duplicate'::text, 'warning'::text, d.toid, d.ioid,
                format('%s (%s) has the same access method, columns, operator classes, collations, sort options and predicate as %s, which stays.',
                       d.ioid::regclass, pg_size_pretty(d.ibytes), d.keeper::regclass),
-               format('DROP INDEX %sIF EXISTS %s;', CASE WHEN d.ikind = 'i' THEN 'CONCURRENTLY ' ELSE '' END, d.ioid::regclass),
+               d.drop_sql,
                d.ibytes
           FROM dup_groups d WHERE d.rn > 1 AND NOT d.keeps_rule),
 
@@ -200,7 +203,7 @@ BEGIN
         SELECT DISTINCT ON (a.ioid) 'redundant'::text, 'warning'::text, a.toid, a.ioid,
                format('The key columns of %s (%s) lead %s, with the same operator classes, collations and sort options: %s answers its queries.',
                       a.ioid::regclass, pg_size_pretty(a.ibytes), b.ioid::regclass, b.ioid::regclass),
-               format('DROP INDEX %sIF EXISTS %s;', CASE WHEN a.ikind = 'i' THEN 'CONCURRENTLY ' ELSE '' END, a.ioid::regclass),
+               a.drop_sql,
                a.ibytes
           FROM x a
           JOIN x b

@@ -38,29 +38,37 @@ void count_meta_page(Relation index, Page page, Census& c) {
     c.free_bytes += PageGetExactFreeSpace(page);
 }
 
-// Read block 0 and hand it to `read` under a share lock.
-template <class Read>
-void with_block0(Relation index, Read&& read) {
+// Block 0 under a share lock, checked as the method's metapage (not all
+// zeros, the special space's size, then is_meta on its flags and magic)
+// and counted; then `read` takes the figures it wants from it.  am: "a
+// btree", for the message.
+template <class IsMeta, class Read>
+void read_metapage(Relation index, Census& c, std::size_t opaque_size, const char* am, IsMeta&& is_meta,
+                   Read&& read) {
     Buffer buf = ReadBuffer(index, 0);
     LockBuffer(buf, BUFFER_LOCK_SHARE);
-    read(BufferGetPage(buf));
+    Page page = BufferGetPage(buf);
+    if (PageIsNew(page))
+        ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
+    check_special(index, 0, page, opaque_size);
+    if (!is_meta(page))
+        ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not %s metapage.", am);
+    count_meta_page(index, page, c);
+    read(page);
     UnlockReleaseBuffer(buf);
 }
 
 // ---- btree: pgstatindex's classes (deleted pages are free, half-dead ones
 // other); entries are leaf tuples after the high key, posting lists as one.
 void btree_meta(Relation index, Census& c, ReaderState&) {
-    with_block0(index, [&](Page page) {
-        if (PageIsNew(page))
-            ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
-        check_special(index, 0, page, sizeof(BTPageOpaqueData));
-        if (!(BTPageGetOpaque(page)->btpo_flags & BTP_META) || BTPageGetMeta(page)->btm_magic != BTREE_MAGIC)
-            ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not a btree metapage.");
-        count_meta_page(index, page, c);
-        c.add("version", BTPageGetMeta(page)->btm_version, false);
-        c.add("level", BTPageGetMeta(page)->btm_level, false);
-        c.add("root_block", BTPageGetMeta(page)->btm_root, false);
-    });
+    read_metapage(
+        index, c, sizeof(BTPageOpaqueData), "a btree",
+        [](Page page) { return (BTPageGetOpaque(page)->btpo_flags & BTP_META) && BTPageGetMeta(page)->btm_magic == BTREE_MAGIC; },
+        [&](Page page) {
+            c.add("version", BTPageGetMeta(page)->btm_version, false);
+            c.add("level", BTPageGetMeta(page)->btm_level, false);
+            c.add("root_block", BTPageGetMeta(page)->btm_root, false);
+        });
 }
 
 void btree_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
@@ -85,17 +93,16 @@ void btree_page(Relation index, BlockNumber blkno, Page page, Census& c, const R
 
 // ---- hash: bucket and overflow pages hold the entries; bitmap pages are other.
 void hash_meta(Relation index, Census& c, ReaderState&) {
-    with_block0(index, [&](Page page) {
-        if (PageIsNew(page))
-            ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
-        check_special(index, 0, page, sizeof(HashPageOpaqueData));
-        if ((HashPageGetOpaque(page)->hasho_flag & LH_PAGE_TYPE) != LH_META_PAGE ||
-            HashPageGetMeta(page)->hashm_magic != HASH_MAGIC)
-            ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not a hash metapage.");
-        count_meta_page(index, page, c);
-        c.add("version", HashPageGetMeta(page)->hashm_version, false);
-        c.add("buckets", HashPageGetMeta(page)->hashm_maxbucket + 1.0, false);
-    });
+    read_metapage(
+        index, c, sizeof(HashPageOpaqueData), "a hash",
+        [](Page page) {
+            return (HashPageGetOpaque(page)->hasho_flag & LH_PAGE_TYPE) == LH_META_PAGE &&
+                   HashPageGetMeta(page)->hashm_magic == HASH_MAGIC;
+        },
+        [&](Page page) {
+            c.add("version", HashPageGetMeta(page)->hashm_version, false);
+            c.add("buckets", HashPageGetMeta(page)->hashm_maxbucket + 1.0, false);
+        });
 }
 
 void hash_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
@@ -118,18 +125,14 @@ void hash_page(Relation index, BlockNumber blkno, Page page, Census& c, const Re
 // ---- gin: entry-tree leaves hold the entries (keys); posting-tree pages
 // and the pending list are counted apart in detail.
 void gin_meta(Relation index, Census& c, ReaderState&) {
-    with_block0(index, [&](Page page) {
-        if (PageIsNew(page))
-            ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
-        check_special(index, 0, page, sizeof(GinPageOpaqueData));
-        if (!(GinPageGetOpaque(page)->flags & GIN_META))
-            ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not a GIN metapage.");
-        count_meta_page(index, page, c);
-        const GinMetaPageData* m = GinPageGetMeta(page);
-        c.add("version", m->ginVersion, false);
-        c.add("pending_pages", static_cast<double>(m->nPendingPages), false);
-        c.add("pending_tuples", static_cast<double>(m->nPendingHeapTuples), false);
-    });
+    read_metapage(
+        index, c, sizeof(GinPageOpaqueData), "a GIN", [](Page page) { return (GinPageGetOpaque(page)->flags & GIN_META) != 0; },
+        [&](Page page) {
+            const GinMetaPageData* m = GinPageGetMeta(page);
+            c.add("version", m->ginVersion, false);
+            c.add("pending_pages", static_cast<double>(m->nPendingPages), false);
+            c.add("pending_tuples", static_cast<double>(m->nPendingHeapTuples), false);
+        });
 }
 
 void gin_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
@@ -173,15 +176,13 @@ void gist_page(Relation index, BlockNumber blkno, Page page, Census& c, const Re
 // ---- spgist: leaf tuples by state: live; dead or redirect (VACUUM removes
 // them); placeholders (free slots kept for their offsets) are free space.
 void spgist_meta(Relation index, Census& c, ReaderState&) {
-    with_block0(index, [&](Page page) {
-        if (PageIsNew(page))
-            ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
-        check_special(index, 0, page, sizeof(SpGistPageOpaqueData));
-        if (!(SpGistPageGetOpaque(page)->flags & SPGIST_META) ||
-            SpGistPageGetMeta(page)->magicNumber != SPGIST_MAGIC_NUMBER)
-            ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not an SP-GiST metapage.");
-        count_meta_page(index, page, c);
-    });
+    read_metapage(
+        index, c, sizeof(SpGistPageOpaqueData), "an SP-GiST",
+        [](Page page) {
+            return (SpGistPageGetOpaque(page)->flags & SPGIST_META) &&
+                   SpGistPageGetMeta(page)->magicNumber == SPGIST_MAGIC_NUMBER;
+        },
+        [](Page) {});
 }
 
 void spgist_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
@@ -227,18 +228,17 @@ void spgist_page(Relation index, BlockNumber blkno, Page page, Census& c, const 
 
 // ---- brin: the revmap routes (internal), regular pages hold the summaries.
 void brin_meta(Relation index, Census& c, ReaderState&) {
-    with_block0(index, [&](Page page) {
-        if (PageIsNew(page))
-            ixpg::report_index_damage(index, 0, "metapage", "The metapage is all zeros.");
-        check_special(index, 0, page, sizeof(BrinSpecialSpace));
-        if (!BRIN_IS_META_PAGE(page) ||
-            reinterpret_cast<BrinMetaPageData*>(PageGetContents(page))->brinMagic != BRIN_META_MAGIC)
-            ixpg::report_index_damage(index, 0, "metapage", "Block 0 is not a BRIN metapage.");
-        count_meta_page(index, page, c);
-        const BrinMetaPageData* m = reinterpret_cast<BrinMetaPageData*>(PageGetContents(page));
-        c.add("version", m->brinVersion, false);
-        c.add("pages_per_range", m->pagesPerRange, false);
-    });
+    read_metapage(
+        index, c, sizeof(BrinSpecialSpace), "a BRIN",
+        [](Page page) {
+            return BRIN_IS_META_PAGE(page) &&
+                   reinterpret_cast<BrinMetaPageData*>(PageGetContents(page))->brinMagic == BRIN_META_MAGIC;
+        },
+        [&](Page page) {
+            const BrinMetaPageData* m = reinterpret_cast<BrinMetaPageData*>(PageGetContents(page));
+            c.add("version", m->brinVersion, false);
+            c.add("pages_per_range", m->pagesPerRange, false);
+        });
 }
 
 void brin_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {

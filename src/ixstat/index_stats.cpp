@@ -81,11 +81,12 @@ void scale(uint64& v, double f) { v = static_cast<uint64>(std::llround(static_ca
 
 // Every block from the reader's first page, or `sample` evenly spaced ones
 // (the first and the last included), then the counts scaled to the rest.
-void walk(Relation index, const CensusReader* r, const ReaderState& state, uint32 sample, Census& c) {
+// Returns how many blocks a sample read, 0 when it read them all.
+uint32 walk(Relation index, const CensusReader* r, const ReaderState& state, uint32 sample, Census& c) {
     const BlockNumber nblocks = ixpg::relation_blocks(index);
     c.total = nblocks;
     if (nblocks <= r->first_page)
-        return;
+        return 0;
     const BlockNumber span = nblocks - r->first_page;
     const BlockNumber n = sample == 0 || sample >= span ? span : sample;
     BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
@@ -107,7 +108,7 @@ void walk(Relation index, const CensusReader* r, const ReaderState& state, uint3
     });
     FreeAccessStrategy(strategy);
     if (n == span)
-        return;
+        return 0;
     const double f = static_cast<double>(span) / n;
     for (uint64* v : {&c.internal, &c.leaf, &c.free, &c.other, &c.live, &c.dead, &c.free_bytes, &c.dead_bytes,
                       &c.leaf_used, &c.leaf_usable})
@@ -119,6 +120,7 @@ void walk(Relation index, const CensusReader* r, const ReaderState& state, uint3
     const uint64 classed = meta_pages + c.internal + c.leaf + c.free + c.other;
     if (classed != c.total)
         c.leaf = c.leaf + c.total > classed ? c.leaf + c.total - classed : 0;
+    return n;
 }
 
 // The detail object: the method's figures, then dead_bytes and, for a
@@ -162,10 +164,7 @@ Datum index_stats(Relation index, uint32 sample_pages, FunctionCallInfo fcinfo) 
         if (r->meta != nullptr)
             r->meta(index, c, state);
     });
-    uint32 sampled = 0;
-    walk(index, r, state, sample_pages, c);
-    if (sample_pages != 0 && c.total > r->first_page && sample_pages < c.total - r->first_page)
-        sampled = sample_pages;
+    const uint32 sampled = walk(index, r, state, sample_pages, c);
     relation_close(index, AccessShareLock);
 
     // pgstatindex's avg_leaf_density rule: two decimals, NaN without leaves.

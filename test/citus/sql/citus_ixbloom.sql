@@ -73,17 +73,7 @@ COMMIT;
 
 -- A shard of bl_ev (and its co-located shard of bl_ev2) moves to the
 -- other worker with its index, which still answers there.
-CREATE TABLE sc.move_bl AS
-  SELECT s.shardid, p.nodename AS from_name, p.nodeport AS from_port, n.nodename AS to_name, n.nodeport AS to_port
-    FROM pg_dist_shard s
-    JOIN pg_dist_shard_placement p USING (shardid)
-    JOIN pg_dist_node n ON n.groupid > 0 AND n.nodeport <> p.nodeport
-   WHERE s.logicalrelid = 'bl_ev'::regclass
-   ORDER BY s.shardid LIMIT 1;
-SELECT count(*) AS moved
-  FROM move_bl, LATERAL citus_move_shard_placement(shardid, from_name, from_port, to_name, to_port,
-                                                shard_transfer_mode => 'block_writes') m;
-SELECT p.nodeport = m.to_port AS on_the_other_worker FROM move_bl m JOIN pg_dist_shard_placement p USING (shardid);
+SELECT move_first_shard('bl_ev') AS on_the_other_worker;
 SELECT placements_with_index('bl_ev', 'ixbloom') AS ev, placements_with_index('bl_ev2', 'ixbloom') AS ev2;
 BEGIN;
 SET LOCAL enable_seqscan TO off;

@@ -79,17 +79,7 @@ SELECT (SELECT max(ts) FROM br_ts) = (SELECT max(ts) FROM br_local) AS max_same,
 COMMIT;
 
 -- A shard moves to the other worker with its index, which still answers.
-CREATE TABLE sc.move_br AS
-  SELECT s.shardid, p.nodename AS from_name, p.nodeport AS from_port, n.nodename AS to_name, n.nodeport AS to_port
-    FROM pg_dist_shard s
-    JOIN pg_dist_shard_placement p USING (shardid)
-    JOIN pg_dist_node n ON n.groupid > 0 AND n.nodeport <> p.nodeport
-   WHERE s.logicalrelid = 'br_ts'::regclass
-   ORDER BY s.shardid LIMIT 1;
-SELECT count(*) AS moved
-  FROM move_br, LATERAL citus_move_shard_placement(shardid, from_name, from_port, to_name, to_port,
-                                                shard_transfer_mode => 'block_writes') m;
-SELECT p.nodeport = m.to_port AS on_the_other_worker FROM move_br m JOIN pg_dist_shard_placement p USING (shardid);
+SELECT move_first_shard('br_ts') AS on_the_other_worker;
 SELECT placements_with_index('br_ts', 'ixbrin') AS ts, placements_with_index('br_ts2', 'ixbrin') AS ts2;
 BEGIN;
 SET LOCAL enable_seqscan TO off;

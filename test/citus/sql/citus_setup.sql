@@ -59,3 +59,21 @@ BEGIN
   END LOOP;
   RETURN used || '/' || tasks;
 END $$;
+
+-- Move the first shard of `dist` (with its co-located shards) to the other
+-- worker (block_writes); true if it is there afterwards.
+CREATE FUNCTION sc.move_first_shard(dist regclass) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE m record; now_on int;
+BEGIN
+  SELECT s.shardid, p.nodename AS from_name, p.nodeport AS from_port, n.nodename AS to_name, n.nodeport AS to_port
+    INTO m
+    FROM pg_dist_shard s
+    JOIN pg_dist_shard_placement p USING (shardid)
+    JOIN pg_dist_node n ON n.groupid > 0 AND n.nodeport <> p.nodeport
+   WHERE s.logicalrelid = dist
+   ORDER BY s.shardid LIMIT 1;
+  PERFORM citus_move_shard_placement(m.shardid, m.from_name, m.from_port, m.to_name, m.to_port,
+                                     shard_transfer_mode => 'block_writes');
+  SELECT nodeport INTO now_on FROM pg_dist_shard_placement WHERE shardid = m.shardid;
+  RETURN now_on = m.to_port;
+END $$;
