@@ -6,7 +6,7 @@
 #
 # Adding an extension is one folder (src/<name>/ plus control/<name>.control and
 # its SQL script) and one word on the EXTENSIONS line.
-EXTENSIONS = ixstat ixbloom ixbrin
+EXTENSIONS = ixstat ixbloom ixbrin ixlearn
 
 # Test-only extensions (test/modules/<name>/: sources, control, SQL, and their
 # own sql/ + expected/).  Never installed by `make install`; the test runner

@@ -1,0 +1,221 @@
+// leaf.cpp — ixlearn's leaf codec: bounds, sizing, encoding and the
+// checked reading of leaves (leaf.hpp).
+#include "core/learn/leaf.hpp"
+
+#include <cstring>
+
+namespace ixcore {
+namespace learn {
+
+namespace {
+
+// Lanes of a leaf: every entry word but include_start.
+std::uint32_t lane_count(const LeafShape& shape) { return shape.stride() - 1; }
+
+// Gather word w of every entry into scratch.
+void gather(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n, std::uint32_t w,
+            std::uint64_t* scratch) {
+    const std::uint32_t stride = shape.stride();
+    for (std::uint32_t i = 0; i < n; ++i)
+        scratch[i] = entries[static_cast<std::size_t>(i) * stride + w];
+}
+
+std::uint32_t word_of_lane(const LeafShape& shape, std::uint32_t lane) {
+    return lane < shape.w_include_start() ? lane : lane + 1;
+}
+
+std::uint64_t include_total(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n) {
+    if (!shape.has_include) return 0;
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < n; ++i)
+        total += entries[static_cast<std::size_t>(i) * shape.stride() + shape.w_include_len()];
+    return total;
+}
+
+void write_bound(const LeafShape& shape, const Bound& b, std::uint8_t* out) {
+    out[0] = static_cast<std::uint8_t>(b.kind);
+    std::memcpy(out + 1, b.words, 8u * shape.key_words());
+}
+
+bool read_bound(const LeafShape& shape, const std::uint8_t* in, Bound* b) {
+    if (in[0] > static_cast<std::uint8_t>(BoundKind::FirstColumn)) return false;
+    b->kind = static_cast<BoundKind>(in[0]);
+    std::memset(b->words, 0, sizeof b->words);
+    std::memcpy(b->words, in + 1, 8u * shape.key_words());
+    // Ranks are 0..2 in every key column a bound holds.
+    const std::uint32_t cols = b->kind == BoundKind::Full ? shape.nkeys : b->kind == BoundKind::FirstColumn ? 1 : 0;
+    for (std::uint32_t c = 0; c < cols; ++c)
+        if (b->words[3 * c] > kRankNullsLast) return false;
+    return true;
+}
+
+}  // namespace
+
+int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound) {
+    switch (bound.kind) {
+        case BoundKind::MinusInf: return 1;
+        case BoundKind::PlusInf: return -1;
+        case BoundKind::Full: return compare_words(key, bound.words, shape.key_words());
+        case BoundKind::FirstColumn: {
+            const int c = compare_words(key, bound.words, 3);
+            return c != 0 ? c : 1;  // equal first column: the key is above the -inf that follows
+        }
+    }
+    return 0;
+}
+
+Pos bound_first_column(const Bound& bound) {
+    switch (bound.kind) {
+        case BoundKind::MinusInf: return kPosMin;
+        case BoundKind::PlusInf: return kPosMax;
+        default: return Pos{static_cast<std::uint8_t>(bound.words[0]), bound.words[1], bound.words[2]};
+    }
+}
+
+Bound bound_between(const LeafShape& shape, const std::uint64_t* left, const std::uint64_t* right) {
+    Bound b;
+    std::memset(&b, 0, sizeof b);
+    if (compare_words(left, right, 3) != 0) {
+        b.kind = BoundKind::FirstColumn;
+        std::memcpy(b.words, right, 3 * 8);
+    } else {
+        b.kind = BoundKind::Full;
+        std::memcpy(b.words, right, 8u * shape.key_words());
+    }
+    return b;
+}
+
+const char* describe(LeafFault fault) {
+    switch (fault) {
+        case LeafFault::None: return "no fault";
+        case LeafFault::Header: return "leaf header out of range (entry count, column count or size)";
+        case LeafFault::Bounds: return "leaf bounds malformed";
+        case LeafFault::Lanes: return "a coded column of the leaf is malformed or overruns the page";
+        case LeafFault::Include: return "INCLUDE values overrun their area";
+    }
+    return "unknown fault";
+}
+
+std::size_t leaf_bytes(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n,
+                       std::uint64_t* scratch) {
+    std::size_t total = sizeof(LeafHeader) + 2 * bound_bytes(shape);
+    for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
+        gather(shape, entries, n, word_of_lane(shape, l), scratch);
+        total += lane_bytes(scratch, n);
+    }
+    return total + include_total(shape, entries, n);
+}
+
+std::size_t leaf_encode(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n,
+                        const std::uint8_t* include_bytes, const Bound& low, const Bound& high,
+                        std::uint64_t* scratch, std::uint8_t* out) {
+    std::uint8_t* p = out + sizeof(LeafHeader);
+    write_bound(shape, low, p);
+    p += bound_bytes(shape);
+    write_bound(shape, high, p);
+    p += bound_bytes(shape);
+    for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
+        gather(shape, entries, n, word_of_lane(shape, l), scratch);
+        p += lane_encode(scratch, n, p);
+    }
+    std::uint64_t inc = 0;
+    if (shape.has_include) {
+        const std::uint32_t stride = shape.stride();
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint64_t* e = entries + static_cast<std::size_t>(i) * stride;
+            std::memcpy(p + inc, include_bytes + e[shape.w_include_start()], e[shape.w_include_len()]);
+            inc += e[shape.w_include_len()];
+        }
+    }
+    p += inc;
+    LeafHeader h;
+    h.nentries = static_cast<std::uint16_t>(n);
+    h.nkeys = shape.nkeys;
+    h.has_include = shape.has_include ? 1 : 0;
+    h.flags = 0;
+    h.body_bytes = static_cast<std::uint32_t>(p - out);
+    h.include_bytes = static_cast<std::uint32_t>(inc);
+    std::memcpy(out, &h, sizeof h);
+    return static_cast<std::size_t>(p - out);
+}
+
+LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const LeafShape& shape) {
+    shape_ = shape;
+    LeafHeader h;
+    if (avail < sizeof h) return LeafFault::Header;
+    std::memcpy(&h, data, sizeof h);
+    if (h.nkeys != shape.nkeys || h.has_include != (shape.has_include ? 1 : 0) || h.flags != 0 ||
+        h.nentries > kMaxLeafEntries || h.body_bytes > avail || h.include_bytes > h.body_bytes)
+        return LeafFault::Header;
+    n_ = h.nentries;
+    const std::uint8_t* p = data + sizeof h;
+    const std::uint8_t* end = data + h.body_bytes;
+    if (static_cast<std::size_t>(end - p) < 2 * bound_bytes(shape)) return LeafFault::Bounds;
+    if (!read_bound(shape, p, &low_) || !read_bound(shape, p + bound_bytes(shape), &high_)) return LeafFault::Bounds;
+    if (low_.kind == BoundKind::PlusInf || high_.kind == BoundKind::MinusInf) return LeafFault::Bounds;
+    p += 2 * bound_bytes(shape);
+    for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
+        if (!lanes_[l].parse(p, static_cast<std::size_t>(end - p)) || lanes_[l].size() != n_) return LeafFault::Lanes;
+        p += lanes_[l].bytes();
+    }
+    if (static_cast<std::size_t>(end - p) != h.include_bytes) return LeafFault::Include;
+    include_ = p;
+    include_bytes_ = h.include_bytes;
+    bytes_ = h.body_bytes;
+    return LeafFault::None;
+}
+
+std::uint32_t LeafView::lower_bound(const Pos& pos, bool strict) const {
+    std::uint32_t lo = 0, hi = n_;
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        const int c = compare(first_column(mid), pos);
+        if (c < 0 || (strict && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
+    const std::uint32_t stride = shape_.stride();
+    std::uint64_t column[kMaxLeafEntries];
+    for (std::uint32_t l = 0; l < lane_count(shape_); ++l) {
+        const std::uint32_t w = word_of_lane(shape_, l);
+        lanes_[l].decode(column);
+        for (std::uint32_t i = 0; i < n_; ++i)
+            out[static_cast<std::size_t>(i) * stride + w] = column[i];
+    }
+    std::uint64_t start = 0;
+    for (std::uint32_t i = 0; i < n_; ++i) {
+        std::uint64_t* e = out + static_cast<std::size_t>(i) * stride;
+        if (e[shape_.w_block()] > 0xFFFFFFFFu || e[shape_.w_offset()] > 0xFFFFu) return false;
+        e[shape_.w_include_start()] = start;
+        if (shape_.has_include) {
+            const std::uint64_t len = e[shape_.w_include_len()];
+            if (len > include_bytes_ - start) return false;
+            start += len;
+        } else if (e[shape_.w_include_len()] != 0) {
+            return false;
+        }
+    }
+    if (start != include_bytes_) return false;
+    // Damage that breaks order (a rank out of range, entries out of order
+    // or outside the leaf's bounds) would return wrong rows: refuse it.
+    const std::uint32_t kw = shape_.key_words();
+    for (std::uint32_t i = 0; i < n_; ++i) {
+        const std::uint64_t* e = out + static_cast<std::size_t>(i) * stride;
+        for (std::uint32_t c = 0; c < shape_.nkeys; ++c)
+            if (e[3 * c] > kRankNullsLast) return false;
+        if (i > 0 && compare_words(e - stride, e, kw) >= 0) return false;
+    }
+    if (n_ > 0 && (compare_to_bound(shape_, out, low_) < 0 ||
+                   compare_to_bound(shape_, out + static_cast<std::size_t>(n_ - 1) * stride, high_) >= 0))
+        return false;
+    if (include_bytes_ > 0) std::memcpy(include_out, include_, include_bytes_);
+    return true;
+}
+
+}  // namespace learn
+}  // namespace ixcore

@@ -1,0 +1,136 @@
+// leaf.hpp — ixlearn's leaf codec (docs/ixlearn-format.md, "Leaf").
+//
+// In memory a leaf is an array of entries of `stride` 64-bit words each:
+//   [rank, hi, lo] per key column      the column's Pos (order_key.hpp)
+//   block, offset                      the heap TID
+//   negzero                            bit c: key column c holds -0
+//   include_start, include_len         the entry's INCLUDE bytes in a side buffer
+// Entries are sorted by their first 3·nkeys + 2 words (keys, then TID),
+// which is index order.  On disk every word but include_start is a lane
+// (lane.hpp), after a header and the leaf's two bounds; the INCLUDE bytes
+// follow the lanes.  Pure C++: the shim owns the page and the buffers.
+#pragma once
+
+#include "core/learn/lane.hpp"
+#include "core/learn/order_key.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ixcore {
+namespace learn {
+
+constexpr int kMaxKeyColumns = 32;  // INDEX_MAX_KEYS
+
+struct LeafShape {
+    std::uint16_t nkeys;    // key columns, 1..kMaxKeyColumns
+    bool has_include;       // INCLUDE columns present
+
+    std::uint32_t stride() const { return 3u * nkeys + 5u; }
+    std::uint32_t key_words() const { return 3u * nkeys + 2u; }  // the sort key
+    std::uint32_t w_block() const { return 3u * nkeys; }
+    std::uint32_t w_offset() const { return 3u * nkeys + 1; }
+    std::uint32_t w_negzero() const { return 3u * nkeys + 2; }
+    std::uint32_t w_include_start() const { return 3u * nkeys + 3; }
+    std::uint32_t w_include_len() const { return 3u * nkeys + 4; }
+};
+
+// Compare two entries (or an entry and a bound's words) over the first `words` words.
+inline int compare_words(const std::uint64_t* a, const std::uint64_t* b, std::uint32_t words) {
+    for (std::uint32_t i = 0; i < words; ++i)
+        if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+// A leaf's boundary (Lehman–Yao): every entry of the leaf is >= its low
+// bound and < its high bound.  A bound is -inf (the leftmost leaf's low),
+// +inf (the rightmost leaf's high), a full sort key (keys and TID), or a
+// first-column key with -inf after it (the boundary fell between two
+// different first-column values).
+enum class BoundKind : std::uint8_t { MinusInf = 0, PlusInf = 1, Full = 2, FirstColumn = 3 };
+struct Bound {
+    BoundKind kind;
+    std::uint64_t words[3 * kMaxKeyColumns + 2];  // the sort-key words; FirstColumn: 3 words, rest 0
+};
+
+// Where `key` (key_words() words) lies against a bound: < 0 below it.
+int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound);
+// The first column of a bound, as a Pos (MinusInf: kPosMin, PlusInf: kPosMax).
+Pos bound_first_column(const Bound& bound);
+// The bound between two adjacent entries (left < right): FirstColumn at
+// right's first column when their first columns differ, else right's full key.
+Bound bound_between(const LeafShape& shape, const std::uint64_t* left, const std::uint64_t* right);
+
+// Serialized bound: kind (1 byte) + key_words() × 8 bytes.
+inline std::size_t bound_bytes(const LeafShape& shape) { return 1 + 8u * shape.key_words(); }
+
+struct LeafHeader {
+    std::uint16_t nentries;
+    std::uint16_t nkeys;
+    std::uint16_t has_include;
+    std::uint16_t flags;  // 0 in format version 1
+    std::uint32_t body_bytes;
+    std::uint32_t include_bytes;
+};
+static_assert(sizeof(LeafHeader) == 16, "leaf header layout");
+
+// The largest number of entries a leaf may hold, whatever their coding (so
+// that a damaged nentries never sizes a buffer beyond it).
+constexpr std::uint32_t kMaxLeafEntries = 8192;
+
+// Bytes the leaf would take (header, bounds, lanes, INCLUDE bytes).  scratch:
+// room for n words.
+std::size_t leaf_bytes(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n,
+                       std::uint64_t* scratch);
+// Code the leaf into out (room for leaf_bytes); returns the bytes written.
+std::size_t leaf_encode(const LeafShape& shape, const std::uint64_t* entries, std::uint32_t n,
+                        const std::uint8_t* include_bytes, const Bound& low, const Bound& high,
+                        std::uint64_t* scratch, std::uint8_t* out);
+
+// Why a leaf was rejected.
+enum class LeafFault : std::uint8_t { None, Header, Bounds, Lanes, Include };
+const char* describe(LeafFault fault);
+
+// A leaf read from a page that may be damaged: parse() checks the header
+// against the catalog's shape and the bytes available, every lane's
+// header and size, and the INCLUDE area, before anything is read.
+class LeafView {
+public:
+    LeafFault parse(const std::uint8_t* data, std::size_t avail, const LeafShape& shape);
+
+    std::uint32_t size() const { return n_; }
+    const Bound& low() const { return low_; }
+    const Bound& high() const { return high_; }
+    std::size_t bytes() const { return bytes_; }
+    std::uint32_t include_bytes() const { return include_bytes_; }
+
+    // Word w of entry i (w != include_start).
+    std::uint64_t word(std::uint32_t i, std::uint32_t w) const { return lanes_[lane_of(w)].get(i); }
+    // The first column of entry i.
+    Pos first_column(std::uint32_t i) const {
+        return Pos{static_cast<std::uint8_t>(lanes_[0].get(i)), lanes_[1].get(i), lanes_[2].get(i)};
+    }
+    // The first entry whose first column is >= pos (strict: > pos); size() if none.
+    std::uint32_t lower_bound(const Pos& pos, bool strict) const;
+
+    // All entries into out (size() × stride words) and the INCLUDE bytes
+    // into include_out (include_bytes()); include_start is rebuilt.  Every
+    // include_len is checked against the area (false: damaged).
+    bool decode(std::uint64_t* out, std::uint8_t* include_out) const;
+    // One lane bit width, for statistics (the first column's lo lane).
+    const LaneView& lane(std::uint32_t w) const { return lanes_[lane_of(w)]; }
+
+private:
+    std::uint32_t lane_of(std::uint32_t w) const { return w < shape_.w_include_start() ? w : w - 1; }
+
+    LeafShape shape_{};
+    std::uint32_t n_ = 0;
+    std::size_t bytes_ = 0;
+    std::uint32_t include_bytes_ = 0;
+    const std::uint8_t* include_ = nullptr;
+    Bound low_{}, high_{};
+    LaneView lanes_[3 * kMaxKeyColumns + 4];
+};
+
+}  // namespace learn
+}  // namespace ixcore

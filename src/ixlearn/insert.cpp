@@ -1,0 +1,162 @@
+// insert.cpp — aminsert: route the entry through the model to a leaf,
+// move right while it is at or above the leaf's high bound (a split since
+// the model was built), and code the leaf again with the entry in place.
+// A leaf that cannot hold it splits: the upper part moves to a new page on
+// its right (Lehman–Yao), in one WAL record with the right neighbour's
+// left link and the metapage's split count.  The model is not touched.
+#include "ixlearn/ixlearn.hpp"
+#include "pg/generic_wal.hpp"
+#include "pg/page_alloc.hpp"
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixlearn {
+
+namespace {
+
+// The position in the decoded leaf where `key` goes.
+uint32 insert_position(const lc::LeafShape& ls, const LeafData& d, const uint64* key) {
+    uint32 lo = 0, hi = d.n;
+    while (lo < hi) {
+        const uint32 mid = lo + (hi - lo) / 2;
+        if (lc::compare_words(d.words + static_cast<std::size_t>(mid) * ls.stride(), key, ls.key_words()) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool fits(const Shape& s, const uint64* words, uint32 n) {
+    return n <= lc::kMaxLeafEntries && leaf_size(s, words, n) <= kLeafCapacity;
+}
+
+// Split the n entries (the new one among them) between the leaf and a new
+// page on its right.
+void split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+    const lc::LeafShape& ls = s.leaf;
+    const uint32 n = d.n;
+    const uint64* words = d.words;
+    uint32 m;
+    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && fits(s, words, n - 1)) {
+        m = n - 1;  // appending at the right end: keep the leaf full, start a new one
+    } else {
+        m = n / 2;
+        // Move the split until both halves fit (INCLUDE values of very different sizes).
+        while (m > 1 && !fits(s, words, m)) --m;
+        while (m < n - 1 && !fits(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m)) ++m;
+        if (m == 0 || !fits(s, words, m) || !fits(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m))
+            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                            errmsg("an entry of index \"%s\" does not fit in a leaf", RelationGetRelationName(index)),
+                            errhint("INCLUDE columns of an ixlearn entry are limited to about %zu bytes.",
+                                    kLeafCapacity / 2)));
+    }
+    const lc::Bound sep = lc::bound_between(ls, words + static_cast<std::size_t>(m - 1) * ls.stride(),
+                                            words + static_cast<std::size_t>(m) * ls.stride());
+    const lc::Bound low = view.low();
+    const lc::Bound high = view.high();
+    const BlockNumber lblk = BufferGetBlockNumber(lbuf);
+    const BlockNumber rblk = page_opaque(BufferGetPage(lbuf))->next;
+
+    Buffer nbuf = ixpg::new_page(index, kPages);
+    const BlockNumber nblk = BufferGetBlockNumber(nbuf);
+    Buffer rbuf = InvalidBuffer;
+    if (rblk != InvalidBlockNumber) {
+        if (rblk == ixpg::kMetaBlock || rblk >= RelationGetNumberOfBlocks(index))
+            ixpg::report_index_damage(index, lblk, "leaf", "its right link %u leads outside the index", rblk);
+        rbuf = ReadBuffer(index, rblk);
+        LockBuffer(rbuf, BUFFER_LOCK_EXCLUSIVE);
+        ixpg::check_page_kind(index, rblk, BufferGetPage(rbuf), kPages, kPageLeaf);
+        if (page_opaque(BufferGetPage(rbuf))->left != lblk)
+            ixpg::report_index_damage(index, rblk, "leaf", "its left link is %u, not %u",
+                                      page_opaque(BufferGetPage(rbuf))->left, lblk);
+    }
+    Buffer meta = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+
+    auto fill = [&](Page left, Page right) {
+        encode_leaf(s, words, m, d.include, low, sep, left);
+        page_opaque(left)->next = nblk;
+        ixpg::init_page(right, kPages, kPageLeaf);
+        page_opaque(right)->left = lblk;
+        page_opaque(right)->next = rblk;
+        encode_leaf(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m, d.include, sep, high, right);
+    };
+    if (rbuf != InvalidBuffer) {
+        ixpg::log_change(index, {lbuf, nbuf, rbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0, 0}, [&](Page* p) {
+            fill(p[0], p[1]);
+            page_opaque(p[2])->left = nblk;
+            page_meta(p[3])->splits_since_model += 1;
+        });
+        UnlockReleaseBuffer(rbuf);
+    } else {
+        ixpg::log_change(index, {lbuf, nbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0}, [&](Page* p) {
+            fill(p[0], p[1]);
+            page_meta(p[2])->splits_since_model += 1;
+        });
+    }
+    UnlockReleaseBuffer(meta);
+    UnlockReleaseBuffer(nbuf);
+}
+
+}  // namespace
+
+bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
+            IndexInfo*) {
+    return ixpg::sql_entry([&] {
+        const Shape& s = index_shape(index);
+        const lc::LeafShape& ls = s.leaf;
+        uint64* key = static_cast<uint64*>(palloc(sizeof(uint64) * ls.stride()));
+        uint8* include;
+        uint32 include_len;
+        entry_from_row(index, s, values, isnull, tid, key, &include, &include_len);
+        const lc::Pos first{static_cast<uint8>(key[0]), key[1], key[2]};
+
+        BlockNumber blkno = route(index, first, lc::Probe::Before);
+        lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+        Buffer buf;
+        uint32 steps = 0;
+        for (;;) {
+            buf = read_leaf(index, blkno, BUFFER_LOCK_EXCLUSIVE, view);
+            if (lc::compare_to_bound(ls, key, view->low()) < 0)
+                ixpg::report_index_damage(index, blkno, "leaf", "%s",
+                                          "the model routed a key below the leaf's low bound");
+            if (lc::compare_to_bound(ls, key, view->high()) < 0) break;
+            const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
+            if (next == InvalidBlockNumber)
+                ixpg::report_index_damage(index, blkno, "leaf", "%s", "the rightmost leaf has a finite high bound");
+            UnlockReleaseBuffer(buf);
+            blkno = next;
+            ++steps;
+        }
+
+        LeafData d;
+        decode_leaf(index, blkno, *view, 1, &d);
+        const uint32 at = insert_position(ls, d, key);
+        if (d.include_cap < view->include_bytes() + include_len) {
+            d.include = static_cast<uint8*>(repalloc(d.include, view->include_bytes() + include_len + 1));
+        }
+        key[ls.w_include_start()] = view->include_bytes();
+        key[ls.w_include_len()] = include_len;
+        if (include_len > 0) std::memcpy(d.include + view->include_bytes(), include, include_len);
+        std::memmove(d.words + static_cast<std::size_t>(at + 1) * ls.stride(),
+                     d.words + static_cast<std::size_t>(at) * ls.stride(), sizeof(uint64) * ls.stride() * (d.n - at));
+        std::memcpy(d.words + static_cast<std::size_t>(at) * ls.stride(), key, sizeof(uint64) * ls.stride());
+        d.n += 1;
+
+        if (fits(s, d.words, d.n)) {
+            ixpg::log_change(index, {buf}, 0,
+                             [&](Page* p) { encode_leaf(s, d.words, d.n, d.include, view->low(), view->high(), p[0]); });
+        } else {
+            split(index, s, buf, *view, d, at);
+        }
+        UnlockReleaseBuffer(buf);
+        // A walk right means the model is older than the leaves: take the
+        // newer one if a retrain made it.
+        if (steps > 0) refresh_model(index);
+        return false;
+    });
+}
+
+}  // namespace ixlearn

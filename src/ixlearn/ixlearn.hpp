@@ -1,0 +1,175 @@
+// ixlearn.hpp — the interface between ixlearn's files (the on-disk format
+// is format.hpp, the design docs/ixlearn-format.md, the user guide
+// docs/ixlearn.md):
+//   handler.cpp    the handler and reloptions
+//   shape.cpp      the per-backend cache: columns, leaf shape, the model
+//   keys.cpp       values to entries and back; scan keys to intervals
+//   leaf_io.cpp    reading, checking and writing leaf pages
+//   model.cpp      routing through the model; retraining it
+//   build.cpp, insert.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp,
+//   inspect.cpp (ixlearn_stats, ixlearn_check, ixlearn_retrain).
+// Every file is C-style (pg/longjmp_safe.hpp): palloc'd memory, no object
+// with a destructor.
+#pragma once
+
+#include "ixlearn/format.hpp"
+#include "pg/guard.hpp"
+#include "core/learn/directory.hpp"
+#include "core/learn/leaf.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/amapi.h"
+#include "access/genam.h"
+#include "access/skey.h"
+#include "nodes/pathnodes.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+IXPG_END_C_HEADERS
+
+namespace ixlearn {
+
+namespace lc = ixcore::learn;
+
+// ---- options ------------------------------------------------------------------
+
+struct IxlOptions {
+    int32 vl_len_;
+    int fillfactor;  // leaves a build fills to, percent (btree's meaning)
+    int epsilon;     // the model's error bound, in directory entries
+};
+constexpr int kDefaultFillfactor = 90;
+constexpr int kDefaultEpsilon = 4;
+
+constexpr int16 kProcCompare = 1;  // int4 (T, U): btree's comparison function
+constexpr int16 kNumProcs = 1;
+
+// Build subphases (pg_stat_progress_create_index).
+constexpr int64 kPhaseLoad = 2;
+constexpr int64 kPhaseWrite = 3;
+
+// ---- columns and the per-backend cache ------------------------------------------
+
+enum class KeyType : uint8 { Int2, Int4, Int8, Float4, Float8, Date, Timestamp, TimestampTz, Uuid };
+
+struct KeyColumn {
+    KeyType type;
+    Oid typid;
+    bool desc;
+    bool nulls_first;
+};
+
+struct Shape {
+    lc::LeafShape leaf;
+    uint16 natts;
+    bool wide;  // the first column is a uuid: the model reads its hi word
+    KeyColumn cols[INDEX_MAX_KEYS];
+};
+
+// rd_amcache: the shape (fixed at CREATE INDEX) and the model of one
+// version (replaced when the metapage names a newer one).
+struct IndexCache {
+    Shape shape;
+    TupleDesc include_desc;  // the INCLUDE columns alone, or NULL
+    uint32 model_version;    // 0: no model loaded
+    uint8* model_bytes;
+    lc::DirectoryView dir;
+};
+
+IndexCache* index_cache(Relation index);
+const Shape& index_shape(Relation index);
+// ERROR (feature_not_supported, naming the supported types) unless every
+// key column is of a type ixlearn orders.
+KeyType key_type_of(Oid typid, Relation index, int attno);
+
+// ---- keys: values and entries --------------------------------------------------------
+
+// The entry of a row: words (shape.leaf.stride()) and its INCLUDE bytes
+// (palloc'd; *include_len 0 if none).
+void entry_from_row(Relation index, const Shape& shape, const Datum* values, const bool* isnull, ItemPointer tid,
+                    uint64* words, uint8** include, uint32* include_len);
+// The values of an entry (index-only scans, ixlearn_check).
+void row_from_entry(Relation index, const Shape& shape, const uint64* words, const uint8* include_bytes,
+                    Datum* values, bool* isnull);
+lc::Pos pos_of_value(const KeyColumn& col, Datum value, bool isnull, bool* negative_zero);
+
+// A scan's condition on one key column: a sorted list of disjoint closed
+// intervals of positions (empty: no row can match).
+struct Interval {
+    lc::Pos lo, hi;
+};
+struct ColumnCondition {
+    bool constrained;  // false: every position passes
+    int n;
+    Interval* iv;      // palloc'd
+};
+// Turn the scan keys into one condition per key column; false if no row
+// can match (a comparison with NULL, contradictory bounds, an empty array).
+bool conditions_from_keys(Relation index, const Shape& shape, ScanKey keys, int nkeys, ColumnCondition* out);
+bool condition_passes(const ColumnCondition& c, const lc::Pos& p);
+
+// ---- leaves ------------------------------------------------------------------------
+
+// Read and lock a leaf; check the page is a leaf of this index and parse
+// it (index_corrupted otherwise).
+Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView* view,
+                 BufferAccessStrategy strategy = nullptr);
+// Parse a locked page already checked to be a leaf.
+void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view);
+// Decode a parsed leaf into palloc'd arrays (room for `extra` more entries).
+struct LeafData {
+    uint32 n;
+    uint64* words;      // n × stride
+    uint8* include;     // include bytes
+    uint32 include_cap;
+};
+void decode_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, uint32 extra, LeafData* out);
+// Code entries into a page body (the page is a leaf page already); false
+// if they do not fit.
+bool encode_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8* include, const lc::Bound& low,
+                 const lc::Bound& high, Page page);
+// Bytes entries would take in a leaf.
+std::size_t leaf_size(const Shape& shape, const uint64* words, uint32 n);
+constexpr std::size_t kLeafCapacity = kPageBytes;
+
+// ---- the model -------------------------------------------------------------------------
+
+// The leaf to start from for a first-column position: the cached model's
+// answer (loading the current model if none is cached).
+BlockNumber route(Relation index, const lc::Pos& p, lc::Probe probe);
+// The same, with the directory entry (its low bound tells where it is in the chain).
+lc::DirEntry route_entry(Relation index, const lc::Pos& p, lc::Probe probe);
+// Drop the cached model if the metapage names a newer one (a lookup that
+// walked right of the model's leaf calls this, so the next one is direct).
+void refresh_model(Relation index);
+// Build the model of the leaf chain as it is now and switch the metapage to it.
+void retrain(Relation index);
+// The metapage, read under a share lock.
+IxlMeta read_meta(Relation index);
+
+// ---- callbacks ------------------------------------------------------------------------
+
+IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info);
+void build_empty(Relation index);
+bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation heap,
+            IndexUniqueCheck check_unique, bool index_unchanged, IndexInfo* info);
+IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult* stats,
+                                   IndexBulkDeleteCallback callback, void* callback_state);
+IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResult* stats);
+bool can_return(Relation index, int attno);
+void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* startup, Cost* total,
+                   Selectivity* selectivity, double* correlation, double* pages);
+bytea* options(Datum reloptions, bool validate);
+bool validate(Oid opclass);
+char* build_phase_name(int64 phase);
+IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys);
+void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey orderbys, int norderbys);
+bool get_tuple(IndexScanDesc scan, ScanDirection dir);
+int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm);
+void end_scan(IndexScanDesc scan);
+void mark_pos(IndexScanDesc scan);
+void restore_pos(IndexScanDesc scan);
+
+int option_fillfactor(Relation index);
+int option_epsilon(Relation index);
+
+}  // namespace ixlearn

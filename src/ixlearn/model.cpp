@@ -1,0 +1,217 @@
+// model.cpp — the learned model: loading the current version into the
+// backend's cache, routing a key through it, and retraining it
+// (docs/ixlearn-format.md, "Lookups" and "WAL ordering").
+//
+// A retrain walks the leaf chain, codes the new directory into new model
+// pages (each logged as it is written), then switches the metapage in one
+// record and only then frees the old version's pages.  A reader that is
+// loading the old version when its pages are freed sees a page that is no
+// longer a model page of that version, and starts again from the
+// metapage; a reader that keeps using a cached older model stays correct,
+// because leaves only split to the right and the chain is followed from
+// whatever leaf the model names.
+#include "ixlearn/ixlearn.hpp"
+#include "pg/chain_walk.hpp"
+#include "pg/generic_wal.hpp"
+#include "pg/page_alloc.hpp"
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixlearn {
+
+namespace {
+
+// Read the model pages of version `meta.model_version`; false if a page is
+// not (any more) one of them: a retrain freed it meanwhile.
+bool read_model_pages(Relation index, const IxlMeta& meta, uint8* out) {
+    ixpg::ChainWalk walk(index, kPages, kPageModel, meta.model_head);
+    uint32 done = 0, page_index = 0;
+    while (!walk.done() && done < meta.model_bytes) {
+        Buffer buf = walk.try_read(BUFFER_LOCK_SHARE);
+        if (buf == InvalidBuffer) return false;
+        Page page = BufferGetPage(buf);
+        ModelPageHeader h;
+        const std::size_t used = ixpg::page_body_used(page);
+        bool ok = used >= sizeof h;
+        if (ok) {
+            std::memcpy(&h, ixpg::page_body(page), sizeof h);
+            ok = h.model_version == meta.model_version && h.page_index == page_index;
+        }
+        if (ok) {
+            const std::size_t slice = used - sizeof h;
+            if (slice > meta.model_bytes - done || slice == 0) {
+                UnlockReleaseBuffer(buf);
+                ixpg::report_index_damage(index, walk.current(), "model page", "its slice overruns the model's %u bytes",
+                                          meta.model_bytes);
+            }
+            std::memcpy(out + done, ixpg::page_body(page) + sizeof h, slice);
+            done += static_cast<uint32>(slice);
+        }
+        UnlockReleaseBuffer(buf);
+        if (!ok) return false;
+        ++page_index;
+        walk.advance();
+    }
+    if (done != meta.model_bytes)
+        ixpg::report_index_damage(index, meta.model_head, "model", "its pages hold %u of its %u bytes", done,
+                                  meta.model_bytes);
+    return true;
+}
+
+void load_model(Relation index, IndexCache* cache) {
+    for (int attempt = 0;; ++attempt) {
+        const IxlMeta meta = read_meta(index);
+        if (meta.model_version == cache->model_version && cache->model_bytes != nullptr) return;
+        if (meta.model_bytes == 0 || meta.model_bytes > MaxAllocSize)
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "model size %u out of range",
+                                      meta.model_bytes);
+        uint8* bytes = static_cast<uint8*>(MemoryContextAlloc(index->rd_indexcxt, meta.model_bytes));
+        if (!read_model_pages(index, meta, bytes)) {
+            pfree(bytes);
+            if (attempt > 100)
+                ixpg::report_index_damage(index, meta.model_head, "model", "%s",
+                                          "its pages kept changing while being read");
+            continue;
+        }
+        lc::DirectoryView dir;
+        if (!dir.parse(bytes, meta.model_bytes)) {
+            pfree(bytes);
+            ixpg::report_index_damage(index, meta.model_head, "model", "%s", "the coded directory is malformed");
+        }
+        const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+        for (uint32 j = 0; j < dir.size(); ++j) {
+            const BlockNumber b = dir.entry(j).block;
+            if (b == ixpg::kMetaBlock || b >= nblocks) {
+                pfree(bytes);
+                ixpg::report_index_damage(index, meta.model_head, "model", "it names block %u, outside the index", b);
+            }
+        }
+        if (cache->model_bytes != nullptr) pfree(cache->model_bytes);
+        cache->model_bytes = bytes;
+        cache->model_version = meta.model_version;
+        cache->dir = dir;
+        return;
+    }
+}
+
+struct DirList {
+    lc::DirEntry* e;
+    uint32 n, cap;
+    uint64 entries;
+};
+
+// The leaf chain as it is now, one leaf locked at a time.
+void collect_leaves(Relation index, BlockNumber leftmost, DirList* out) {
+    ixpg::ChainWalk walk(index, kPages, kPageLeaf, leftmost);
+    while (!walk.done()) {
+        CHECK_FOR_INTERRUPTS();
+        const BlockNumber blkno = walk.current();
+        Buffer buf = walk.read(BUFFER_LOCK_SHARE);
+        lc::LeafView view;
+        parse_leaf(index, blkno, BufferGetPage(buf), &view);
+        if (out->n == out->cap) {
+            out->cap *= 2;
+            out->e = static_cast<lc::DirEntry*>(repalloc_huge(out->e, sizeof(lc::DirEntry) * out->cap));
+        }
+        const lc::Bound& low = view.low();
+        out->e[out->n++] = lc::DirEntry{lc::bound_first_column(low), low.kind != lc::BoundKind::Full, blkno};
+        out->entries += view.size();
+        UnlockReleaseBuffer(buf);
+        walk.advance();
+    }
+}
+
+// Write the coded directory into model pages of `version`, last slice
+// first so that each page is written once with its link; returns the head.
+BlockNumber write_model_pages(Relation index, uint32 version, const uint8* bytes, std::size_t len, uint32* npages) {
+    const uint32 n = static_cast<uint32>((len + kModelSliceBytes - 1) / kModelSliceBytes);
+    BlockNumber next = InvalidBlockNumber;
+    for (uint32 i = n; i-- > 0;) {
+        const std::size_t off = static_cast<std::size_t>(i) * kModelSliceBytes;
+        const std::size_t slice = len - off < kModelSliceBytes ? len - off : kModelSliceBytes;
+        Buffer buf = ixpg::new_page(index, kPages);
+        ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE, [&](Page* p) {
+            ixpg::init_page(p[0], kPages, kPageModel);
+            page_opaque(p[0])->next = next;
+            const ModelPageHeader h{version, i};
+            std::memcpy(ixpg::page_body(p[0]), &h, sizeof h);
+            std::memcpy(ixpg::page_body(p[0]) + sizeof h, bytes + off, slice);
+            ixpg::set_page_body_used(p[0], sizeof h + slice);
+        });
+        next = BufferGetBlockNumber(buf);
+        UnlockReleaseBuffer(buf);
+    }
+    *npages = n;
+    return next;
+}
+
+}  // namespace
+
+IxlMeta read_meta(Relation index) { return ixpg::read_metapage<IxlMeta>(index, kPages, kMetaSpec, nullptr, nullptr); }
+
+lc::DirEntry route_entry(Relation index, const lc::Pos& p, lc::Probe probe) {
+    IndexCache* cache = index_cache(index);
+    if (cache->model_bytes == nullptr) load_model(index, cache);
+    return cache->dir.entry(cache->dir.route(p, probe));
+}
+
+BlockNumber route(Relation index, const lc::Pos& p, lc::Probe probe) { return route_entry(index, p, probe).block; }
+
+void refresh_model(Relation index) { load_model(index, index_cache(index)); }
+
+void retrain(Relation index) {
+    const IxlMeta before = read_meta(index);
+    DirList leaves{static_cast<lc::DirEntry*>(palloc(sizeof(lc::DirEntry) * 1024)), 0, 1024, 0};
+    collect_leaves(index, before.leftmost, &leaves);
+    const Shape& shape = index_shape(index);
+    uint8* bytes = static_cast<uint8*>(palloc_extended(lc::directory_max_bytes(leaves.n), MCXT_ALLOC_HUGE));
+    const uint32 epsilon = static_cast<uint32>(option_epsilon(index));
+    const std::size_t len = lc::directory_encode(leaves.e, leaves.n, epsilon, shape.wide, bytes);
+    const uint32 version = before.model_version + 1;
+    uint32 npages;
+    const BlockNumber head = write_model_pages(index, version, bytes, len, &npages);
+
+    Buffer meta_buf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+    const IxlMeta old = *page_meta(BufferGetPage(meta_buf));
+    ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) {
+        IxlMeta* m = page_meta(p[0]);
+        m->model_version = version;
+        m->model_head = head;
+        m->model_pages = npages;
+        m->model_bytes = static_cast<uint32>(len);
+        m->epsilon = epsilon;
+        m->leaves_at_model = leaves.n;
+        m->splits_since_model = 0;
+        m->entries = leaves.entries;
+    });
+    UnlockReleaseBuffer(meta_buf);
+
+    // The old version's pages: unreachable from the metapage now.
+    BlockNumber blk = old.model_head;
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    for (uint32 i = 0; i < old.model_pages && blk != InvalidBlockNumber && blk != ixpg::kMetaBlock && blk < nblocks;
+         ++i) {
+        Buffer buf = ReadBuffer(index, blk);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        BlockNumber next = InvalidBlockNumber;
+        ModelPageHeader h{};
+        const bool mine = ixpg::page_is(BufferGetPage(buf), kPages, kPageModel) &&
+                          ixpg::page_body_used(BufferGetPage(buf)) >= sizeof h;
+        if (mine) {
+            std::memcpy(&h, ixpg::page_body(BufferGetPage(buf)), sizeof h);
+            next = page_opaque(BufferGetPage(buf))->next;
+        }
+        UnlockReleaseBuffer(buf);
+        if (!mine || h.model_version != old.model_version) break;
+        ixpg::free_page(index, kPages, blk);
+        blk = next;
+    }
+    ixpg::publish_free_pages(index);
+    pfree(bytes);
+    pfree(leaves.e);
+    refresh_model(index);
+}
+
+}  // namespace ixlearn

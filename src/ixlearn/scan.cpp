@@ -1,0 +1,410 @@
+// scan.cpp — index scans: amgettuple in both directions (ORDER BY, min/max,
+// cursors, merge joins with mark/restore, index-only scans) and
+// amgetbitmap.  Scan keys become intervals of index positions per column
+// (keys.cpp); the first column's intervals, in order, drive the walk.
+//
+// A leaf is read under a share lock and its matching entries copied into
+// the scan's batch; the lock is released before they are returned.  The
+// pin is kept while the batch is in use when the scan returns index
+// values or its snapshot is not an MVCC one (as nbtree does): VACUUM takes
+// a cleanup lock per leaf, so it cannot remove an entry that such a scan
+// is about to return while the heap row might be reused.
+//
+// Moving right follows the right link read with the batch (entries that a
+// later split moved right were in the batch already).  Moving left reads
+// the left neighbour and, if it split since, walks right from it to the
+// page whose right link is the leaf just left (nbtree's walk-left rule).
+#include "ixlearn/ixlearn.hpp"
+#include "pg/am_page.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "access/itup.h"
+#include "access/relscan.h"
+#include "nodes/tidbitmap.h"
+#include "pgstat.h"
+#include "utils/snapmgr.h"
+IXPG_END_C_HEADERS
+
+#include <cstring>
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixlearn {
+
+namespace {
+
+// The matching entries of one leaf, in index order.
+struct Batch {
+    BlockNumber blkno, left, right;
+    bool more_left, more_right;  // can leaves that way still match?
+    Buffer pin;                  // kept while the batch is in use (see the file comment), or InvalidBuffer
+    uint32 n;
+    int cur;
+    ItemPointerData* tids;       // kMaxLeafEntries
+    uint64* words;               // index-only: the entries' words (n × stride)
+    uint8* include;              // and their INCLUDE bytes
+    uint32 include_cap;
+    lc::Pos high_first;          // the first column of the leaf's high bound
+};
+
+struct ScanState {
+    ColumnCondition cond[INDEX_MAX_KEYS];
+    bool impossible;
+    bool started;
+    bool want_values;
+    bool keep_pins;
+    Batch batch, mark;
+    bool marked;
+    lc::LeafView* view;
+    MemoryContext tuple_cxt;  // the index tuple returned to an index-only scan
+};
+
+void batch_alloc(Batch* b, const Shape& s, bool want_values) {
+    std::memset(b, 0, sizeof *b);
+    b->pin = InvalidBuffer;
+    b->blkno = InvalidBlockNumber;
+    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * lc::kMaxLeafEntries));
+    if (want_values) {
+        b->words = static_cast<uint64*>(
+            palloc_extended(sizeof(uint64) * s.leaf.stride() * lc::kMaxLeafEntries, MCXT_ALLOC_HUGE));
+        b->include_cap = static_cast<uint32>(kLeafCapacity);
+        b->include = static_cast<uint8*>(palloc(b->include_cap));
+    }
+}
+
+void batch_unpin(Batch* b) {
+    if (b->pin != InvalidBuffer) ReleaseBuffer(b->pin);
+    b->pin = InvalidBuffer;
+}
+
+// The first column's allowed intervals (the whole range if unconstrained).
+int first_intervals(const ScanState* so, const Interval** iv) {
+    static const Interval kAll{lc::kPosMin, lc::kPosMax};
+    if (!so->cond[0].constrained) {
+        *iv = &kAll;
+        return 1;
+    }
+    *iv = so->cond[0].iv;
+    return so->cond[0].n;
+}
+
+// Does entry i pass the conditions on columns after the first?
+bool later_columns_pass(const ScanState* so, const Shape& s, const lc::LeafView& v, uint32 i) {
+    for (int c = 1; c < s.leaf.nkeys; ++c) {
+        if (!so->cond[c].constrained) continue;
+        const lc::Pos p{static_cast<uint8>(v.word(i, 3 * c)), v.word(i, 3 * c + 1), v.word(i, 3 * c + 2)};
+        if (!condition_passes(so->cond[c], p)) return false;
+    }
+    return true;
+}
+
+// Fill the batch from a locked, parsed leaf.
+void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Page page, const lc::LeafView& v) {
+    Relation index = scan->indexRelation;
+    const Shape& s = index_shape(index);
+    const lc::LeafShape& ls = s.leaf;
+    const IxlPageOpaque* op = page_opaque(page);
+    b->blkno = blkno;
+    b->left = op->left;
+    b->right = op->next;
+    b->n = 0;
+    b->high_first = lc::bound_first_column(v.high());
+    const Interval* iv;
+    const int niv = first_intervals(so, &iv);
+
+    // Leaves further right hold first columns >= the high bound's.
+    b->more_right = b->right != InvalidBlockNumber && v.high().kind != lc::BoundKind::PlusInf &&
+                    lc::compare(b->high_first, iv[niv - 1].hi) <= 0;
+    // Leaves further left hold first columns <= the low bound's (< for a column bound).
+    const lc::Bound& low = v.low();
+    if (b->left == InvalidBlockNumber || low.kind == lc::BoundKind::MinusInf) {
+        b->more_left = false;
+    } else {
+        const int c = lc::compare(lc::bound_first_column(low), iv[0].lo);
+        b->more_left = low.kind == lc::BoundKind::FirstColumn ? c > 0 : c >= 0;
+    }
+
+    const uint32 n = v.size();
+    if (n == 0) return;
+    const uint32 stride = ls.stride();
+    const lc::Pos last = v.first_column(n - 1);
+    for (int k = 0; k < niv; ++k) {
+        if (lc::compare(iv[k].lo, last) > 0) break;
+        for (uint32 i = v.lower_bound(iv[k].lo, false); i < n; ++i) {
+            if (lc::compare(v.first_column(i), iv[k].hi) > 0) break;
+            if (!later_columns_pass(so, s, v, i)) continue;
+            const uint64 blk = v.word(i, ls.w_block());
+            const uint64 off = v.word(i, ls.w_offset());
+            if (blk >= InvalidBlockNumber || off == 0 || off > MaxOffsetNumber)
+                ixpg::report_index_damage(index, blkno, "leaf", "entry %u has an invalid heap TID", i);
+            ItemPointerSet(&b->tids[b->n], static_cast<BlockNumber>(blk), static_cast<OffsetNumber>(off));
+            if (so->want_values) {
+                uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
+                for (uint32 x = 0; x < stride; ++x)
+                    if (x != ls.w_include_start()) w[x] = v.word(i, x);
+                w[ls.w_include_start()] = 0;
+            }
+            ++b->n;
+        }
+    }
+    if (so->want_values && ls.has_include && b->n > 0) {
+        // INCLUDE bytes are found by their entries' order: decode the leaf.
+        LeafData d;
+        decode_leaf(index, blkno, v, 0, &d);
+        uint32 used = 0;
+        uint32 j = 0;
+        for (uint32 i = 0; i < d.n && j < b->n; ++i) {
+            const uint64* e = d.words + static_cast<std::size_t>(i) * stride;
+            uint64* w = b->words + static_cast<std::size_t>(j) * stride;
+            if (lc::compare_words(e, w, ls.key_words()) != 0) continue;
+            const uint32 len = static_cast<uint32>(e[ls.w_include_len()]);
+            std::memcpy(b->include + used, d.include + e[ls.w_include_start()], len);
+            w[ls.w_include_start()] = used;
+            used += len;
+            ++j;
+        }
+        pfree(d.words);
+        pfree(d.include);
+    }
+}
+
+// Read leaf blkno and make it the batch.
+void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno) {
+    Relation index = scan->indexRelation;
+    batch_unpin(&so->batch);
+    Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, so->view);
+    TestForOldSnapshot(scan->xs_snapshot, index, BufferGetPage(buf));
+    collect(scan, so, &so->batch, blkno, BufferGetPage(buf), *so->view);
+    if (so->keep_pins) {
+        LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+        so->batch.pin = buf;
+    } else {
+        UnlockReleaseBuffer(buf);
+    }
+}
+
+// The page left of `from` in the chain as it is now (from's left
+// neighbour, or the last page its splits put in between).
+BlockNumber walk_left(Relation index, BlockNumber from, BlockNumber left) {
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    BlockNumber blk = left;
+    for (BlockNumber steps = 0; steps <= nblocks; ++steps) {
+        if (blk == InvalidBlockNumber || blk == ixpg::kMetaBlock || blk >= nblocks)
+            ixpg::report_index_damage(index, from, "leaf", "%s", "its left link leads outside the index");
+        Buffer buf = ReadBuffer(index, blk);
+        LockBuffer(buf, BUFFER_LOCK_SHARE);
+        ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageLeaf);
+        const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
+        UnlockReleaseBuffer(buf);
+        if (next == from) return blk;
+        blk = next;
+    }
+    ixpg::report_index_damage(index, from, "leaf", "%s", "no page to its left links to it");
+}
+
+// Position the scan at its first leaf in direction dir.
+void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
+    Relation index = scan->indexRelation;
+    const Interval* iv;
+    const int niv = first_intervals(so, &iv);
+    pgstat_count_index_scan(index);
+    if (ScanDirectionIsForward(dir)) {
+        load(scan, so, route(index, iv[0].lo, lc::Probe::Before));
+        so->batch.cur = -1;
+    } else {
+        const lc::Pos top = iv[niv - 1].hi;
+        BlockNumber blk = route(index, top, lc::Probe::After);
+        uint32 steps = 0;
+        for (;;) {
+            load(scan, so, blk);
+            // Entries <= top may be right of this leaf (splits since the model).
+            if (so->batch.right == InvalidBlockNumber || lc::compare(so->batch.high_first, top) > 0) break;
+            blk = so->batch.right;
+            ++steps;
+        }
+        if (steps > 0) refresh_model(index);
+        so->batch.cur = static_cast<int>(so->batch.n);
+    }
+    so->started = true;
+}
+
+// Move to the next leaf in direction dir; false at the end.
+bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
+    Relation index = scan->indexRelation;
+    Batch& b = so->batch;
+    if (ScanDirectionIsForward(dir)) {
+        if (!b.more_right) return false;
+        BlockNumber next = b.right;
+        // A sorted list with gaps (= ANY): jump through the model to the
+        // next interval's leaf when it is right of the next page.
+        const Interval* iv;
+        const int niv = first_intervals(so, &iv);
+        int k = 0;
+        while (k < niv && lc::compare(iv[k].hi, b.high_first) < 0) ++k;
+        if (k < niv && lc::compare(iv[k].lo, b.high_first) > 0) {
+            const lc::DirEntry e = route_entry(index, iv[k].lo, lc::Probe::Before);
+            if (lc::compare(e.low, b.high_first) > 0) next = e.block;
+        }
+        load(scan, so, next);
+        b.cur = -1;
+    } else {
+        if (!b.more_left) return false;
+        load(scan, so, walk_left(index, b.blkno, b.left));
+        b.cur = static_cast<int>(b.n);
+    }
+    return true;
+}
+
+void set_result(IndexScanDesc scan, ScanState* so) {
+    Batch& b = so->batch;
+    scan->xs_heaptid = b.tids[b.cur];
+    scan->xs_recheck = false;
+    if (so->want_values) {
+        Relation index = scan->indexRelation;
+        const Shape& s = index_shape(index);
+        MemoryContextReset(so->tuple_cxt);
+        MemoryContext old = MemoryContextSwitchTo(so->tuple_cxt);
+        Datum values[INDEX_MAX_KEYS];
+        bool isnull[INDEX_MAX_KEYS];
+        row_from_entry(index, s, b.words + static_cast<std::size_t>(b.cur) * s.leaf.stride(), b.include, values,
+                       isnull);
+        scan->xs_itup = index_form_tuple(RelationGetDescr(index), values, isnull);
+        scan->xs_itupdesc = RelationGetDescr(index);
+        MemoryContextSwitchTo(old);
+    }
+}
+
+void copy_batch(Batch* to, const Batch* from, const Shape& s, bool want_values) {
+    ItemPointerData* tids = to->tids;
+    uint64* words = to->words;
+    uint8* include = to->include;
+    *to = *from;
+    to->tids = tids;
+    to->words = words;
+    to->include = include;
+    std::memcpy(to->tids, from->tids, sizeof(ItemPointerData) * from->n);
+    if (want_values) {
+        std::memcpy(to->words, from->words, sizeof(uint64) * s.leaf.stride() * from->n);
+        std::memcpy(to->include, from->include, from->include_cap);
+    }
+    if (to->pin != InvalidBuffer) IncrBufferRefCount(to->pin);
+}
+
+}  // namespace
+
+IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
+    return ixpg::sql_entry([&] {
+        IndexScanDesc scan = RelationGetIndexScan(index, nkeys, norderbys);
+        ScanState* so = static_cast<ScanState*>(palloc0(sizeof(ScanState)));
+        so->view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+        so->tuple_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixlearn index-only tuple", ALLOCSET_SMALL_SIZES);
+        so->batch.pin = InvalidBuffer;
+        so->mark.pin = InvalidBuffer;
+        scan->opaque = so;
+        return scan;
+    });
+}
+
+void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey, int) {
+    ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        Relation index = scan->indexRelation;
+        const Shape& s = index_shape(index);
+        if (keys != nullptr && scan->numberOfKeys > 0)
+            std::memmove(scan->keyData, keys, sizeof(ScanKeyData) * scan->numberOfKeys);
+        (void)nkeys;
+        batch_unpin(&so->batch);
+        batch_unpin(&so->mark);
+        const bool want_values = scan->xs_want_itup;
+        if (so->batch.tids == nullptr || want_values != so->want_values) {
+            so->want_values = want_values;
+            batch_alloc(&so->batch, s, want_values);
+            batch_alloc(&so->mark, s, want_values);
+        }
+        so->keep_pins = want_values || !IsMVCCSnapshot(scan->xs_snapshot) || !RelationNeedsWAL(index);
+        so->batch.n = 0;
+        so->batch.cur = 0;
+        so->marked = false;
+        so->started = false;
+        so->impossible = !conditions_from_keys(index, s, scan->keyData, scan->numberOfKeys, so->cond);
+    });
+}
+
+bool get_tuple(IndexScanDesc scan, ScanDirection dir) {
+    return ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        if (so->impossible) return false;
+        if (!so->started) start(scan, so, dir);
+        Batch& b = so->batch;
+        for (;;) {
+            if (ScanDirectionIsForward(dir)) {
+                if (b.cur + 1 < static_cast<int>(b.n)) {
+                    ++b.cur;
+                    set_result(scan, so);
+                    return true;
+                }
+                b.cur = static_cast<int>(b.n);
+            } else {
+                if (b.cur - 1 >= 0 && b.cur - 1 < static_cast<int>(b.n)) {
+                    --b.cur;
+                    set_result(scan, so);
+                    return true;
+                }
+                b.cur = -1;
+            }
+            CHECK_FOR_INTERRUPTS();
+            if (!advance(scan, so, dir)) return false;
+        }
+    });
+}
+
+int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
+    return ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        if (so->impossible) return int64{0};
+        int64 total = 0;
+        start(scan, so, ForwardScanDirection);
+        for (;;) {
+            tbm_add_tuples(tbm, so->batch.tids, static_cast<int>(so->batch.n), false);
+            total += so->batch.n;
+            CHECK_FOR_INTERRUPTS();
+            if (!advance(scan, so, ForwardScanDirection)) break;
+        }
+        batch_unpin(&so->batch);
+        return total;
+    });
+}
+
+void end_scan(IndexScanDesc scan) {
+    ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        batch_unpin(&so->batch);
+        batch_unpin(&so->mark);
+        MemoryContextDelete(so->tuple_cxt);
+    });
+}
+
+void mark_pos(IndexScanDesc scan) {
+    ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        batch_unpin(&so->mark);
+        copy_batch(&so->mark, &so->batch, index_shape(scan->indexRelation), so->want_values);
+        so->marked = so->started;
+    });
+}
+
+void restore_pos(IndexScanDesc scan) {
+    ixpg::sql_entry([&] {
+        ScanState* so = static_cast<ScanState*>(scan->opaque);
+        if (!so->marked) {
+            // Marked before the first tuple: start again.
+            batch_unpin(&so->batch);
+            so->started = false;
+            return;
+        }
+        batch_unpin(&so->batch);
+        copy_batch(&so->batch, &so->mark, index_shape(scan->indexRelation), so->want_values);
+    });
+}
+
+}  // namespace ixlearn

@@ -1,0 +1,116 @@
+// vacuum.cpp — ambulkdelete and amvacuumcleanup.  Bulk delete walks the
+// leaf chain left to right, takes each leaf's cleanup lock (so no scan
+// that keeps a pin is still returning its entries), drops the entries
+// VACUUM names and codes the leaf again, one WAL record per leaf that
+// changed.  Walking the chain rather than the blocks makes concurrent
+// splits harmless without nbtree's cycle id: a split moves entries only
+// to a new page right of the leaf it splits, so entries that move after
+// the walk left a leaf were in it when the walk read it, and a leaf that
+// split before the walk reached it is followed by its new right half.
+// Cleanup retrains the model when leaves split since it was built.
+#include "ixlearn/ixlearn.hpp"
+#include "pg/generic_wal.hpp"
+
+IXPG_BEGIN_C_HEADERS
+#include "commands/vacuum.h"
+IXPG_END_C_HEADERS
+
+#include "pg/longjmp_safe.hpp"
+
+namespace ixlearn {
+
+namespace {
+
+// Visit every leaf in chain order under a cleanup lock: visit(blkno, buf, view).
+template <class Visit>
+void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, Visit&& visit) {
+    const IxlMeta meta = read_meta(index);
+    lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+    BlockNumber blkno = meta.leftmost;
+    BlockNumber steps = 0;
+    while (blkno != InvalidBlockNumber) {
+        vacuum_delay_point();
+        const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+        if (blkno == ixpg::kMetaBlock || blkno >= nblocks || ++steps > nblocks)
+            ixpg::report_index_damage(index, blkno, "leaf chain", "%s",
+                                      "a right link leads outside the index or around a loop");
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        if (cleanup)
+            LockBufferForCleanup(buf);
+        else
+            LockBuffer(buf, BUFFER_LOCK_SHARE);
+        ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
+        parse_leaf(index, blkno, BufferGetPage(buf), view);
+        const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
+        visit(blkno, buf, *view);
+        UnlockReleaseBuffer(buf);
+        blkno = next;
+    }
+    pfree(view);
+}
+
+IndexBulkDeleteResult* new_stats(IndexBulkDeleteResult* stats) {
+    return stats != nullptr ? stats : static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
+}
+
+}  // namespace
+
+IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult* stats,
+                                   IndexBulkDeleteCallback callback, void* callback_state) {
+    return ixpg::sql_entry([&] {
+        Relation index = info->index;
+        const Shape& s = index_shape(index);
+        const lc::LeafShape& ls = s.leaf;
+        stats = new_stats(stats);
+        double kept_total = 0;
+        for_each_leaf(index, info->strategy, true, [&](BlockNumber blkno, Buffer buf, const lc::LeafView& view) {
+            if (view.size() == 0) return;
+            LeafData d;
+            decode_leaf(index, blkno, view, 0, &d);
+            uint32 kept = 0;
+            for (uint32 i = 0; i < d.n; ++i) {
+                uint64* e = d.words + static_cast<std::size_t>(i) * ls.stride();
+                ItemPointerData tid;
+                ItemPointerSet(&tid, static_cast<BlockNumber>(e[ls.w_block()]),
+                               static_cast<OffsetNumber>(e[ls.w_offset()]));
+                if (callback(&tid, callback_state)) continue;
+                if (kept != i)
+                    std::memmove(d.words + static_cast<std::size_t>(kept) * ls.stride(), e, sizeof(uint64) * ls.stride());
+                ++kept;
+            }
+            if (kept < d.n) {
+                // Fewer entries never take more room.
+                ixpg::log_change(index, {buf}, 0,
+                                 [&](Page* p) { encode_leaf(s, d.words, kept, d.include, view.low(), view.high(), p[0]); });
+                stats->tuples_removed += d.n - kept;
+            }
+            kept_total += kept;
+            pfree(d.words);
+            pfree(d.include);
+        });
+        stats->num_index_tuples = kept_total;
+        stats->num_pages = RelationGetNumberOfBlocks(index);
+        return stats;
+    });
+}
+
+IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResult* stats) {
+    return ixpg::sql_entry([&]() -> IndexBulkDeleteResult* {
+        if (info->analyze_only) return stats;
+        Relation index = info->index;
+        if (stats == nullptr) {
+            stats = new_stats(nullptr);
+            double entries = 0;
+            for_each_leaf(index, info->strategy, false,
+                          [&](BlockNumber, Buffer, const lc::LeafView& view) { entries += view.size(); });
+            stats->num_index_tuples = entries;
+        }
+        const IxlMeta meta = read_meta(index);
+        if (meta.splits_since_model > 0) retrain(index);
+        stats->num_pages = RelationGetNumberOfBlocks(index);
+        stats->estimated_count = false;
+        return stats;
+    });
+}
+
+}  // namespace ixlearn
