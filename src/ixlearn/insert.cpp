@@ -33,21 +33,31 @@ bool fits(const Shape& s, const uint64* words, uint32 n) {
     return n <= lc::kMaxLeafEntries && leaf_size(s, words, n) <= kLeafCapacity;
 }
 
-// Split the n entries (the new one among them) between the leaf and a new
-// page on its right.
+// Split the n entries between the leaf and a new page on its right.
 void split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view, const LeafData& d, uint32 at) {
     const lc::LeafShape& ls = s.leaf;
     const uint32 n = d.n;
     const uint64* words = d.words;
     uint32 m;
-    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && fits(s, words, n - 1)) {
+    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && n > 1 && fits(s, words, n - 1)) {
         m = n - 1;  // appending at the right end: keep the leaf full, start a new one
     } else {
-        m = n / 2;
-        // Move the split until both halves fit (INCLUDE values of very different sizes).
-        while (m > 1 && !fits(s, words, m)) --m;
-        while (m < n - 1 && !fits(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m)) ++m;
-        if (m == 0 || !fits(s, words, m) || !fits(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m))
+        // The split nearest the middle where both halves fit (they may not
+        // at the middle: INCLUDE values of very different sizes, or keys
+        // whose range widens a column's coding).
+        m = 0;
+        for (uint32 delta = 0; delta < n && m == 0; ++delta) {
+            for (int sign = 0; sign < 2 && m == 0; ++sign) {
+                const int64 cand = static_cast<int64>(n / 2) + (sign == 0 ? static_cast<int64>(delta) : -static_cast<int64>(delta));
+                if (cand < 1 || cand >= static_cast<int64>(n)) continue;
+                const uint32 c = static_cast<uint32>(cand);
+                if (fits(s, words, c) && fits(s, words + static_cast<std::size_t>(c) * ls.stride(), n - c)) m = c;
+            }
+            // Far from the middle the halves only get more lopsided: give up
+            // after a page's worth of candidates.
+            if (delta > 64 && m == 0) break;
+        }
+        if (m == 0)
             ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                             errmsg("an entry of index \"%s\" does not fit in a leaf", RelationGetRelationName(index)),
                             errhint("INCLUDE columns of an ixlearn entry are limited to about %zu bytes.",
@@ -102,6 +112,18 @@ void split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
 
 }  // namespace
 
+void store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+    const Shape& s = index_shape(index);
+    const uint8* coded;
+    const std::size_t bytes = d.n <= lc::kMaxLeafEntries
+                                  ? code_leaf(s, d.words, d.n, d.include, view.low(), view.high(), &coded)
+                                  : kLeafCapacity + 1;
+    if (bytes <= kLeafCapacity)
+        ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], coded, bytes); });
+    else
+        split(index, s, buf, view, d, at);
+}
+
 bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
             IndexInfo*) {
     return ixpg::sql_entry([&] {
@@ -131,26 +153,38 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             ++steps;
         }
 
+        // Room in the pending area: append the entry as it is (a small WAL record).
+        const std::size_t entry_bytes = lc::pending_entry_bytes(ls, include_len);
+        if (view->pending() < lc::kMaxPending && view->used_bytes() + entry_bytes <= kLeafCapacity) {
+            key[ls.w_include_start()] = 0;
+            key[ls.w_include_len()] = include_len;
+            const std::size_t at_byte = view->used_bytes();
+            const uint16 npending = static_cast<uint16>(view->pending() + 1);
+            ixpg::log_change(index, {buf}, 0, [&](Page* p) {
+                uint8* body = reinterpret_cast<uint8*>(ixpg::page_body(p[0]));
+                lc::write_pending(ls, key, include, body + at_byte);
+                lc::set_pending_count(body, npending);
+                ixpg::set_page_body_used(p[0], at_byte + entry_bytes);
+            });
+            UnlockReleaseBuffer(buf);
+            if (steps > 0) refresh_model(index);
+            return false;
+        }
+
         LeafData d;
         decode_leaf(index, blkno, *view, 1, &d);
         const uint32 at = insert_position(ls, d, key);
-        if (d.include_cap < view->include_bytes() + include_len) {
-            d.include = static_cast<uint8*>(repalloc(d.include, view->include_bytes() + include_len + 1));
-        }
-        key[ls.w_include_start()] = view->include_bytes();
+        const std::size_t inc_used = view->total_include_bytes();
+        grow_include(&d, inc_used + include_len + 1);
+        key[ls.w_include_start()] = inc_used;
         key[ls.w_include_len()] = include_len;
-        if (include_len > 0) std::memcpy(d.include + view->include_bytes(), include, include_len);
+        if (include_len > 0) std::memcpy(d.include + inc_used, include, include_len);
         std::memmove(d.words + static_cast<std::size_t>(at + 1) * ls.stride(),
                      d.words + static_cast<std::size_t>(at) * ls.stride(), sizeof(uint64) * ls.stride() * (d.n - at));
         std::memcpy(d.words + static_cast<std::size_t>(at) * ls.stride(), key, sizeof(uint64) * ls.stride());
         d.n += 1;
 
-        if (fits(s, d.words, d.n)) {
-            ixpg::log_change(index, {buf}, 0,
-                             [&](Page* p) { encode_leaf(s, d.words, d.n, d.include, view->low(), view->high(), p[0]); });
-        } else {
-            split(index, s, buf, *view, d, at);
-        }
+        store_leaf(index, buf, *view, d, at);
         UnlockReleaseBuffer(buf);
         // A walk right means the model is older than the leaves: take the
         // newer one if a retrain made it.

@@ -80,6 +80,11 @@ bool entry_present(Relation index, const Shape& s, const uint64* key, lc::LeafVi
             else if (c < 0) lo = mid + 1;
             else hi = mid;
         }
+        for (uint32 k = 0; k < view->pending() && !found; ++k) {
+            bool same = true;
+            for (uint32 w = 0; w < ls.key_words() && same; ++w) same = view->pending_word(k, w) == key[w];
+            found = same;
+        }
         UnlockReleaseBuffer(buf);
         return found;
     }
@@ -141,8 +146,6 @@ void check_index(Relation index) {
         Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
         LeafData d;
         decode_leaf(index, blkno, *view, 0, &d);  // order within the leaf and against its bounds
-        pfree(d.words);
-        pfree(d.include);
         const IxlPageOpaque* op = page_opaque(BufferGetPage(buf));
         if (op->left != prev) corrupt(index, blkno, "its left link does not name the leaf before it in the chain");
         if (!same_bound(ls, view->low(), prev_high))
@@ -222,8 +225,8 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
             CHECK_FOR_INTERRUPTS();
             Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
             ++leaves;
-            entries += view->size();
-            used += view->bytes();
+            entries += view->total();
+            used += view->used_bytes();
             steps = listed[blkno] ? 0 : steps + 1;
             steps_sum += steps;
             if (steps > steps_max) steps_max = steps;

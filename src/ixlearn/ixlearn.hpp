@@ -115,7 +115,8 @@ Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView*
                  BufferAccessStrategy strategy = nullptr);
 // Parse a locked page already checked to be a leaf.
 void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view);
-// Decode a parsed leaf into palloc'd arrays (room for `extra` more entries).
+// Decode a parsed leaf into the backend's leaf buffers (room for `extra`
+// more entries), valid until the next decode_leaf: one leaf at a time.
 struct LeafData {
     uint32 n;
     uint64* words;      // n × stride
@@ -123,10 +124,23 @@ struct LeafData {
     uint32 include_cap;
 };
 void decode_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, uint32 extra, LeafData* out);
+// Room for `need` INCLUDE bytes in a decoded leaf (keeps what is there).
+uint8* grow_include(LeafData* d, std::size_t need);
+// Code entries into the backend's coding buffer; returns the bytes (which
+// may be more than a page holds) and the coded leaf in *coded, valid until
+// the next coding.
+std::size_t code_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8* include, const lc::Bound& low,
+                      const lc::Bound& high, const uint8** coded);
+// Put a coded leaf (at most kLeafCapacity bytes) into a leaf page's body.
+void put_coded_leaf(Page page, const uint8* coded, std::size_t bytes);
 // Code entries into a page body (the page is a leaf page already); false
 // if they do not fit.
 bool encode_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8* include, const lc::Bound& low,
                  const lc::Bound& high, Page page);
+// Write decoded entries back into their locked leaf (buf), splitting it
+// when they no longer fit; `at` is where an insert put its entry
+// (UINT32_MAX if none), which lets appends at the right end fill leaves.
+void store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at);
 // Bytes entries would take in a leaf.
 std::size_t leaf_size(const Shape& shape, const uint64* words, uint32 n);
 constexpr std::size_t kLeafCapacity = kPageBytes;

@@ -29,37 +29,102 @@ Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView*
     return buf;
 }
 
+namespace {
+
+// Per-backend buffers, grown as needed and kept: a leaf's decoded entries
+// and its coding are 100 kB and more, which palloc would get from malloc
+// (and give back to the kernel) on every insert.
+struct Scratch {
+    uint64* words;
+    std::size_t words_cap;  // in words
+    uint8* include;
+    std::size_t include_cap;
+    uint8* code;  // a leaf coded before it is known to fit
+    std::size_t code_cap;
+    uint64* lane;
+    std::size_t lane_cap;
+};
+Scratch scratch;
+
+template <class T>
+T* grow(T* p, std::size_t* cap, std::size_t need) {
+    if (need <= *cap) return p;
+    std::size_t n = *cap > 0 ? *cap : 1024;
+    while (n < need) n *= 2;
+    T* fresh = static_cast<T*>(MemoryContextAllocHuge(TopMemoryContext, sizeof(T) * n));
+    if (p != nullptr) pfree(p);
+    *cap = n;
+    return fresh;
+}
+
+uint64 include_total(const lc::LeafShape& ls, const uint64* words, uint32 n) {
+    if (!ls.has_include) return 0;
+    uint64 total = 0;
+    for (uint32 i = 0; i < n; ++i) total += words[static_cast<std::size_t>(i) * ls.stride() + ls.w_include_len()];
+    return total;
+}
+
+}  // namespace
+
 void decode_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, uint32 extra, LeafData* out) {
     const lc::LeafShape& ls = index_shape(index).leaf;
-    out->n = view.size();
-    out->words = static_cast<uint64*>(palloc(sizeof(uint64) * ls.stride() * (view.size() + extra)));
-    out->include_cap = view.include_bytes() + 1;
-    out->include = static_cast<uint8*>(palloc(out->include_cap));
+    scratch.words = grow(scratch.words, &scratch.words_cap, static_cast<std::size_t>(ls.stride()) * (view.total() + extra));
+    scratch.include = grow(scratch.include, &scratch.include_cap, view.total_include_bytes() + 1);
+    out->n = view.total();
+    out->words = scratch.words;
+    out->include = scratch.include;
+    out->include_cap = static_cast<uint32>(scratch.include_cap);
     if (!view.decode(out->words, out->include))
         ixpg::report_index_damage(index, blkno, "leaf", "%s",
                                   "entries out of order, outside the leaf's bounds, or with out-of-range fields");
 }
 
+uint8* grow_include(LeafData* d, std::size_t need) {
+    if (need > d->include_cap) {
+        uint8* old = scratch.include;
+        std::size_t old_cap = scratch.include_cap;
+        scratch.include = nullptr;
+        scratch.include_cap = 0;
+        scratch.include = grow(scratch.include, &scratch.include_cap, need);
+        std::memcpy(scratch.include, old, old_cap);
+        pfree(old);
+        d->include = scratch.include;
+        d->include_cap = static_cast<uint32>(scratch.include_cap);
+    }
+    return d->include;
+}
+
+std::size_t code_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8* include, const lc::Bound& low,
+                      const lc::Bound& high, const uint8** coded) {
+    const lc::LeafShape& ls = shape.leaf;
+    const std::size_t lanes = ls.stride() - 1;
+    const std::size_t worst = sizeof(lc::LeafHeader) + 2 * lc::bound_bytes(ls) +
+                              lanes * (lc::kLaneHeaderBytes + 8 * (static_cast<std::size_t>(n) + 1)) +
+                              include_total(ls, words, n);
+    scratch.code = grow(scratch.code, &scratch.code_cap, worst);
+    scratch.lane = grow(scratch.lane, &scratch.lane_cap, static_cast<std::size_t>(n) + 1);
+    *coded = scratch.code;
+    return lc::leaf_encode(ls, words, n, include, low, high, scratch.lane, scratch.code);
+}
+
 std::size_t leaf_size(const Shape& shape, const uint64* words, uint32 n) {
-    uint64* scratch = static_cast<uint64*>(palloc(sizeof(uint64) * (n + 1)));
-    const std::size_t bytes = lc::leaf_bytes(shape.leaf, words, n, scratch);
-    pfree(scratch);
-    return bytes;
+    scratch.lane = grow(scratch.lane, &scratch.lane_cap, static_cast<std::size_t>(n) + 1);
+    return lc::leaf_bytes(shape.leaf, words, n, scratch.lane);
 }
 
 bool encode_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8* include, const lc::Bound& low,
                  const lc::Bound& high, Page page) {
     if (n > lc::kMaxLeafEntries) return false;
-    uint64* scratch = static_cast<uint64*>(palloc(sizeof(uint64) * (n + 1)));
-    const std::size_t bytes = lc::leaf_bytes(shape.leaf, words, n, scratch);
-    if (bytes > kLeafCapacity) {
-        pfree(scratch);
-        return false;
-    }
-    lc::leaf_encode(shape.leaf, words, n, include, low, high, scratch, reinterpret_cast<uint8*>(ixpg::page_body(page)));
-    ixpg::set_page_body_used(page, bytes);
-    pfree(scratch);
+    const uint8* coded;
+    const std::size_t bytes = code_leaf(shape, words, n, include, low, high, &coded);
+    if (bytes > kLeafCapacity) return false;
+    put_coded_leaf(page, coded, bytes);
     return true;
+}
+
+void put_coded_leaf(Page page, const uint8* coded, std::size_t bytes) {
+    std::memcpy(ixpg::page_body(page), coded, bytes);
+    ixpg::set_page_body_used(page, bytes);
 }
 
 }  // namespace ixlearn

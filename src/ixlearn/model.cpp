@@ -117,7 +117,7 @@ void collect_leaves(Relation index, BlockNumber leftmost, DirList* out) {
         }
         const lc::Bound& low = view.low();
         out->e[out->n++] = lc::DirEntry{lc::bound_first_column(low), low.kind != lc::BoundKind::Full, blkno};
-        out->entries += view.size();
+        out->entries += view.total();
         UnlockReleaseBuffer(buf);
         walk.advance();
     }

@@ -40,7 +40,7 @@ struct Batch {
     Buffer pin;                  // kept while the batch is in use (see the file comment), or InvalidBuffer
     uint32 n;
     int cur;
-    ItemPointerData* tids;       // kMaxLeafEntries
+    ItemPointerData* tids;       // kMaxLeafEntries + kMaxPending
     uint64* words;               // index-only: the entries' words (n × stride)
     uint8* include;              // and their INCLUDE bytes
     uint32 include_cap;
@@ -63,10 +63,10 @@ void batch_alloc(Batch* b, const Shape& s, bool want_values) {
     std::memset(b, 0, sizeof *b);
     b->pin = InvalidBuffer;
     b->blkno = InvalidBlockNumber;
-    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * lc::kMaxLeafEntries));
+    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * (lc::kMaxLeafEntries + lc::kMaxPending)));
     if (want_values) {
         b->words = static_cast<uint64*>(
-            palloc_extended(sizeof(uint64) * s.leaf.stride() * lc::kMaxLeafEntries, MCXT_ALLOC_HUGE));
+            palloc_extended(sizeof(uint64) * s.leaf.stride() * (lc::kMaxLeafEntries + lc::kMaxPending), MCXT_ALLOC_HUGE));
         b->include_cap = static_cast<uint32>(kLeafCapacity);
         b->include = static_cast<uint8*>(palloc(b->include_cap));
     }
@@ -98,6 +98,49 @@ bool later_columns_pass(const ScanState* so, const Shape& s, const lc::LeafView&
     return true;
 }
 
+// Does an entry (its words) pass every column's condition?
+bool entry_passes(const ScanState* so, const Shape& s, const uint64* e) {
+    for (int c = 0; c < s.leaf.nkeys; ++c) {
+        if (!so->cond[c].constrained) continue;
+        const lc::Pos p{static_cast<uint8>(e[3 * c]), e[3 * c + 1], e[3 * c + 2]};
+        if (!condition_passes(so->cond[c], p)) return false;
+    }
+    return true;
+}
+
+void add_item(Relation index, BlockNumber blkno, Batch* b, uint64 blk, uint64 off) {
+    if (blk >= InvalidBlockNumber || off == 0 || off > MaxOffsetNumber)
+        ixpg::report_index_damage(index, blkno, "leaf", "an entry has an invalid heap TID (%llu,%llu)",
+                                  static_cast<unsigned long long>(blk), static_cast<unsigned long long>(off));
+    ItemPointerSet(&b->tids[b->n], static_cast<BlockNumber>(blk), static_cast<OffsetNumber>(off));
+}
+
+// The slow path: every entry decoded (pending ones merged in order), for a
+// leaf whose pending entries match, or whose INCLUDE values are returned.
+void collect_decoded(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, const lc::LeafView& v) {
+    Relation index = scan->indexRelation;
+    const Shape& s = index_shape(index);
+    const lc::LeafShape& ls = s.leaf;
+    const uint32 stride = ls.stride();
+    LeafData d;
+    decode_leaf(index, blkno, v, 0, &d);
+    uint32 used = 0;
+    for (uint32 i = 0; i < d.n; ++i) {
+        const uint64* e = d.words + static_cast<std::size_t>(i) * stride;
+        if (!entry_passes(so, s, e)) continue;
+        add_item(index, blkno, b, e[ls.w_block()], e[ls.w_offset()]);
+        if (so->want_values) {
+            uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
+            std::memcpy(w, e, sizeof(uint64) * stride);
+            const uint32 len = static_cast<uint32>(e[ls.w_include_len()]);
+            if (len > 0) std::memcpy(b->include + used, d.include + e[ls.w_include_start()], len);
+            w[ls.w_include_start()] = used;
+            used += len;
+        }
+        ++b->n;
+    }
+}
+
 // Fill the batch from a locked, parsed leaf.
 void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Page page, const lc::LeafView& v) {
     Relation index = scan->indexRelation;
@@ -124,6 +167,19 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
         b->more_left = low.kind == lc::BoundKind::FirstColumn ? c > 0 : c >= 0;
     }
 
+    bool slow = so->want_values && ls.has_include;
+    uint64 pending[3 * lc::kMaxKeyColumns + 5];
+    for (uint32 k = 0; k < v.pending() && !slow; ++k) {
+        v.pending_entry(k, pending);
+        slow = entry_passes(so, s, pending);
+    }
+    if (slow) {
+        collect_decoded(scan, so, b, blkno, v);
+        return;
+    }
+
+    // The fast path: binary search of the coded first column per interval,
+    // reading only the words of the entries it passes over.
     const uint32 n = v.size();
     if (n == 0) return;
     const uint32 stride = ls.stride();
@@ -133,11 +189,7 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
         for (uint32 i = v.lower_bound(iv[k].lo, false); i < n; ++i) {
             if (lc::compare(v.first_column(i), iv[k].hi) > 0) break;
             if (!later_columns_pass(so, s, v, i)) continue;
-            const uint64 blk = v.word(i, ls.w_block());
-            const uint64 off = v.word(i, ls.w_offset());
-            if (blk >= InvalidBlockNumber || off == 0 || off > MaxOffsetNumber)
-                ixpg::report_index_damage(index, blkno, "leaf", "entry %u has an invalid heap TID", i);
-            ItemPointerSet(&b->tids[b->n], static_cast<BlockNumber>(blk), static_cast<OffsetNumber>(off));
+            add_item(index, blkno, b, v.word(i, ls.w_block()), v.word(i, ls.w_offset()));
             if (so->want_values) {
                 uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
                 for (uint32 x = 0; x < stride; ++x)
@@ -146,25 +198,6 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
             }
             ++b->n;
         }
-    }
-    if (so->want_values && ls.has_include && b->n > 0) {
-        // INCLUDE bytes are found by their entries' order: decode the leaf.
-        LeafData d;
-        decode_leaf(index, blkno, v, 0, &d);
-        uint32 used = 0;
-        uint32 j = 0;
-        for (uint32 i = 0; i < d.n && j < b->n; ++i) {
-            const uint64* e = d.words + static_cast<std::size_t>(i) * stride;
-            uint64* w = b->words + static_cast<std::size_t>(j) * stride;
-            if (lc::compare_words(e, w, ls.key_words()) != 0) continue;
-            const uint32 len = static_cast<uint32>(e[ls.w_include_len()]);
-            std::memcpy(b->include + used, d.include + e[ls.w_include_start()], len);
-            w[ls.w_include_start()] = used;
-            used += len;
-            ++j;
-        }
-        pfree(d.words);
-        pfree(d.include);
     }
 }
 

@@ -64,7 +64,7 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         stats = new_stats(stats);
         double kept_total = 0;
         for_each_leaf(index, info->strategy, true, [&](BlockNumber blkno, Buffer buf, const lc::LeafView& view) {
-            if (view.size() == 0) return;
+            if (view.total() == 0) return;
             LeafData d;
             decode_leaf(index, blkno, view, 0, &d);
             uint32 kept = 0;
@@ -78,15 +78,15 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
                     std::memmove(d.words + static_cast<std::size_t>(kept) * ls.stride(), e, sizeof(uint64) * ls.stride());
                 ++kept;
             }
-            if (kept < d.n) {
-                // Fewer entries never take more room.
-                ixpg::log_change(index, {buf}, 0,
-                                 [&](Page* p) { encode_leaf(s, d.words, kept, d.include, view.low(), view.high(), p[0]); });
+            if (kept < d.n || view.pending() > 0) {
+                // The pending entries are coded in too; in the rare case the
+                // leaf then needs more room, it splits as on insert (the new
+                // right half holds entries already vacuumed here).
                 stats->tuples_removed += d.n - kept;
+                d.n = kept;
+                store_leaf(index, buf, view, d, UINT32_MAX);
             }
             kept_total += kept;
-            pfree(d.words);
-            pfree(d.include);
         });
         stats->num_index_tuples = kept_total;
         stats->num_pages = RelationGetNumberOfBlocks(index);
@@ -102,7 +102,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
             stats = new_stats(nullptr);
             double entries = 0;
             for_each_leaf(index, info->strategy, false,
-                          [&](BlockNumber, Buffer, const lc::LeafView& view) { entries += view.size(); });
+                          [&](BlockNumber, Buffer, const lc::LeafView& view) { entries += view.total(); });
             stats->num_index_tuples = entries;
         }
         const IxlMeta meta = read_meta(index);

@@ -49,6 +49,36 @@ bool read_bound(const LeafShape& shape, const std::uint8_t* in, Bound* b) {
     return true;
 }
 
+// Merge the pending entries (e[n_coded, n), unsorted, at most kMaxPending)
+// into the sorted coded ones before them: sort the few pending entries
+// aside, then merge from the back, which moves each coded entry once.
+void merge_pending(const LeafShape& shape, std::uint64_t* e, std::uint32_t n_coded, std::uint32_t n) {
+    const std::uint32_t stride = shape.stride();
+    const std::uint32_t kw = shape.key_words();
+    const std::uint32_t np = n - n_coded;
+    std::uint64_t aside[kMaxPending * (3 * kMaxKeyColumns + 5)];
+    std::memcpy(aside, e + static_cast<std::size_t>(n_coded) * stride, 8u * stride * np);
+    for (std::uint32_t i = 1; i < np; ++i) {
+        std::uint64_t tmp[3 * kMaxKeyColumns + 5];
+        std::memcpy(tmp, aside + i * stride, 8u * stride);
+        std::uint32_t j = i;
+        for (; j > 0 && compare_words(aside + (j - 1) * stride, tmp, kw) > 0; --j)
+            std::memcpy(aside + j * stride, aside + (j - 1) * stride, 8u * stride);
+        std::memcpy(aside + j * stride, tmp, 8u * stride);
+    }
+    std::uint32_t a = n_coded, b = np, out = n;
+    while (b > 0) {
+        const std::uint64_t* pb = aside + (b - 1) * stride;
+        std::uint64_t* dst = e + static_cast<std::size_t>(--out) * stride;
+        if (a > 0 && compare_words(e + static_cast<std::size_t>(a - 1) * stride, pb, kw) > 0) {
+            std::memcpy(dst, e + static_cast<std::size_t>(--a) * stride, 8u * stride);
+        } else {
+            std::memcpy(dst, pb, 8u * stride);
+            --b;
+        }
+    }
+}
+
 }  // namespace
 
 int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound) {
@@ -92,6 +122,7 @@ const char* describe(LeafFault fault) {
         case LeafFault::Bounds: return "leaf bounds malformed";
         case LeafFault::Lanes: return "a coded column of the leaf is malformed or overruns the page";
         case LeafFault::Include: return "INCLUDE values overrun their area";
+        case LeafFault::Pending: return "the pending entries overrun the leaf or exceed their count";
     }
     return "unknown fault";
 }
@@ -132,7 +163,7 @@ std::size_t leaf_encode(const LeafShape& shape, const std::uint64_t* entries, st
     h.nentries = static_cast<std::uint16_t>(n);
     h.nkeys = shape.nkeys;
     h.has_include = shape.has_include ? 1 : 0;
-    h.flags = 0;
+    h.npending = 0;
     h.body_bytes = static_cast<std::uint32_t>(p - out);
     h.include_bytes = static_cast<std::uint32_t>(inc);
     std::memcpy(out, &h, sizeof h);
@@ -144,7 +175,7 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
     LeafHeader h;
     if (avail < sizeof h) return LeafFault::Header;
     std::memcpy(&h, data, sizeof h);
-    if (h.nkeys != shape.nkeys || h.has_include != (shape.has_include ? 1 : 0) || h.flags != 0 ||
+    if (h.nkeys != shape.nkeys || h.has_include != (shape.has_include ? 1 : 0) || h.npending > kMaxPending ||
         h.nentries > kMaxLeafEntries || h.body_bytes > avail || h.include_bytes > h.body_bytes)
         return LeafFault::Header;
     n_ = h.nentries;
@@ -162,6 +193,24 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
     include_ = p;
     include_bytes_ = h.include_bytes;
     bytes_ = h.body_bytes;
+    // The pending area: npending entries, back to back, up to avail.
+    data_ = data;
+    npending_ = h.npending;
+    pending_include_ = 0;
+    std::size_t at = h.body_bytes;
+    const std::size_t fixed = 8u * (shape.stride() - 1);
+    for (std::uint32_t k = 0; k < npending_; ++k) {
+        if (avail - at < fixed || at > 0xFFFF) return LeafFault::Pending;
+        pending_off_[k] = static_cast<std::uint16_t>(at);
+        std::uint64_t len = 0;
+        std::memcpy(&len, data + at + 8u * (shape.w_include_len() - 1), 8);
+        if (!shape.has_include && len != 0) return LeafFault::Pending;
+        if (len > avail - at - fixed) return LeafFault::Pending;
+        at += fixed + len;
+        pending_include_ += len;
+    }
+    if (at != avail) return LeafFault::Pending;
+    used_ = avail;
     return LeafFault::None;
 }
 
@@ -176,6 +225,31 @@ std::uint32_t LeafView::lower_bound(const Pos& pos, bool strict) const {
             hi = mid;
     }
     return lo;
+}
+
+void write_pending(const LeafShape& shape, const std::uint64_t* entry, const std::uint8_t* include, std::uint8_t* out) {
+    std::uint8_t* p = out;
+    for (std::uint32_t w = 0; w < shape.stride(); ++w) {
+        if (w == shape.w_include_start()) continue;
+        std::memcpy(p, &entry[w], 8);
+        p += 8;
+    }
+    if (entry[shape.w_include_len()] > 0) std::memcpy(p, include, entry[shape.w_include_len()]);
+}
+
+void set_pending_count(std::uint8_t* leaf, std::uint16_t npending) {
+    std::memcpy(leaf + offsetof(LeafHeader, npending), &npending, sizeof npending);
+}
+
+std::uint64_t LeafView::pending_word(std::uint32_t k, std::uint32_t w) const {
+    std::uint64_t v;
+    std::memcpy(&v, data_ + pending_off_[k] + 8u * lane_of(w), 8);
+    return v;
+}
+
+void LeafView::pending_entry(std::uint32_t k, std::uint64_t* out) const {
+    for (std::uint32_t w = 0; w < shape_.stride(); ++w)
+        out[w] = w == shape_.w_include_start() ? 0 : pending_word(k, w);
 }
 
 bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
@@ -201,19 +275,31 @@ bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
         }
     }
     if (start != include_bytes_) return false;
+    if (include_bytes_ > 0) std::memcpy(include_out, include_, include_bytes_);
+    // The pending entries, after the coded ones, then all of them in order.
+    for (std::uint32_t k = 0; k < npending_; ++k) {
+        std::uint64_t* e = out + static_cast<std::size_t>(n_ + k) * stride;
+        pending_entry(k, e);
+        if (e[shape_.w_block()] > 0xFFFFFFFFu || e[shape_.w_offset()] > 0xFFFFu) return false;
+        const std::uint64_t len = e[shape_.w_include_len()];
+        e[shape_.w_include_start()] = start;
+        std::memcpy(include_out + start, data_ + pending_off_[k] + 8u * (stride - 1), len);
+        start += len;
+    }
+    const std::uint32_t total = n_ + npending_;
+    if (npending_ > 0) merge_pending(shape_, out, n_, total);
     // Damage that breaks order (a rank out of range, entries out of order
     // or outside the leaf's bounds) would return wrong rows: refuse it.
     const std::uint32_t kw = shape_.key_words();
-    for (std::uint32_t i = 0; i < n_; ++i) {
+    for (std::uint32_t i = 0; i < total; ++i) {
         const std::uint64_t* e = out + static_cast<std::size_t>(i) * stride;
         for (std::uint32_t c = 0; c < shape_.nkeys; ++c)
             if (e[3 * c] > kRankNullsLast) return false;
         if (i > 0 && compare_words(e - stride, e, kw) >= 0) return false;
     }
-    if (n_ > 0 && (compare_to_bound(shape_, out, low_) < 0 ||
-                   compare_to_bound(shape_, out + static_cast<std::size_t>(n_ - 1) * stride, high_) >= 0))
+    if (total > 0 && (compare_to_bound(shape_, out, low_) < 0 ||
+                      compare_to_bound(shape_, out + static_cast<std::size_t>(total - 1) * stride, high_) >= 0))
         return false;
-    if (include_bytes_ > 0) std::memcpy(include_out, include_, include_bytes_);
     return true;
 }
 

@@ -8,7 +8,12 @@
 // Entries are sorted by their first 3·nkeys + 2 words (keys, then TID),
 // which is index order.  On disk every word but include_start is a lane
 // (lane.hpp), after a header and the leaf's two bounds; the INCLUDE bytes
-// follow the lanes.  Pure C++: the shim owns the page and the buffers.
+// follow the lanes.  After that coded part, a leaf has a pending area: up
+// to kMaxPending entries appended by inserts as they came, uncoded (every
+// word but include_start, 8 bytes each, then the INCLUDE bytes), so that
+// an insert changes a few dozen bytes of the page (and of WAL) instead of
+// coding the leaf again; the next insert that finds it full codes them in.
+// Pure C++: the shim owns the page and the buffers.
 #pragma once
 
 #include "core/learn/lane.hpp"
@@ -68,7 +73,7 @@ struct LeafHeader {
     std::uint16_t nentries;
     std::uint16_t nkeys;
     std::uint16_t has_include;
-    std::uint16_t flags;  // 0 in format version 1
+    std::uint16_t npending;  // entries in the pending area
     std::uint32_t body_bytes;
     std::uint32_t include_bytes;
 };
@@ -87,8 +92,19 @@ std::size_t leaf_encode(const LeafShape& shape, const std::uint64_t* entries, st
                         const std::uint8_t* include_bytes, const Bound& low, const Bound& high,
                         std::uint64_t* scratch, std::uint8_t* out);
 
+constexpr std::uint32_t kMaxPending = 64;
+
+// Bytes of one pending entry.
+inline std::size_t pending_entry_bytes(const LeafShape& shape, std::uint32_t include_len) {
+    return 8u * (shape.stride() - 1) + include_len;
+}
+// Write a pending entry (its words, then include_len INCLUDE bytes) at out.
+void write_pending(const LeafShape& shape, const std::uint64_t* entry, const std::uint8_t* include, std::uint8_t* out);
+// Set the pending count in a coded leaf's header.
+void set_pending_count(std::uint8_t* leaf, std::uint16_t npending);
+
 // Why a leaf was rejected.
-enum class LeafFault : std::uint8_t { None, Header, Bounds, Lanes, Include };
+enum class LeafFault : std::uint8_t { None, Header, Bounds, Lanes, Include, Pending };
 const char* describe(LeafFault fault);
 
 // A leaf read from a page that may be damaged: parse() checks the header
@@ -98,7 +114,10 @@ class LeafView {
 public:
     LeafFault parse(const std::uint8_t* data, std::size_t avail, const LeafShape& shape);
 
-    std::uint32_t size() const { return n_; }
+    std::uint32_t size() const { return n_; }              // coded entries
+    std::uint32_t pending() const { return npending_; }    // pending entries
+    std::uint32_t total() const { return n_ + npending_; }
+    std::size_t used_bytes() const { return used_; }       // coded part and pending area
     const Bound& low() const { return low_; }
     const Bound& high() const { return high_; }
     std::size_t bytes() const { return bytes_; }
@@ -113,10 +132,18 @@ public:
     // The first entry whose first column is >= pos (strict: > pos); size() if none.
     std::uint32_t lower_bound(const Pos& pos, bool strict) const;
 
-    // All entries into out (size() × stride words) and the INCLUDE bytes
-    // into include_out (include_bytes()); include_start is rebuilt.  Every
-    // include_len is checked against the area (false: damaged).
+    // Word w of pending entry k (w != include_start).
+    std::uint64_t pending_word(std::uint32_t k, std::uint32_t w) const;
+    // Pending entry k's words into out (stride words; include_start 0).
+    void pending_entry(std::uint32_t k, std::uint64_t* out) const;
+
+    // All entries, coded and pending, in index order into out (total() ×
+    // stride words) and their INCLUDE bytes into include_out
+    // (total_include_bytes()); include_start is rebuilt.  False if the
+    // entries are damaged: a field out of range, out of order or outside
+    // the leaf's bounds, an INCLUDE length past its area.
     bool decode(std::uint64_t* out, std::uint8_t* include_out) const;
+    std::size_t total_include_bytes() const { return include_bytes_ + pending_include_; }
     // One lane bit width, for statistics (the first column's lo lane).
     const LaneView& lane(std::uint32_t w) const { return lanes_[lane_of(w)]; }
 
@@ -128,6 +155,11 @@ private:
     std::size_t bytes_ = 0;
     std::uint32_t include_bytes_ = 0;
     const std::uint8_t* include_ = nullptr;
+    std::uint32_t npending_ = 0;
+    std::size_t used_ = 0;
+    std::size_t pending_include_ = 0;
+    std::uint16_t pending_off_[kMaxPending] = {};  // each pending entry's offset in data_
+    const std::uint8_t* data_ = nullptr;
     Bound low_{}, high_{};
     LaneView lanes_[3 * kMaxKeyColumns + 4];
 };
