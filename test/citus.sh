@@ -14,6 +14,7 @@
 #
 # Env:  CITUS_VENDOR_DIR   where build-citus.sh is (default ../shared/vendor/citus)
 #       CITUS_TESTS        run only these files of test/citus/sql (after citus_setup)
+#       CITUS_OUT          where pg_regress writes results/ and diffs (default: a new temp dir)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -55,7 +56,7 @@ node_sql() {  # port sql
 }
 for port in "${NODE_PORTS[@]}"; do
     node_sql "$port" "CREATE EXTENSION citus; CREATE EXTENSION pgstattuple; CREATE EXTENSION ixstat;
-                      CREATE EXTENSION ixbloom; CREATE EXTENSION ixbrin" || exit 2
+                      CREATE EXTENSION ixbloom; CREATE EXTENSION ixbrin; CREATE EXTENSION ixlearn" || exit 2
 done
 node_sql "$COORD" "SELECT citus_set_coordinator_host('localhost', $COORD)" >/dev/null || exit 2
 for port in "${NODE_PORTS[@]:1}"; do
@@ -63,7 +64,7 @@ for port in "${NODE_PORTS[@]:1}"; do
 done
 echo "citus: coordinator on port $COORD, workers on ${NODE_PORTS[*]:1}"
 
-OUT="$(mktemp -d /tmp/indexpack-citus.XXXXXX)"
+OUT="${CITUS_OUT:-$(mktemp -d /tmp/indexpack-citus.XXXXXX)}"
 # citus_setup first: the helpers every other file uses.  CITUS_TESTS picks
 # some of the others (names without .sql).
 others="${CITUS_TESTS:-$(cd test/citus/sql && ls *.sql | sed 's/\.sql$//' | grep -v '^citus_setup$' | sort | tr '\n' ' ')}"

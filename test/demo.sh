@@ -187,6 +187,75 @@ SQL
 echo "== ixbrin stays fresh, tightens after VACUUM and serves ORDER BY ... LIMIT; see docs/ixbrin.md and bench/ixbrin_bench.sh"
 
 echo
+echo "== ixlearn vs btree: $DEMO_ROWS int8 keys in insert order, and as many random uuids"
+psql -X -q -v ON_ERROR_STOP=1 -v rows="$DEMO_ROWS" <<'SQL'
+CREATE EXTENSION ixlearn;
+CREATE TABLE accounts (id int8, owner uuid, balance numeric) WITH (autovacuum_enabled = off);
+INSERT INTO accounts SELECT g, gen_random_uuid(), g % 1000 FROM generate_series(1, :rows) g;
+VACUUM ANALYZE accounts;
+CREATE INDEX accounts_id_btree ON accounts USING btree (id);
+CREATE INDEX accounts_id_ixlearn ON accounts USING ixlearn (id);
+CREATE INDEX accounts_owner_btree ON accounts USING btree (owner);
+CREATE INDEX accounts_owner_ixlearn ON accounts USING ixlearn (owner);
+
+-- Run q through one index (the others hidden in a rolled-back
+-- subtransaction): the plan's top nodes, the index's buffers and the time.
+CREATE FUNCTION demo.learn_through(idx text, q text, OUT index_used text, OUT plan text, OUT buffers bigint, OUT ms numeric)
+LANGUAGE plpgsql AS $$
+DECLARE j json;
+BEGIN
+  BEGIN
+    UPDATE pg_index SET indisvalid = false WHERE indrelid = 'accounts'::regclass AND indexrelid <> idx::regclass;
+    SET LOCAL enable_seqscan = off;
+    SET LOCAL enable_bitmapscan = off;
+    EXECUTE 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ' || q INTO j;
+    index_used := idx;
+    plan := (SELECT string_agg(x ->> 'Node Type', ' / ') FROM jsonb_path_query(j::jsonb, 'strict $.**') x
+              WHERE jsonb_typeof(x) = 'object' AND x ? 'Node Type');
+    buffers := (j -> 0 -> 'Plan' ->> 'Shared Hit Blocks')::bigint + (j -> 0 -> 'Plan' ->> 'Shared Read Blocks')::bigint;
+    ms := round((j -> 0 ->> 'Execution Time')::numeric, 3);
+    RAISE EXCEPTION USING ERRCODE = 'DMRBK';
+  EXCEPTION WHEN SQLSTATE 'DMRBK' THEN NULL;
+  END;
+END $$;
+
+\echo
+\echo index sizes
+SELECT relname AS index, pg_size_pretty(pg_relation_size(oid)) AS size,
+       round(pg_relation_size(oid)::numeric / :rows, 1) AS bytes_per_row
+  FROM pg_class WHERE relname LIKE 'accounts\_%' ORDER BY relname;
+\echo
+\echo the model above the ixlearn leaves (ixlearn_stats)
+SELECT 'accounts_id_ixlearn' AS index, segments, epsilon, leaves, model_bytes, round(bytes_per_entry::numeric, 2) AS bytes_per_entry
+  FROM ixlearn_stats('accounts_id_ixlearn')
+UNION ALL
+SELECT 'accounts_owner_ixlearn', segments, epsilon, leaves, model_bytes, round(bytes_per_entry::numeric, 2)
+  FROM ixlearn_stats('accounts_owner_ixlearn');
+SELECT owner AS some_owner FROM accounts WHERE id = :rows / 3 \gset
+\echo
+\echo a point lookup by id, and by owner (buffers: index pages and the heap page)
+SELECT (demo.learn_through(i, format('SELECT * FROM accounts WHERE id = %s', :rows / 2))).*
+  FROM unnest('{accounts_id_btree,accounts_id_ixlearn}'::text[]) i
+UNION ALL
+SELECT (demo.learn_through(i, format('SELECT * FROM accounts WHERE owner = %L', :'some_owner'))).*
+  FROM unnest('{accounts_owner_btree,accounts_owner_ixlearn}'::text[]) i;
+\echo
+\echo ORDER BY id DESC LIMIT 10 and a 1,000-row range
+SELECT (demo.learn_through(i, 'SELECT * FROM accounts ORDER BY id DESC LIMIT 10')).*
+  FROM unnest('{accounts_id_btree,accounts_id_ixlearn}'::text[]) i
+UNION ALL
+SELECT (demo.learn_through(i, 'SELECT * FROM accounts WHERE id BETWEEN 5000 AND 5999')).*
+  FROM unnest('{accounts_id_btree,accounts_id_ixlearn}'::text[]) i;
+\echo
+\echo after 10% more rows with random ids, VACUUM retrains the model; ixlearn_check verifies it against the heap
+INSERT INTO accounts SELECT (random() * :rows)::int8, gen_random_uuid(), 0 FROM generate_series(1, :rows / 10);
+VACUUM accounts;
+SELECT ixlearn_check('accounts_id_ixlearn', true) IS NOT NULL AS checked,
+       (SELECT splits_since_model FROM ixlearn_stats('accounts_id_ixlearn')) AS splits_since_model;
+SQL
+echo "== ixlearn: btree's answers from a fraction of its pages; see docs/ixlearn.md and bench/ixlearn_bench.sh"
+
+echo
 echo "== ixstat.index_report: the health of this database, with problems planted in it"
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 -- A foreign key without an index, a copy of an index, an index that a
@@ -218,7 +287,8 @@ SELECT * FROM ixstat.index_report() WHERE kind = 'unindexed_fk';
 SELECT c.relname AS index, s.access_method, s.total_pages, s.leaf_pages, s.free_pages, s.live_entries,
        s.dead_entries, pg_size_pretty(s.free_bytes) AS free, s.avg_fill
   FROM pg_class c CROSS JOIN LATERAL ixstat.index_stats(c.oid) s
- WHERE c.relname IN ('orders_id', 'orders_customer_hash', 'metrics_brin', 'metrics_ixbrin', 'metrics_btree')
+ WHERE c.relname IN ('orders_id', 'orders_customer_hash', 'metrics_brin', 'metrics_ixbrin', 'metrics_btree',
+                     'accounts_id_btree', 'accounts_id_ixlearn')
  ORDER BY 1;
 SQL
 echo "== one call instead of five pasted recipes; see docs/ixstat.md (Health report)"

@@ -33,8 +33,54 @@ bool fits(const Shape& s, const uint64* words, uint32 n) {
     return n <= lc::kMaxLeafEntries && leaf_size(s, words, n) <= kLeafCapacity;
 }
 
-// Split the n entries between the leaf and a new page on its right.
-void split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+// The page work of a split, in one WAL record: a new page right of the
+// locked leaf, linked between it and its right neighbour, the metapage's
+// split count; fill(left, right) writes both halves' contents.
+template <class Fill>
+void link_split(Relation index, Buffer lbuf, Fill&& fill) {
+    const BlockNumber lblk = BufferGetBlockNumber(lbuf);
+    const BlockNumber rblk = page_opaque(BufferGetPage(lbuf))->next;
+    Buffer nbuf = ixpg::new_page(index, kPages);
+    const BlockNumber nblk = BufferGetBlockNumber(nbuf);
+    Buffer rbuf = InvalidBuffer;
+    if (rblk != InvalidBlockNumber) {
+        if (rblk == ixpg::kMetaBlock || rblk >= RelationGetNumberOfBlocks(index))
+            ixpg::report_index_damage(index, lblk, "leaf", "its right link %u leads outside the index", rblk);
+        rbuf = ReadBuffer(index, rblk);
+        LockBuffer(rbuf, BUFFER_LOCK_EXCLUSIVE);
+        ixpg::check_page_kind(index, rblk, BufferGetPage(rbuf), kPages, kPageLeaf);
+        if (page_opaque(BufferGetPage(rbuf))->left != lblk)
+            ixpg::report_index_damage(index, rblk, "leaf", "its left link is %u, not %u",
+                                      page_opaque(BufferGetPage(rbuf))->left, lblk);
+    }
+    Buffer meta = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+    auto pages = [&](Page left, Page right) {
+        ixpg::init_page(right, kPages, kPageLeaf);
+        page_opaque(right)->left = lblk;
+        page_opaque(right)->next = rblk;
+        fill(left, right);
+        page_opaque(left)->next = nblk;
+    };
+    if (rbuf != InvalidBuffer) {
+        ixpg::log_change(index, {lbuf, nbuf, rbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0, 0}, [&](Page* p) {
+            pages(p[0], p[1]);
+            page_opaque(p[2])->left = nblk;
+            page_meta(p[3])->splits_since_model += 1;
+        });
+        UnlockReleaseBuffer(rbuf);
+    } else {
+        ixpg::log_change(index, {lbuf, nbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0}, [&](Page* p) {
+            pages(p[0], p[1]);
+            page_meta(p[2])->splits_since_model += 1;
+        });
+    }
+    UnlockReleaseBuffer(meta);
+    UnlockReleaseBuffer(nbuf);
+}
+
+// Split the n entries between the leaf and a new page on its right; false
+// if no split point leaves both halves small enough.
+bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view, const LeafData& d, uint32 at) {
     const lc::LeafShape& ls = s.leaf;
     const uint32 n = d.n;
     const uint64* words = d.words;
@@ -57,71 +103,87 @@ void split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
             // after a page's worth of candidates.
             if (delta > 64 && m == 0) break;
         }
-        if (m == 0)
-            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                            errmsg("an entry of index \"%s\" does not fit in a leaf", RelationGetRelationName(index)),
-                            errhint("INCLUDE columns of an ixlearn entry are limited to about %zu bytes.",
-                                    kLeafCapacity / 2)));
+        if (m == 0) return false;
     }
     const lc::Bound sep = lc::bound_between(ls, words + static_cast<std::size_t>(m - 1) * ls.stride(),
                                             words + static_cast<std::size_t>(m) * ls.stride());
     const lc::Bound low = view.low();
     const lc::Bound high = view.high();
-    const BlockNumber lblk = BufferGetBlockNumber(lbuf);
-    const BlockNumber rblk = page_opaque(BufferGetPage(lbuf))->next;
-
-    Buffer nbuf = ixpg::new_page(index, kPages);
-    const BlockNumber nblk = BufferGetBlockNumber(nbuf);
-    Buffer rbuf = InvalidBuffer;
-    if (rblk != InvalidBlockNumber) {
-        if (rblk == ixpg::kMetaBlock || rblk >= RelationGetNumberOfBlocks(index))
-            ixpg::report_index_damage(index, lblk, "leaf", "its right link %u leads outside the index", rblk);
-        rbuf = ReadBuffer(index, rblk);
-        LockBuffer(rbuf, BUFFER_LOCK_EXCLUSIVE);
-        ixpg::check_page_kind(index, rblk, BufferGetPage(rbuf), kPages, kPageLeaf);
-        if (page_opaque(BufferGetPage(rbuf))->left != lblk)
-            ixpg::report_index_damage(index, rblk, "leaf", "its left link is %u, not %u",
-                                      page_opaque(BufferGetPage(rbuf))->left, lblk);
-    }
-    Buffer meta = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
-
-    auto fill = [&](Page left, Page right) {
+    link_split(index, lbuf, [&](Page left, Page right) {
         encode_leaf(s, words, m, d.include, low, sep, left);
-        page_opaque(left)->next = nblk;
-        ixpg::init_page(right, kPages, kPageLeaf);
-        page_opaque(right)->left = lblk;
-        page_opaque(right)->next = rblk;
         encode_leaf(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m, d.include, sep, high, right);
-    };
-    if (rbuf != InvalidBuffer) {
-        ixpg::log_change(index, {lbuf, nbuf, rbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0, 0}, [&](Page* p) {
-            fill(p[0], p[1]);
-            page_opaque(p[2])->left = nblk;
-            page_meta(p[3])->splits_since_model += 1;
-        });
-        UnlockReleaseBuffer(rbuf);
-    } else {
-        ixpg::log_change(index, {lbuf, nbuf, meta}, {0, GENERIC_XLOG_FULL_IMAGE, 0}, [&](Page* p) {
-            fill(p[0], p[1]);
-            page_meta(p[2])->splits_since_model += 1;
-        });
-    }
-    UnlockReleaseBuffer(meta);
-    UnlockReleaseBuffer(nbuf);
+    });
+    return true;
 }
 
 }  // namespace
 
-void store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
     const Shape& s = index_shape(index);
     const uint8* coded;
     const std::size_t bytes = d.n <= lc::kMaxLeafEntries
                                   ? code_leaf(s, d.words, d.n, d.include, view.low(), view.high(), &coded)
                                   : kLeafCapacity + 1;
-    if (bytes <= kLeafCapacity)
+    if (bytes <= kLeafCapacity) {
         ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], coded, bytes); });
-    else
-        split(index, s, buf, view, d, at);
+        return true;
+    }
+    return split(index, s, buf, view, d, at);
+}
+
+void split_as_is(Relation index, Buffer buf, const lc::LeafView& view) {
+    const Shape& s = index_shape(index);
+    const lc::LeafShape& ls = s.leaf;
+    const uint32 stride = ls.stride();
+    const BlockNumber blkno = BufferGetBlockNumber(buf);
+    // The separator: between the middle two of all entries.
+    LeafData all;
+    decode_leaf(index, blkno, view, 0, &all);
+    if (all.n < 2)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("an entry of index \"%s\" does not fit in a leaf", RelationGetRelationName(index)),
+                        errhint("INCLUDE columns of an ixlearn entry are limited to about %zu bytes.", kLeafCapacity / 2)));
+    const uint32 mid = all.n / 2;
+    const lc::Bound sep = lc::bound_between(ls, all.words + static_cast<std::size_t>(mid - 1) * stride,
+                                            all.words + static_cast<std::size_t>(mid) * stride);
+    // The coded entries below the separator stay, the rest move; so do the pending ones.
+    LeafData coded;
+    decode_coded_leaf(index, blkno, view, &coded);
+    uint32 a = 0;
+    while (a < coded.n && lc::compare_to_bound(ls, coded.words + static_cast<std::size_t>(a) * stride, sep) < 0) ++a;
+    uint64 pend[3 * lc::kMaxKeyColumns + 5];
+    std::size_t left_pending = 0, right_pending = 0;
+    for (uint32 k = 0; k < view.pending(); ++k) {
+        view.pending_entry(k, pend);
+        const std::size_t bytes = lc::pending_entry_bytes(ls, static_cast<uint32>(pend[ls.w_include_len()]));
+        (lc::compare_to_bound(ls, pend, sep) < 0 ? left_pending : right_pending) += bytes;
+    }
+    if (leaf_size(s, coded.words, a) + left_pending > kLeafCapacity ||
+        leaf_size(s, coded.words + static_cast<std::size_t>(a) * stride, coded.n - a) + right_pending > kLeafCapacity)
+        ixpg::report_index_damage(index, blkno, "leaf", "%s", "neither half of the leaf fits in a page");
+    const lc::Bound low = view.low();
+    const lc::Bound high = view.high();
+    // Code one half, then append its pending entries as they are.
+    auto half = [&](Page page, const uint64* words, uint32 n, const lc::Bound& lo, const lc::Bound& hi, bool left) {
+        encode_leaf(s, words, n, coded.include, lo, hi, page);
+        uint8* body = reinterpret_cast<uint8*>(ixpg::page_body(page));
+        std::size_t used = ixpg::page_body_used(page);
+        uint16 count = 0;
+        for (uint32 k = 0; k < view.pending(); ++k) {
+            view.pending_entry(k, pend);
+            if ((lc::compare_to_bound(ls, pend, sep) < 0) != left) continue;
+            const uint32 len = static_cast<uint32>(pend[ls.w_include_len()]);
+            lc::write_pending(ls, pend, view.pending_include(k), body + used);
+            used += lc::pending_entry_bytes(ls, len);
+            ++count;
+        }
+        lc::set_pending_count(body, count);
+        ixpg::set_page_body_used(page, used);
+    };
+    link_split(index, buf, [&](Page left, Page right) {
+        half(left, coded.words, a, low, sep, true);
+        half(right, coded.words + static_cast<std::size_t>(a) * stride, coded.n - a, sep, high, false);
+    });
 }
 
 bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
@@ -139,6 +201,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
         Buffer buf;
         uint32 steps = 0;
+    again:
         for (;;) {
             buf = read_leaf(index, blkno, BUFFER_LOCK_EXCLUSIVE, view);
             if (lc::compare_to_bound(ls, key, view->low()) < 0)
@@ -184,7 +247,13 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         std::memcpy(d.words + static_cast<std::size_t>(at) * ls.stride(), key, sizeof(uint64) * ls.stride());
         d.n += 1;
 
-        store_leaf(index, buf, *view, d, at);
+        if (!store_leaf(index, buf, *view, d, at)) {
+            // Coding the pending entries in widens the columns past two
+            // pages' worth: halve the leaf as it is, then insert again.
+            split_as_is(index, buf, *view);
+            UnlockReleaseBuffer(buf);
+            goto again;
+        }
         UnlockReleaseBuffer(buf);
         // A walk right means the model is older than the leaves: take the
         // newer one if a retrain made it.

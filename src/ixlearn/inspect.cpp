@@ -193,7 +193,6 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
     using namespace ixlearn;
     return ixpg::sql_entry([&] {
         Relation index = open_ixlearn(PG_GETARG_OID(0), AccessShareLock);
-        const Shape& s = index_shape(index);
         refresh_model(index);
         IndexCache* cache = index_cache(index);
         const lc::DirectoryView& dir = cache->dir;
@@ -205,7 +204,7 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
         uint32 run_start = 0;
         for (uint32 j = 0; j < dir.size(); ++j) {
             const lc::DirEntry e = dir.entry(j);
-            if (j == 0 || lc::model_coordinate(e.low, s.wide) != lc::model_coordinate(dir.entry(j - 1).low, s.wide))
+            if (j == 0 || dir.coordinate(e.low) != dir.coordinate(dir.entry(j - 1).low))
                 run_start = j;
             const uint32 guess = dir.predict_entry(e.low);
             const uint64 err = guess > run_start ? guess - run_start : run_start - guess;

@@ -124,6 +124,8 @@ struct LeafData {
     uint32 include_cap;
 };
 void decode_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, uint32 extra, LeafData* out);
+// The coded entries alone, into the same buffers.
+void decode_coded_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, LeafData* out);
 // Room for `need` INCLUDE bytes in a decoded leaf (keeps what is there).
 uint8* grow_include(LeafData* d, std::size_t need);
 // Code entries into the backend's coding buffer; returns the bytes (which
@@ -140,7 +142,14 @@ bool encode_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8*
 // Write decoded entries back into their locked leaf (buf), splitting it
 // when they no longer fit; `at` is where an insert put its entry
 // (UINT32_MAX if none), which lets appends at the right end fill leaves.
-void store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at);
+// False, with nothing written, when the entries fit neither in the leaf
+// nor in two halves; the caller then splits the leaf as it is
+// (split_as_is) and tries again.
+bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at);
+// Split a locked leaf in two around its median entry without coding its
+// pending entries in: each half keeps its part of the coded entries
+// (coded again) and of the pending ones (as they are), so both fit.
+void split_as_is(Relation index, Buffer buf, const lc::LeafView& view);
 // Bytes entries would take in a leaf.
 std::size_t leaf_size(const Shape& shape, const uint64* words, uint32 n);
 constexpr std::size_t kLeafCapacity = kPageBytes;

@@ -79,6 +79,19 @@ void decode_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, ui
                                   "entries out of order, outside the leaf's bounds, or with out-of-range fields");
 }
 
+void decode_coded_leaf(Relation index, BlockNumber blkno, const lc::LeafView& view, LeafData* out) {
+    const lc::LeafShape& ls = index_shape(index).leaf;
+    scratch.words = grow(scratch.words, &scratch.words_cap, static_cast<std::size_t>(ls.stride()) * (view.size() + 1));
+    scratch.include = grow(scratch.include, &scratch.include_cap, view.include_bytes() + 1);
+    out->n = view.size();
+    out->words = scratch.words;
+    out->include = scratch.include;
+    out->include_cap = static_cast<uint32>(scratch.include_cap);
+    if (!view.decode_coded(out->words, out->include))
+        ixpg::report_index_damage(index, blkno, "leaf", "%s",
+                                  "entries out of order, outside the leaf's bounds, or with out-of-range fields");
+}
+
 uint8* grow_include(LeafData* d, std::size_t need) {
     if (need > d->include_cap) {
         uint8* old = scratch.include;

@@ -21,7 +21,10 @@ namespace ixlearn {
 
 namespace {
 
-// Visit every leaf in chain order under a cleanup lock: visit(blkno, buf, view).
+// Visit every leaf in chain order (under a cleanup lock for bulk delete):
+// visit(blkno, buf, view) returns true to have the same leaf read again
+// (it split it).  The right link is read after the visit, so the halves of
+// a split are both visited.
 template <class Visit>
 void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, Visit&& visit) {
     const IxlMeta meta = read_meta(index);
@@ -41,10 +44,10 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             LockBuffer(buf, BUFFER_LOCK_SHARE);
         ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
         parse_leaf(index, blkno, BufferGetPage(buf), view);
+        const bool again = visit(blkno, buf, *view);
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
-        visit(blkno, buf, *view);
         UnlockReleaseBuffer(buf);
-        blkno = next;
+        if (!again) blkno = next;
     }
     pfree(view);
 }
@@ -64,7 +67,7 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         stats = new_stats(stats);
         double kept_total = 0;
         for_each_leaf(index, info->strategy, true, [&](BlockNumber blkno, Buffer buf, const lc::LeafView& view) {
-            if (view.total() == 0) return;
+            if (view.total() == 0) return false;
             LeafData d;
             decode_leaf(index, blkno, view, 0, &d);
             uint32 kept = 0;
@@ -82,11 +85,17 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
                 // The pending entries are coded in too; in the rare case the
                 // leaf then needs more room, it splits as on insert (the new
                 // right half holds entries already vacuumed here).
-                stats->tuples_removed += d.n - kept;
+                const uint32 removed = d.n - kept;
                 d.n = kept;
-                store_leaf(index, buf, view, d, UINT32_MAX);
+                if (!store_leaf(index, buf, view, d, UINT32_MAX)) {
+                    // Halve it as it is (dead entries still in it) and come back.
+                    split_as_is(index, buf, view);
+                    return true;
+                }
+                stats->tuples_removed += removed;
             }
             kept_total += kept;
+            return false;
         });
         stats->num_index_tuples = kept_total;
         stats->num_pages = RelationGetNumberOfBlocks(index);
@@ -102,7 +111,10 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
             stats = new_stats(nullptr);
             double entries = 0;
             for_each_leaf(index, info->strategy, false,
-                          [&](BlockNumber, Buffer, const lc::LeafView& view) { entries += view.total(); });
+                          [&](BlockNumber, Buffer, const lc::LeafView& view) {
+                entries += view.total();
+                return false;
+            });
             stats->num_index_tuples = entries;
         }
         const IxlMeta meta = read_meta(index);

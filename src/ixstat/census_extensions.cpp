@@ -6,6 +6,8 @@
 #include "ixstat/index_census.hpp"
 #include "ixbloom/format.hpp"
 #include "ixbrin/format.hpp"
+#include "ixlearn/format.hpp"
+#include "core/learn/leaf.hpp"
 #include "pg/am_metapage.hpp"
 #include "pg/page_access.hpp"
 
@@ -172,10 +174,54 @@ void ixbrin_page(Relation index, BlockNumber blkno, Page page, Census& c, const 
     }
 }
 
+// ---- ixlearn (docs/ixlearn-format.md) -----------------------------------------------
+// Model pages route (internal); leaves hold coded entries and a pending
+// area, both live (VACUUM removes dead entries; none are marked dead).
+void ixlearn_meta(Relation index, Census& c, ReaderState&) {
+    const ixlearn::IxlMeta m =
+        ixpg::read_metapage<ixlearn::IxlMeta>(index, ixlearn::kPages, ixlearn::kMetaSpec, nullptr, nullptr);
+    ++c.meta;
+    c.add("format_version", m.format_version, false);
+    c.add("model_version", m.model_version, false);
+    c.add("epsilon", m.epsilon, false);
+}
+
+void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
+    ixpg::check_page_kind(index, blkno, page, ixlearn::kPages,
+                          ixlearn::kPageLeaf | ixlearn::kPageModel | ixlearn::kPageDeleted);
+    const uint16 kind = ixpg::page_kind(page);
+    if (kind & ixlearn::kPageDeleted) {
+        ++c.free;
+        c.free_bytes += BLCKSZ;
+    } else if (kind & ixlearn::kPageModel) {
+        ++c.internal;
+        c.add("model_pages", 1);
+        c.free_bytes += ixlearn::kPageBytes - ixpg::page_body_used(page);
+    } else {
+        const int nkeys = IndexRelationGetNumberOfKeyAttributes(index);
+        const ixcore::learn::LeafShape shape{static_cast<uint16>(nkeys),
+                                             IndexRelationGetNumberOfAttributes(index) > nkeys};
+        ixcore::learn::LeafView* view =
+            static_cast<ixcore::learn::LeafView*>(palloc(sizeof(ixcore::learn::LeafView)));
+        const ixcore::learn::LeafFault fault = view->parse(
+            reinterpret_cast<const uint8*>(ixpg::page_body(page)), ixpg::page_body_used(page), shape);
+        if (fault != ixcore::learn::LeafFault::None)
+            ixpg::report_index_damage(index, blkno, "leaf", "%s", ixcore::learn::describe(fault));
+        ++c.leaf;
+        c.live += view->total();
+        c.leaf_used += view->used_bytes();
+        c.leaf_usable += ixlearn::kPageBytes;
+        c.free_bytes += ixlearn::kPageBytes - view->used_bytes();
+        c.add("pending_entries", view->pending());
+        pfree(view);
+    }
+}
+
 const CensusReader kReaders[] = {
     {"bloom", 1, bloom_meta, bloom_page},
     {"ixbloom", 1, ixbloom_meta, ixbloom_page},
     {"ixbrin", 1, ixbrin_meta, ixbrin_page},
+    {"ixlearn", 1, ixlearn_meta, ixlearn_page},
 };
 
 }  // namespace

@@ -73,7 +73,7 @@ const CensusReader* reader_for(Relation index) {
                 (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                  errmsg("index_stats does not support access method \"%s\" (index \"%s\")", am,
                         RelationGetRelationName(index)),
-                 errhint("Supported: btree, hash, gin, gist, spgist, brin, bloom, ixbloom, ixbrin.")));
+                 errhint("Supported: btree, hash, gin, gist, spgist, brin, bloom, ixbloom, ixbrin, ixlearn.")));
     return r;
 }
 

@@ -32,12 +32,29 @@ std::size_t directory_max_bytes(std::uint32_t n) {
 
 std::size_t directory_encode(const DirEntry* entries, std::uint32_t n, std::uint32_t epsilon, bool wide,
                              std::uint8_t* out) {
+    // A segment stores slopes down to 2^-32 positions per key: shift the
+    // coordinates so that the average gap between leaves is about 2^16.
+    std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
+    for (std::uint32_t j = 0; j < n; ++j) {
+        if (entries[j].low.rank != kRankValue) continue;
+        const std::uint64_t c = model_coordinate(entries[j].low, wide);
+        lo = c < lo ? c : lo;
+        hi = c > hi ? c : hi;
+    }
+    std::uint32_t shift = 0;
+    if (hi > lo) {
+        const std::uint64_t gap = (hi - lo) / n;
+        std::uint32_t gap_bits = 0;
+        while (gap_bits < 64 && (gap >> gap_bits) > 1) ++gap_bits;
+        shift = gap_bits > 16 ? gap_bits - 16 : 0;
+    }
     std::vector<std::uint64_t> coords(n);
     for (std::uint32_t j = 0; j < n; ++j)
-        coords[j] = model_coordinate(entries[j].low, wide);
+        coords[j] = model_coordinate(entries[j].low, wide) >> shift;
     const std::vector<Segment> segs = fit_segments(coords.data(), n, epsilon);
 
     DirHeader h{};
+    h.shift = shift;
     h.nleaves = n;
     h.nsegments = static_cast<std::uint32_t>(segs.size());
     h.epsilon = epsilon;
@@ -69,7 +86,7 @@ std::size_t directory_encode(const DirEntry* entries, std::uint32_t n, std::uint
 bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
     if (len < sizeof(DirHeader)) return false;
     std::memcpy(&h_, data, sizeof h_);
-    if (h_.nleaves == 0 || h_.wide > 1 || h_.reserved != 0 || h_.epsilon == 0 || h_.nsegments == 0 ||
+    if (h_.nleaves == 0 || h_.wide > 1 || h_.shift >= 64 || h_.epsilon == 0 || h_.nsegments == 0 ||
         h_.nsegments > h_.nleaves || h_.nblocks != (h_.nleaves + kDirBlockEntries - 1) / kDirBlockEntries)
         return false;
     const std::size_t fixed = sizeof(DirHeader) + static_cast<std::size_t>(h_.nsegments) * sizeof(Segment) +
@@ -128,7 +145,7 @@ DirEntry DirectoryView::entry(std::uint32_t j) const {
     return e;
 }
 
-std::uint64_t DirectoryView::coordinate(const Pos& p) const { return model_coordinate(p, h_.wide != 0); }
+std::uint64_t DirectoryView::coordinate(const Pos& p) const { return model_coordinate(p, h_.wide != 0) >> h_.shift; }
 
 // < 0: entry j's low bound is below the probe.
 int DirectoryView::compare_entry(std::uint32_t j, const Pos& p, Probe probe) const {

@@ -37,8 +37,8 @@ struct DirHeader {
     std::uint32_t nsegments;
     std::uint32_t epsilon;
     std::uint32_t nblocks;
-    std::uint32_t wide;      // model coordinate: 1 = the key's hi word (uuid), 0 = lo
-    std::uint32_t reserved;  // 0
+    std::uint32_t wide;   // model coordinate: 1 = the key's hi word (uuid), 0 = lo
+    std::uint32_t shift;  // ... shifted right by this (< 64), so that sparse keys get slopes a segment can store
 };
 static_assert(sizeof(DirHeader) == 24, "directory header layout");
 
@@ -66,9 +66,10 @@ public:
     std::uint32_t route(const Pos& p, Probe probe, std::uint32_t* steps = nullptr) const;
     // The model's predicted entry for a first column.
     std::uint32_t predict_entry(const Pos& p) const;
+    // The coordinate the model reads for a first column.
+    std::uint64_t coordinate(const Pos& p) const;
 
 private:
-    std::uint64_t coordinate(const Pos& p) const;
     int compare_entry(std::uint32_t j, const Pos& p, Probe probe) const;
     std::uint32_t search(std::uint32_t lo, std::uint32_t hi, const Pos& p, Probe probe) const;
 

@@ -3,12 +3,14 @@
 //
 // Linear is only considered when last >= first: the line's rise is then an
 // unsigned 64-bit number and the prediction first + floor(rise * i / (n-1))
-// never leaves [first, last], so encoder and reader agree using unsigned
-// 64-bit arithmetic only (the prediction is split into quotient and
-// remainder steps, see Line).  Values out of order in between are fine: the
-// residuals absorb them.  A descending lane (last < first) is coded Offset.
+// never leaves [first, last].  Split into quotient and remainder (see Line)
+// it is exact in 64-bit arithmetic, so the reader needs no 128-bit
+// multiply or division.  Values out of order in between are fine: the
+// residuals absorb them (the encoder measures them in 128 bits).  A
+// descending lane (last < first) is coded Offset.
 #include "core/learn/lane.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -25,7 +27,7 @@ constexpr std::uint8_t kOffset = 0;
 constexpr std::uint8_t kLinear = 1;
 
 // Stands in for the packed words of a 0-bit lane, so that get() reads
-// something without a branch; the mask then discards it.
+// something without a branch; the mask (0) then discards it.
 const std::uint8_t kZeroWord[8] = {};
 
 std::uint64_t load64(const std::uint8_t* p) {
@@ -54,10 +56,11 @@ public:
         : value_(first), q_((last - first) / (n - 1)), rem_((last - first) % (n - 1)), den_(n - 1) {}
     std::uint64_t value() const { return value_; }
     void next() {
-        // Branch-free: the carry follows the data, so it predicts badly.
-        frac_ += rem_;
-        const std::uint64_t carry = frac_ >= den_;
-        frac_ -= den_ & (0 - carry);
+        // Meant to compile to a conditional move: the carry follows the
+        // data, so a branch would predict badly.
+        const std::uint64_t t = frac_ + rem_;
+        const bool carry = t >= den_;
+        frac_ = carry ? t - den_ : t;
         value_ += q_ + carry;
     }
 
@@ -116,6 +119,20 @@ Plan plan_lane(const std::uint64_t* v, std::uint32_t n) {
     if (plan_linear(v, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits))
         return linear;
     return offset;
+}
+
+// Residual i of `bits` (0..64) from packed words, the last at index
+// last_word.  It starts at bit `off` of word w and may run into word w + 1;
+// that word is read even when not needed (clamped to the last word, then
+// harmless: the mask drops its bits), so there is no branch.  The high word
+// is shifted in two steps because a shift by 64 is undefined.
+inline std::uint64_t extract(const std::uint8_t* words, std::size_t last_word, std::uint32_t i, unsigned bits,
+                             std::uint64_t mask) {
+    const std::uint64_t pos = std::uint64_t{i} * bits;
+    const std::size_t w = static_cast<std::size_t>(pos >> 6);
+    const unsigned off = static_cast<unsigned>(pos & 63);
+    const std::size_t w1 = w + 1 < last_word ? w + 1 : last_word;
+    return ((load64(words + w * 8) >> off) | (load64(words + w1 * 8) << 1 << (63 - off))) & mask;
 }
 
 // Packs the residual of each i < n, `bits` wide, LSB first into
@@ -206,45 +223,43 @@ bool LaneView::parse(const std::uint8_t* data, std::size_t avail) {
 }
 
 std::uint64_t LaneView::get(std::uint32_t i) const {
-    // r(i) starts at bit `off` of word w and may run into word w + 1.  That
-    // word is read even when not needed (clamped to the last word, which is
-    // then harmless: the mask drops its bits), so there is no branch; the
-    // high word is shifted in two steps because a shift by 64 is undefined.
-    const std::uint64_t pos = std::uint64_t{i} * bits_;
-    const std::size_t w = static_cast<std::size_t>(pos >> 6);
-    const unsigned off = static_cast<unsigned>(pos & 63);
-    const std::size_t w1 = w + 1 < last_word_ ? w + 1 : last_word_;
-    const std::uint64_t lo = load64(words_ + w * 8), hi = load64(words_ + w1 * 8);
-    std::uint64_t v = (((lo >> off) | (hi << 1 << (63 - off))) & mask_) + rmin_;
-    if (linear_)
+    // A 0-bit lane reads kZeroWord (words_, last_word_ 0) and masks it off.
+    std::uint64_t v = extract(words_, last_word_, i, bits_, mask_) + rmin_;
+    if (linear_)  // step_rem_ * i < (n - 1) * n < 2^64
         v += first_ + step_ * i + step_rem_ * i / (n_ - 1);
     return v;
 }
 
 void LaneView::decode(std::uint64_t* out) const {
-    if (n_ == 0)
+    const std::uint32_t n = n_;
+    if (n == 0)
         return;  // out may be null (an empty vector's data())
-    // The residuals first, then the base added in a second pass that
-    // vectorises (Offset) or steps the line without divisions (Linear).
-    if (bits_ == 64) {
-        std::memcpy(out, words_, std::size_t{n_} * 8);
-    } else {
-        for (std::uint32_t i = 0; i < n_; ++i) {
-            const std::uint64_t pos = std::uint64_t{i} * bits_;
-            const std::size_t w = static_cast<std::size_t>(pos >> 6);
-            const unsigned off = static_cast<unsigned>(pos & 63);
-            const std::size_t w1 = w + 1 < last_word_ ? w + 1 : last_word_;
-            out[i] = ((load64(words_ + w * 8) >> off) | (load64(words_ + w1 * 8) << 1 << (63 - off))) & mask_;
+    // Locals, not members: a store through out might alias a member and
+    // would force the compiler to reload it on every value.
+    const std::uint8_t* const words = words_;
+    const unsigned bits = bits_;
+    const std::uint64_t mask = mask_, rmin = rmin_;
+    const std::size_t last_word = last_word_;
+    if (linear_) {
+        // One pass: the line's carry chain overlaps the unpacking.
+        Line line(first_ + rmin, last_ + rmin, n);  // same rise, rmin included
+        if (bits == 0) {  // such as keys 1..N
+            for (std::uint32_t i = 0; i < n; ++i, line.next())
+                out[i] = line.value();
+        } else {
+            for (std::uint32_t i = 0; i < n; ++i, line.next())
+                out[i] = extract(words, last_word, i, bits, mask) + line.value();
         }
+    } else if (bits == 0) {
+        std::fill(out, out + n, rmin);
+    } else if (bits == 64) {
+        std::memcpy(out, words, std::size_t{n} * 8);
+        for (std::uint32_t i = 0; i < n; ++i)
+            out[i] += rmin;
+    } else {
+        for (std::uint32_t i = 0; i < n; ++i)
+            out[i] = extract(words, last_word, i, bits, mask) + rmin;
     }
-    if (!linear_) {
-        for (std::uint32_t i = 0; i < n_; ++i)
-            out[i] += rmin_;
-        return;
-    }
-    Line line(first_, last_, n_);
-    for (std::uint32_t i = 0; i < n_; ++i, line.next())
-        out[i] += line.value() + rmin_;
 }
 
 }  // namespace learn

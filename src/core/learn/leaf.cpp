@@ -252,7 +252,7 @@ void LeafView::pending_entry(std::uint32_t k, std::uint64_t* out) const {
         out[w] = w == shape_.w_include_start() ? 0 : pending_word(k, w);
 }
 
-bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
+bool LeafView::decode_entries(std::uint64_t* out, std::uint8_t* include_out, bool with_pending) const {
     const std::uint32_t stride = shape_.stride();
     std::uint64_t column[kMaxLeafEntries];
     for (std::uint32_t l = 0; l < lane_count(shape_); ++l) {
@@ -277,7 +277,8 @@ bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
     if (start != include_bytes_) return false;
     if (include_bytes_ > 0) std::memcpy(include_out, include_, include_bytes_);
     // The pending entries, after the coded ones, then all of them in order.
-    for (std::uint32_t k = 0; k < npending_; ++k) {
+    const std::uint32_t npending = with_pending ? npending_ : 0;
+    for (std::uint32_t k = 0; k < npending; ++k) {
         std::uint64_t* e = out + static_cast<std::size_t>(n_ + k) * stride;
         pending_entry(k, e);
         if (e[shape_.w_block()] > 0xFFFFFFFFu || e[shape_.w_offset()] > 0xFFFFu) return false;
@@ -286,8 +287,8 @@ bool LeafView::decode(std::uint64_t* out, std::uint8_t* include_out) const {
         std::memcpy(include_out + start, data_ + pending_off_[k] + 8u * (stride - 1), len);
         start += len;
     }
-    const std::uint32_t total = n_ + npending_;
-    if (npending_ > 0) merge_pending(shape_, out, n_, total);
+    const std::uint32_t total = n_ + npending;
+    if (npending > 0) merge_pending(shape_, out, n_, total);
     // Damage that breaks order (a rank out of range, entries out of order
     // or outside the leaf's bounds) would return wrong rows: refuse it.
     const std::uint32_t kw = shape_.key_words();

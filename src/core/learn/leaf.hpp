@@ -142,12 +142,17 @@ public:
     // (total_include_bytes()); include_start is rebuilt.  False if the
     // entries are damaged: a field out of range, out of order or outside
     // the leaf's bounds, an INCLUDE length past its area.
-    bool decode(std::uint64_t* out, std::uint8_t* include_out) const;
+    bool decode(std::uint64_t* out, std::uint8_t* include_out) const { return decode_entries(out, include_out, true); }
+    // The coded entries alone (size() of them), checked the same way.
+    bool decode_coded(std::uint64_t* out, std::uint8_t* include_out) const { return decode_entries(out, include_out, false); }
     std::size_t total_include_bytes() const { return include_bytes_ + pending_include_; }
+    // Pending entry k's INCLUDE bytes (its include_len of them).
+    const std::uint8_t* pending_include(std::uint32_t k) const { return data_ + pending_off_[k] + 8u * (shape_.stride() - 1); }
     // One lane bit width, for statistics (the first column's lo lane).
     const LaneView& lane(std::uint32_t w) const { return lanes_[lane_of(w)]; }
 
 private:
+    bool decode_entries(std::uint64_t* out, std::uint8_t* include_out, bool with_pending) const;
     std::uint32_t lane_of(std::uint32_t w) const { return w < shape_.w_include_start() ? w : w - 1; }
 
     LeafShape shape_{};

@@ -21,7 +21,7 @@ namespace learn {
 
 struct Segment {
     std::uint64_t first_key;  // smallest key the segment answers for
-    std::uint64_t first_pos;  // position of first_key
+    std::uint64_t first_pos;  // predicted position of first_key (within epsilon of it)
     std::int64_t slope_q32;   // positions per key, 32.32 fixed point (>= 0)
 };
 static_assert(sizeof(Segment) == 24, "stored on disk as is");

@@ -2,10 +2,10 @@
 -- helpers every other file uses.  Names and counts only: ports and shard
 -- ids change from run to run.
 SELECT count(*) AS workers FROM pg_dist_node WHERE groupid > 0 AND isactive;
-SELECT extname FROM pg_extension WHERE extname IN ('citus', 'ixstat', 'ixbloom', 'ixbrin') ORDER BY 1;
+SELECT extname FROM pg_extension WHERE extname IN ('citus', 'ixstat', 'ixbloom', 'ixbrin', 'ixlearn') ORDER BY 1;
 SELECT result FROM run_command_on_workers(
   $$SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension
-     WHERE extname IN ('citus', 'ixstat', 'ixbloom', 'ixbrin')$$) ORDER BY 1;
+     WHERE extname IN ('citus', 'ixstat', 'ixbloom', 'ixbrin', 'ixlearn')$$) ORDER BY 1;
 SHOW citus.shard_count;
 
 CREATE SCHEMA sc;
