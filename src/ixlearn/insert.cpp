@@ -85,7 +85,8 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
     const uint32 n = d.n;
     const uint64* words = d.words;
     uint32 m;
-    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && n > 1 && fits(s, words, n - 1)) {
+    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && n > 1 && fits(s, words, n - 1) &&
+        fits(s, words + static_cast<std::size_t>(n - 1) * ls.stride(), 1)) {
         m = n - 1;  // appending at the right end: keep the leaf full, start a new one
     } else {
         // The split nearest the middle where both halves fit (they may not
@@ -110,8 +111,9 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
     const lc::Bound low = view.low();
     const lc::Bound high = view.high();
     link_split(index, lbuf, [&](Page left, Page right) {
-        encode_leaf(s, words, m, d.include, low, sep, left);
-        encode_leaf(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m, d.include, sep, high, right);
+        if (!encode_leaf(s, words, m, d.include, low, sep, left) ||
+            !encode_leaf(s, words + static_cast<std::size_t>(m) * ls.stride(), n - m, d.include, sep, high, right))
+            elog(ERROR, "ixlearn: a half of a split of index \"%s\" does not fit", RelationGetRelationName(index));
     });
     return true;
 }
@@ -165,7 +167,8 @@ void split_as_is(Relation index, Buffer buf, const lc::LeafView& view) {
     const lc::Bound high = view.high();
     // Code one half, then append its pending entries as they are.
     auto half = [&](Page page, const uint64* words, uint32 n, const lc::Bound& lo, const lc::Bound& hi, bool left) {
-        encode_leaf(s, words, n, coded.include, lo, hi, page);
+        if (!encode_leaf(s, words, n, coded.include, lo, hi, page))
+            elog(ERROR, "ixlearn: a half of a split of index \"%s\" does not fit", RelationGetRelationName(index));
         uint8* body = reinterpret_cast<uint8*>(ixpg::page_body(page));
         std::size_t used = ixpg::page_body_used(page);
         uint16 count = 0;

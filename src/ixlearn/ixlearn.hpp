@@ -153,6 +153,14 @@ void split_as_is(Relation index, Buffer buf, const lc::LeafView& view);
 // Bytes entries would take in a leaf.
 std::size_t leaf_size(const Shape& shape, const uint64* words, uint32 n);
 constexpr std::size_t kLeafCapacity = kPageBytes;
+// The INCLUDE bytes one entry may carry: two such entries fit in a leaf
+// with its header, its bounds and their columns coded at full width (so
+// that a leaf can always split).
+inline std::size_t max_include_bytes(const lc::LeafShape& ls) {
+    const std::size_t lanes = ls.stride() - 1;
+    const std::size_t fixed = sizeof(lc::LeafHeader) + 2 * lc::bound_bytes(ls) + lanes * (lc::kLaneHeaderBytes + 2 * 8);
+    return (kLeafCapacity - fixed) / 2;
+}
 
 // ---- the model -------------------------------------------------------------------------
 

@@ -342,6 +342,14 @@ void entry_from_row(Relation index, const Shape& shape, const Datum* values, con
                                            const_cast<bool*>(isnull + ls.nkeys));
         *include = reinterpret_cast<uint8*>(itup);
         *include_len = static_cast<uint32>(IndexTupleSize(itup));
+        // Two entries must fit in a leaf (a split needs it): room for the
+        // leaf's header, bounds and coded columns, and half the rest.
+        if (*include_len > max_include_bytes(ls))
+            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                            errmsg("INCLUDE values of %u bytes are too large for index \"%s\"", *include_len,
+                                   RelationGetRelationName(index)),
+                            errhint("The INCLUDE columns of an ixlearn entry may take at most %zu bytes; "
+                                    "leave large columns out of the index.", max_include_bytes(ls))));
         words[ls.w_include_len()] = *include_len;
     }
 }
