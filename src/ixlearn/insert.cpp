@@ -44,7 +44,7 @@ void link_split(Relation index, Buffer lbuf, Fill&& fill) {
     const BlockNumber nblk = BufferGetBlockNumber(nbuf);
     Buffer rbuf = InvalidBuffer;
     if (rblk != InvalidBlockNumber) {
-        if (rblk == ixpg::kMetaBlock || rblk >= RelationGetNumberOfBlocks(index))
+        if (!block_in_index(index, rblk))
             ixpg::report_index_damage(index, lblk, "leaf", "its right link %u leads outside the index", rblk);
         rbuf = ReadBuffer(index, rblk);
         LockBuffer(rbuf, BUFFER_LOCK_EXCLUSIVE);
@@ -189,9 +189,26 @@ void split_as_is(Relation index, Buffer buf, const lc::LeafView& view) {
     });
 }
 
+namespace {
+
+// aminsert runs in the executor's per-query context, which lives until the
+// statement ends: an insert's own allocations go in this context, reset
+// by the next insert (an INSERT of a million rows must not keep a
+// million leaf views).
+MemoryContext insert_context() {
+    static MemoryContext cxt = nullptr;
+    if (cxt == nullptr)
+        cxt = AllocSetContextCreate(TopMemoryContext, "ixlearn insert", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextReset(cxt);
+    return cxt;
+}
+
+}  // namespace
+
 bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
             IndexInfo*) {
     return ixpg::sql_entry([&] {
+        MemoryContext old_cxt = MemoryContextSwitchTo(insert_context());
         const Shape& s = index_shape(index);
         const lc::LeafShape& ls = s.leaf;
         uint64* key = static_cast<uint64*>(palloc(sizeof(uint64) * ls.stride()));
@@ -233,6 +250,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
                 ixpg::set_page_body_used(p[0], at_byte + entry_bytes);
             });
             UnlockReleaseBuffer(buf);
+            MemoryContextSwitchTo(old_cxt);
             if (steps > 0) refresh_model(index);
             return false;
         }
@@ -258,6 +276,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             goto again;
         }
         UnlockReleaseBuffer(buf);
+        MemoryContextSwitchTo(old_cxt);
         // A walk right means the model is older than the leaves: take the
         // newer one if a retrain made it.
         if (steps > 0) refresh_model(index);

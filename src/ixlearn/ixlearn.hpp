@@ -70,6 +70,7 @@ struct Shape {
 struct IndexCache {
     Shape shape;
     TupleDesc include_desc;  // the INCLUDE columns alone, or NULL
+    BlockNumber nblocks;     // the index's size when last looked at (it never shrinks while cached)
     uint32 model_version;    // 0: no model loaded
     uint8* model_bytes;
     lc::DirectoryView dir;
@@ -77,6 +78,9 @@ struct IndexCache {
 
 IndexCache* index_cache(Relation index);
 const Shape& index_shape(Relation index);
+// Is blkno a block of the index other than the metapage?  Asks the storage
+// manager (a system call) only for a block past the size seen last.
+bool block_in_index(Relation index, BlockNumber blkno);
 // ERROR (feature_not_supported, naming the supported types) unless every
 // key column is of a type ixlearn orders.
 KeyType key_type_of(Oid typid, Relation index, int attno);

@@ -19,7 +19,7 @@ void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view
 
 Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView* view,
                  BufferAccessStrategy strategy) {
-    if (blkno == ixpg::kMetaBlock || blkno >= RelationGetNumberOfBlocks(index))
+    if (!block_in_index(index, blkno))
         ixpg::report_index_damage(index, blkno, "leaf link", "block %u is not a leaf of the index", blkno);
     Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
     LockBuffer(buf, lock_mode);

@@ -38,9 +38,9 @@ struct Batch {
     BlockNumber blkno, left, right;
     bool more_left, more_right;  // can leaves that way still match?
     Buffer pin;                  // kept while the batch is in use (see the file comment), or InvalidBuffer
-    uint32 n;
+    uint32 n, cap;
     int cur;
-    ItemPointerData* tids;       // kMaxLeafEntries + kMaxPending
+    ItemPointerData* tids;       // cap of them
     uint64* words;               // index-only: the entries' words (n × stride)
     uint8* include;              // and their INCLUDE bytes
     uint32 include_cap;
@@ -52,24 +52,38 @@ struct ScanState {
     bool impossible;
     bool started;
     bool want_values;
+    bool initialized;  // the batches are set up for want_values
     bool keep_pins;
     Batch batch, mark;
     bool marked;
     lc::LeafView* view;
     MemoryContext tuple_cxt;  // the index tuple returned to an index-only scan
+    MemoryContext keys_cxt;   // the conditions of the current keys (reset by each rescan: a nested loop rescans often)
 };
 
-void batch_alloc(Batch* b, const Shape& s, bool want_values) {
+// Room in the batch for n entries (the arrays grow to a leaf's entries at
+// most: a point lookup never pays for a leaf's worth).
+void batch_reserve(Batch* b, const Shape& s, bool want_values, uint32 n) {
+    if (n <= b->cap) return;
+    uint32 cap = b->cap > 0 ? b->cap : 16;
+    while (cap < n) cap *= 2;
+    if (b->tids != nullptr) pfree(b->tids);
+    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * cap));
+    if (want_values) {
+        if (b->words != nullptr) pfree(b->words);
+        b->words = static_cast<uint64*>(palloc_extended(sizeof(uint64) * s.leaf.stride() * cap, MCXT_ALLOC_HUGE));
+        if (b->include == nullptr) {
+            b->include_cap = static_cast<uint32>(kLeafCapacity);
+            b->include = static_cast<uint8*>(palloc(b->include_cap));
+        }
+    }
+    b->cap = cap;
+}
+
+void batch_init(Batch* b) {
     std::memset(b, 0, sizeof *b);
     b->pin = InvalidBuffer;
     b->blkno = InvalidBlockNumber;
-    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * (lc::kMaxLeafEntries + lc::kMaxPending)));
-    if (want_values) {
-        b->words = static_cast<uint64*>(
-            palloc_extended(sizeof(uint64) * s.leaf.stride() * (lc::kMaxLeafEntries + lc::kMaxPending), MCXT_ALLOC_HUGE));
-        b->include_cap = static_cast<uint32>(kLeafCapacity);
-        b->include = static_cast<uint8*>(palloc(b->include_cap));
-    }
 }
 
 void batch_unpin(Batch* b) {
@@ -151,6 +165,7 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
     b->left = op->left;
     b->right = op->next;
     b->n = 0;
+    batch_reserve(b, s, so->want_values, v.total());
     b->high_first = lc::bound_first_column(v.high());
     const Interval* iv;
     const int niv = first_intervals(so, &iv);
@@ -219,10 +234,10 @@ void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno) {
 // The page left of `from` in the chain as it is now (from's left
 // neighbour, or the last page its splits put in between).
 BlockNumber walk_left(Relation index, BlockNumber from, BlockNumber left) {
-    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     BlockNumber blk = left;
-    for (BlockNumber steps = 0; steps <= nblocks; ++steps) {
-        if (blk == InvalidBlockNumber || blk == ixpg::kMetaBlock || blk >= nblocks)
+    // More steps than the index has blocks would be a loop.
+    for (BlockNumber steps = 0; steps <= index_cache(index)->nblocks; ++steps) {
+        if (!block_in_index(index, blk))
             ixpg::report_index_damage(index, from, "leaf", "%s", "its left link leads outside the index");
         Buffer buf = ReadBuffer(index, blk);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
@@ -308,17 +323,21 @@ void set_result(IndexScanDesc scan, ScanState* so) {
 }
 
 void copy_batch(Batch* to, const Batch* from, const Shape& s, bool want_values) {
+    batch_reserve(to, s, want_values, from->n);
     ItemPointerData* tids = to->tids;
     uint64* words = to->words;
     uint8* include = to->include;
+    const uint32 cap = to->cap, include_cap = to->include_cap;
     *to = *from;
     to->tids = tids;
     to->words = words;
     to->include = include;
+    to->cap = cap;
+    to->include_cap = include_cap;
     std::memcpy(to->tids, from->tids, sizeof(ItemPointerData) * from->n);
     if (want_values) {
         std::memcpy(to->words, from->words, sizeof(uint64) * s.leaf.stride() * from->n);
-        std::memcpy(to->include, from->include, from->include_cap);
+        std::memcpy(to->include, from->include, from->include_cap < include_cap ? from->include_cap : include_cap);
     }
     if (to->pin != InvalidBuffer) IncrBufferRefCount(to->pin);
 }
@@ -331,6 +350,7 @@ IndexScanDesc begin_scan(Relation index, int nkeys, int norderbys) {
         ScanState* so = static_cast<ScanState*>(palloc0(sizeof(ScanState)));
         so->view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
         so->tuple_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixlearn index-only tuple", ALLOCSET_SMALL_SIZES);
+        so->keys_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixlearn scan keys", ALLOCSET_SMALL_SIZES);
         so->batch.pin = InvalidBuffer;
         so->mark.pin = InvalidBuffer;
         scan->opaque = so;
@@ -349,17 +369,21 @@ void rescan(IndexScanDesc scan, ScanKey keys, int nkeys, ScanKey, int) {
         batch_unpin(&so->batch);
         batch_unpin(&so->mark);
         const bool want_values = scan->xs_want_itup;
-        if (so->batch.tids == nullptr || want_values != so->want_values) {
+        if (want_values != so->want_values || !so->initialized) {
             so->want_values = want_values;
-            batch_alloc(&so->batch, s, want_values);
-            batch_alloc(&so->mark, s, want_values);
+            so->initialized = true;
+            batch_init(&so->batch);
+            batch_init(&so->mark);
         }
         so->keep_pins = want_values || !IsMVCCSnapshot(scan->xs_snapshot) || !RelationNeedsWAL(index);
         so->batch.n = 0;
         so->batch.cur = 0;
         so->marked = false;
         so->started = false;
+        MemoryContextReset(so->keys_cxt);
+        MemoryContext old = MemoryContextSwitchTo(so->keys_cxt);
         so->impossible = !conditions_from_keys(index, s, scan->keyData, scan->numberOfKeys, so->cond);
+        MemoryContextSwitchTo(old);
     });
 }
 
@@ -414,6 +438,7 @@ void end_scan(IndexScanDesc scan) {
         batch_unpin(&so->batch);
         batch_unpin(&so->mark);
         MemoryContextDelete(so->tuple_cxt);
+        MemoryContextDelete(so->keys_cxt);
     });
 }
 

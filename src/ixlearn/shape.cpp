@@ -68,4 +68,12 @@ IndexCache* index_cache(Relation index) {
 
 const Shape& index_shape(Relation index) { return index_cache(index)->shape; }
 
+bool block_in_index(Relation index, BlockNumber blkno) {
+    if (blkno == ixpg::kMetaBlock || blkno == InvalidBlockNumber) return false;
+    IndexCache* c = index_cache(index);
+    if (blkno < c->nblocks) return true;
+    c->nblocks = RelationGetNumberOfBlocks(index);
+    return blkno < c->nblocks;
+}
+
 }  // namespace ixlearn
