@@ -223,7 +223,8 @@ void writer_init(Writer* w, Relation index, ForkNumber fork) {
 void writer_finish(Writer* w) {
     // The last leaf (the only one, empty, for an empty table); split it
     // first if the pending entries do not fit in one.
-    while (w->n > 0 && (w->n > lc::kMaxLeafEntries || leaf_size(*w->shape, w->words, w->n) > w->target)) {
+    // (A single entry goes in the last leaf whatever the fillfactor.)
+    while (w->n > 1 && (w->n > lc::kMaxLeafEntries || leaf_size(*w->shape, w->words, w->n) > w->target)) {
         const uint32 hi = w->n > lc::kMaxLeafEntries ? lc::kMaxLeafEntries + 1 : w->n;
         write_leaf(w, most_that_fit(w, w->fits > 0 ? w->fits : 1, hi), false);
     }

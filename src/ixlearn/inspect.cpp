@@ -42,6 +42,14 @@ Relation open_ixlearn(Oid relid, LOCKMODE mode) {
     return rel;
 }
 
+// The error of open_ixlearn for a relation that is no index at all.
+[[noreturn]] void not_an_ixlearn_index(Oid relid) {
+    const char* name = get_rel_name(relid);
+    if (name == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation with OID %u does not exist", relid)));
+    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is not an ixlearn index", name)));
+}
+
 [[noreturn]] void corrupt(Relation index, BlockNumber blkno, const char* what) {
     ixpg::report_index_damage(index, blkno, "leaf chain", "%s", what);
 }
@@ -264,7 +272,8 @@ Datum ixlearn_check(PG_FUNCTION_ARGS) {
     return ixpg::sql_entry([&] {
         const Oid indexoid = PG_GETARG_OID(0);
         const bool heapallindexed = PG_GETARG_BOOL(1);
-        const Oid heapoid = IndexGetRelation(indexoid, false);
+        const Oid heapoid = IndexGetRelation(indexoid, true);
+        if (!OidIsValid(heapoid)) not_an_ixlearn_index(indexoid);
         Relation heap = table_open(heapoid, AccessShareLock);
         Relation index = open_ixlearn(indexoid, AccessShareLock);
         check_index(index);
@@ -282,7 +291,8 @@ Datum ixlearn_retrain(PG_FUNCTION_ARGS) {
             ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                             errmsg("recovery is in progress"), errhint("ixlearn_retrain cannot run on a standby.")));
         const Oid indexoid = PG_GETARG_OID(0);
-        const Oid heapoid = IndexGetRelation(indexoid, false);
+        const Oid heapoid = IndexGetRelation(indexoid, true);
+        if (!OidIsValid(heapoid)) not_an_ixlearn_index(indexoid);
         // Excludes VACUUM and another retrain, as VACUUM's own lock does.
         Relation heap = table_open(heapoid, ShareUpdateExclusiveLock);
         if (!pg_class_ownercheck(heapoid, GetUserId()))
