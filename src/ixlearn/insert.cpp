@@ -8,6 +8,11 @@
 #include "pg/generic_wal.hpp"
 #include "pg/page_alloc.hpp"
 
+IXPG_BEGIN_C_HEADERS
+#include "access/xlog.h"
+#include "storage/lmgr.h"
+IXPG_END_C_HEADERS
+
 #include <cstring>
 
 #include "pg/longjmp_safe.hpp"
@@ -118,6 +123,9 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
     return true;
 }
 
+// Steps right of the model's leaf that make an insert look at the model's lag.
+constexpr uint32 kStepsBeforeRetrain = 8;
+
 }  // namespace
 
 bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
@@ -203,9 +211,25 @@ MemoryContext insert_context() {
     return cxt;
 }
 
+// After an insert that walked far right of the model's leaf: the model
+// lags (a table loaded after TRUNCATE or into a new index has a model of one
+// leaf, and every insert would walk the whole chain).  When the leaves that
+// split since the model are as many as it lists, retrain now, if nobody
+// else (VACUUM, another retrain) holds the table's ShareUpdateExclusiveLock;
+// the model doubles each time, so inserts pay for it once per doubling.
+void retrain_if_lagging(Relation heap, Relation index, uint32 steps) {
+    refresh_model(index);
+    if (steps < kStepsBeforeRetrain || RecoveryInProgress()) return;
+    const IxlMeta meta = read_meta(index);
+    if (meta.splits_since_model < meta.leaves_at_model) return;
+    if (!ConditionalLockRelation(heap, ShareUpdateExclusiveLock)) return;
+    retrain(index);
+    UnlockRelation(heap, ShareUpdateExclusiveLock);
+}
+
 }  // namespace
 
-bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation, IndexUniqueCheck, bool,
+bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation heap, IndexUniqueCheck, bool,
             IndexInfo*) {
     return ixpg::sql_entry([&] {
         MemoryContext old_cxt = MemoryContextSwitchTo(insert_context());
@@ -251,7 +275,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             });
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
-            if (steps > 0) refresh_model(index);
+            if (steps > 0) retrain_if_lagging(heap, index, steps);
             return false;
         }
 
@@ -278,8 +302,8 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         UnlockReleaseBuffer(buf);
         MemoryContextSwitchTo(old_cxt);
         // A walk right means the model is older than the leaves: take the
-        // newer one if a retrain made it.
-        if (steps > 0) refresh_model(index);
+        // newer one if a retrain made it, or make one.
+        if (steps > 0) retrain_if_lagging(heap, index, steps);
         return false;
     });
 }
