@@ -114,13 +114,30 @@ bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
             at += lane.bytes();
         }
     }
-    // Entries in order, tags in range: a damaged directory must not route a
-    // lookup past the leaves that hold its key.
+    // Entries in order (a column bound before a full-key bound of the same
+    // first column), tags and block numbers in range: a damaged directory
+    // must not route a lookup past the leaves that hold its key.
+    for (std::uint32_t b = 0; b < h_.nblocks; ++b) {
+        std::uint32_t off;
+        std::memcpy(&off, offsets_ + 4 * b, 4);
+        const std::uint32_t count =
+            h_.nleaves - b * kDirBlockEntries < kDirBlockEntries ? h_.nleaves - b * kDirBlockEntries : kDirBlockEntries;
+        LaneView lanes[kLanesPerBlock];
+        std::size_t at = off;
+        for (int l = 0; l < kLanesPerBlock; ++l) {
+            lanes[l].parse(data + at, len - at);
+            at += lanes[l].bytes();
+        }
+        for (std::uint32_t i = 0; i < count; ++i)
+            if (lanes[0].get(i) > 2u * kRankNullsLast + 1 || lanes[3].get(i) > 0xFFFFFFFFu) return false;
+    }
     DirEntry prev{};
     for (std::uint32_t j = 0; j < h_.nleaves; ++j) {
         const DirEntry e = entry(j);
-        if (e.low.rank > kRankNullsLast) return false;
-        if (j > 0 && compare(e.low, prev.low) < 0) return false;
+        if (j > 0) {
+            const int c = compare(e.low, prev.low);
+            if (c < 0 || (c == 0 && prev.low_is_column == false && e.low_is_column)) return false;
+        }
         prev = e;
     }
     return true;

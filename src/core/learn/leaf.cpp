@@ -176,7 +176,8 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
     if (avail < sizeof h) return LeafFault::Header;
     std::memcpy(&h, data, sizeof h);
     if (h.nkeys != shape.nkeys || h.has_include != (shape.has_include ? 1 : 0) || h.npending > kMaxPending ||
-        h.nentries > kMaxLeafEntries || h.body_bytes > avail || h.include_bytes > h.body_bytes)
+        h.nentries > kMaxLeafEntries || h.body_bytes < sizeof h || h.body_bytes > avail ||
+        h.include_bytes > h.body_bytes)
         return LeafFault::Header;
     n_ = h.nentries;
     const std::uint8_t* p = data + sizeof h;
