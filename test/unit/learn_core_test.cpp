@@ -296,7 +296,7 @@ TEST(LearnLaneDamaged, InvalidHeadersAreRejected) {
     EXPECT_TRUE(rejects(0, 2));     // mode
     EXPECT_TRUE(rejects(0, 0xFF));  // mode
     EXPECT_TRUE(rejects(1, 65));    // bits
-    EXPECT_TRUE(rejects(2, 1));     // reserved
+    EXPECT_TRUE(rejects(2, 64));    // shift
     EXPECT_TRUE(rejects(3, 0x80));  // reserved
     EXPECT_TRUE(rejects(7, 1));     // n: packed words beyond the buffer
     EXPECT_TRUE(rejects(15, 0xFF)); // Linear with first > last

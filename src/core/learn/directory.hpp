@@ -30,7 +30,7 @@ struct DirEntry {
 // is the smallest key with first column p, After(p) the largest.
 enum class Probe : std::uint8_t { Before = 0, After = 2 };
 
-constexpr std::uint32_t kDirBlockEntries = 128;
+constexpr std::uint32_t kDirBlockEntries = 256;
 
 struct DirHeader {
     std::uint32_t nleaves;

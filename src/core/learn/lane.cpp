@@ -72,17 +72,26 @@ private:
 struct Plan {
     std::uint8_t mode = kOffset;
     unsigned bits = 0;
+    unsigned shift = 0;  // trailing zero bits every value has, not stored
     std::uint64_t first = 0, last = 0, rmin = 0;
 };
 
-Plan plan_offset(const std::uint64_t* v, std::uint32_t n) {
+// The values as coded: shifted right by the zero bits they all end with.
+struct Shifted {
+    const std::uint64_t* v;
+    unsigned shift;
+    std::uint64_t operator[](std::uint32_t i) const { return v[i] >> shift; }
+};
+
+Plan plan_offset(Shifted v, std::uint32_t n) {
     Plan p;
     if (n == 0)
         return p;
     std::uint64_t lo = v[0], hi = v[0];
     for (std::uint32_t i = 1; i < n; ++i) {
-        lo = v[i] < lo ? v[i] : lo;
-        hi = v[i] > hi ? v[i] : hi;
+        const std::uint64_t x = v[i];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
     }
     p.rmin = lo;
     p.bits = bit_width(hi - lo);
@@ -92,7 +101,7 @@ Plan plan_offset(const std::uint64_t* v, std::uint32_t n) {
 // The Linear plan, or false when it does not exist (fewer than two values,
 // descending ends, or residuals that do not fit the stored int64 rmin plus
 // an unsigned 64-bit r(i)).
-bool plan_linear(const std::uint64_t* v, std::uint32_t n, Plan* p) {
+bool plan_linear(Shifted v, std::uint32_t n, Plan* p) {
     if (n < 2 || v[n - 1] < v[0])
         return false;
     Line line(v[0], v[n - 1], n);
@@ -113,11 +122,21 @@ bool plan_linear(const std::uint64_t* v, std::uint32_t n, Plan* p) {
     return true;
 }
 
-Plan plan_lane(const std::uint64_t* v, std::uint32_t n) {
-    const Plan offset = plan_offset(v, n);
+Plan plan_lane(const std::uint64_t* values, std::uint32_t n) {
+    // Bits every value ends with (separators chosen to end in zeros, times
+    // in whole seconds) are not stored.
+    std::uint64_t any = 0;
+    for (std::uint32_t i = 0; i < n; ++i)
+        any |= values[i];
+    const unsigned shift = any == 0 ? 0 : static_cast<unsigned>(__builtin_ctzll(any));
+    const Shifted v{values, shift};
+    Plan offset = plan_offset(v, n);
+    offset.shift = shift;
     Plan linear;
-    if (plan_linear(v, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits))
+    if (plan_linear(v, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits)) {
+        linear.shift = shift;
         return linear;
+    }
     return offset;
 }
 
@@ -166,19 +185,21 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, std::uint8
     const Plan p = plan_lane(values, n);
     out[0] = p.mode;
     out[1] = static_cast<std::uint8_t>(p.bits);
-    out[2] = out[3] = 0;
+    out[2] = static_cast<std::uint8_t>(p.shift);
+    out[3] = 0;
     std::memcpy(out + 4, &n, 4);
     store64(out + 8, p.first);
     store64(out + 16, p.last);
     store64(out + 24, p.rmin);
     std::uint8_t* words = out + kLaneHeaderBytes;
+    const Shifted v{values, p.shift};
     if (p.mode == kOffset) {
-        pack(words, n, p.bits, [&](std::uint32_t i) { return values[i] - p.rmin; });
+        pack(words, n, p.bits, [&](std::uint32_t i) { return v[i] - p.rmin; });
     } else {
         // Called for i = 0, 1, ... in order, so the line can step along.
         Line line(p.first, p.last, n);
         pack(words, n, p.bits, [&](std::uint32_t i) {
-            const std::uint64_t r = values[i] - line.value() - p.rmin;
+            const std::uint64_t r = v[i] - line.value() - p.rmin;
             line.next();
             return r;
         });
@@ -190,13 +211,11 @@ bool LaneView::parse(const std::uint8_t* data, std::size_t avail) {
     *this = LaneView();  // a failed parse leaves an empty view
     if (data == nullptr || avail < kLaneHeaderBytes)
         return false;
-    std::uint16_t reserved;
     std::uint32_t n;
-    std::memcpy(&reserved, data + 2, 2);
     std::memcpy(&n, data + 4, 4);
-    const std::uint8_t mode = data[0], bits = data[1];
+    const std::uint8_t mode = data[0], bits = data[1], shift = data[2], reserved = data[3];
     const std::uint64_t first = load64(data + 8), last = load64(data + 16);
-    if (mode > kLinear || bits > 64 || reserved != 0)
+    if (mode > kLinear || bits > 64 || shift > 63 || reserved != 0)
         return false;
     // What the encoder never writes: an Offset lane with a line, or a Linear
     // lane that is too short for one or descends.
@@ -207,6 +226,7 @@ bool LaneView::parse(const std::uint8_t* data, std::size_t avail) {
         return false;
     n_ = n;
     bits_ = bits;
+    shift_ = shift;
     linear_ = mode == kLinear;
     first_ = first;
     last_ = last;
@@ -227,10 +247,17 @@ std::uint64_t LaneView::get(std::uint32_t i) const {
     std::uint64_t v = extract(words_, last_word_, i, bits_, mask_) + rmin_;
     if (linear_)  // step_rem_ * i < (n - 1) * n < 2^64
         v += first_ + step_ * i + step_rem_ * i / (n_ - 1);
-    return v;
+    return v << shift_;
 }
 
 void LaneView::decode(std::uint64_t* out) const {
+    decode_shifted(out);
+    if (shift_ != 0)
+        for (std::uint32_t i = 0; i < n_; ++i)
+            out[i] <<= shift_;
+}
+
+void LaneView::decode_shifted(std::uint64_t* out) const {
     const std::uint32_t n = n_;
     if (n == 0)
         return;  // out may be null (an empty vector's data())

@@ -8,11 +8,14 @@
 //           128-bit arithmetic, and r(i) >= 0 is bit-packed.
 //   Offset  value(i) = rmin + r(i)  (frame of reference), for any values.
 // Bit width 0..64; r(i) packed little-endian, LSB first, in 64-bit words.
+// Zero bits that every value ends with are not coded: the formulas above
+// apply to the values shifted right by `shift`, and a read shifts back.
 //
 // Layout (little-endian, no alignment needed):
 //   uint8  mode (0 = Offset, 1 = Linear)
 //   uint8  bits
-//   uint16 reserved (0)
+//   uint8  shift (0..63)
+//   uint8  reserved (0)
 //   uint32 n
 //   uint64 first, last        (Linear only; Offset stores zero)
 //   uint64 rmin               (Linear: a signed int64; Offset: the minimum)
@@ -50,6 +53,7 @@ public:
     void decode(std::uint64_t* out) const;
 
 private:
+    void decode_shifted(std::uint64_t* out) const;  // the values before the shift
     const std::uint8_t* words_ = nullptr;  // packed residuals (unaligned)
     std::uint32_t n_ = 0;
     std::uint8_t bits_ = 0;
@@ -60,6 +64,7 @@ private:
     // (last - first) / (n - 1) and its remainder (Linear only), the mask
     // of `bits` low bits, and the index of the last packed word.
     std::uint64_t step_ = 0, step_rem_ = 0, mask_ = 0;
+    std::uint8_t shift_ = 0;
     std::size_t last_word_ = 0;
 };
 

@@ -102,12 +102,35 @@ Pos bound_first_column(const Bound& bound) {
     }
 }
 
+namespace {
+
+// The value in (a, b] (a < b) that ends with the most zero bits: b with
+// the bits below the highest one where a and b differ cleared.  Lanes do
+// not store zero bits every value ends with, so such separators cost the
+// directory only their leading bits.
+std::uint64_t shortest_between(std::uint64_t a, std::uint64_t b) {
+    const unsigned d = 63 - static_cast<unsigned>(__builtin_clzll(a ^ b));
+    return b & ~((std::uint64_t{1} << d) - 1);
+}
+
+}  // namespace
+
 Bound bound_between(const LeafShape& shape, const std::uint64_t* left, const std::uint64_t* right) {
     Bound b;
     std::memset(&b, 0, sizeof b);
     if (compare_words(left, right, 3) != 0) {
+        // A first column above left's and at most right's, with the fewest
+        // significant bits.
         b.kind = BoundKind::FirstColumn;
-        std::memcpy(b.words, right, 3 * 8);
+        b.words[0] = right[0];
+        if (left[0] == right[0]) {
+            if (left[1] != right[1]) {
+                b.words[1] = shortest_between(left[1], right[1]);
+            } else {
+                b.words[1] = right[1];
+                b.words[2] = shortest_between(left[2], right[2]);
+            }
+        }
     } else {
         b.kind = BoundKind::Full;
         std::memcpy(b.words, right, 8u * shape.key_words());

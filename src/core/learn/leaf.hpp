@@ -62,8 +62,10 @@ struct Bound {
 int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound);
 // The first column of a bound, as a Pos (MinusInf: kPosMin, PlusInf: kPosMax).
 Pos bound_first_column(const Bound& bound);
-// The bound between two adjacent entries (left < right): FirstColumn at
-// right's first column when their first columns differ, else right's full key.
+// The bound between two adjacent entries (left < right): when their first
+// columns differ, a FirstColumn bound at the first column in (left's,
+// right's] that ends with the most zero bits (btree's suffix truncation,
+// for order keys); else right's full key.
 Bound bound_between(const LeafShape& shape, const std::uint64_t* left, const std::uint64_t* right);
 
 // Serialized bound: kind (1 byte) + key_words() × 8 bytes.
