@@ -39,7 +39,12 @@ PG_CPPFLAGS = -Isrc
 # -fvect-cost-model=dynamic: let GCC's -O2 vectoriser handle loops that need
 # an epilogue, such as the per-page item tally in src/core (2.7x faster).
 PG_CXXFLAGS = -std=c++17 -Wextra -Wno-register -Wno-missing-field-initializers -fvect-cost-model=dynamic $(IXPACK_CXXFLAGS)
-SHLIB_LINK = -lstdc++ $(IXPACK_LDFLAGS)
+# -Bsymbolic: each library binds its calls to its own copy of src/pg and
+# src/core.  PostgreSQL loads libraries with RTLD_GLOBAL, so without it
+# a call in ixlearn.so could land in the ixbrin.so a backend loaded first,
+# which holds the same functions (from another build, after a partial
+# upgrade: a crash, seen in the Citus suite).
+SHLIB_LINK = -lstdc++ -Wl,-Bsymbolic $(IXPACK_LDFLAGS)
 
 include $(PGXS)
 
