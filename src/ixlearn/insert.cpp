@@ -245,9 +245,14 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
         Buffer buf;
         uint32 steps = 0;
+        BlockNumber prev = InvalidBlockNumber;
+        lc::Bound* prev_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
     again:
         for (;;) {
+            CHECK_FOR_INTERRUPTS();
             buf = read_leaf(index, blkno, BUFFER_LOCK_EXCLUSIVE, view);
+            if (prev != InvalidBlockNumber)
+                check_right_step(index, prev, *prev_high, blkno, *view, page_opaque(BufferGetPage(buf))->left);
             if (lc::compare_to_bound(ls, key, view->low()) < 0)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s",
                                           "the model routed a key below the leaf's low bound");
@@ -255,6 +260,8 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
             if (next == InvalidBlockNumber)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s", "the rightmost leaf has a finite high bound");
+            *prev_high = view->high();
+            prev = blkno;
             UnlockReleaseBuffer(buf);
             blkno = next;
             ++steps;
@@ -297,6 +304,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             // pages' worth: halve the leaf as it is, then insert again.
             split_as_is(index, buf, *view);
             UnlockReleaseBuffer(buf);
+            prev = InvalidBlockNumber;  // the same leaf again: no step to check
             goto again;
         }
         UnlockReleaseBuffer(buf);

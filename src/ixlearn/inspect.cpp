@@ -126,9 +126,6 @@ void check_heap(Relation heap, Relation index) {
 
 // ---- the chain and the model -----------------------------------------------------
 
-bool same_bound(const lc::LeafShape& ls, const lc::Bound& a, const lc::Bound& b) {
-    return a.kind == b.kind && std::memcmp(a.words, b.words, sizeof(uint64) * ls.key_words()) == 0;
-}
 
 void check_index(Relation index) {
     const Shape& s = index_shape(index);
@@ -156,7 +153,7 @@ void check_index(Relation index) {
         decode_leaf(index, blkno, *view, 0, &d);  // order within the leaf and against its bounds
         const IxlPageOpaque* op = page_opaque(BufferGetPage(buf));
         if (op->left != prev) corrupt(index, blkno, "its left link does not name the leaf before it in the chain");
-        if (!same_bound(ls, view->low(), prev_high))
+        if (!lc::same_bound(ls, view->low(), prev_high))
             corrupt(index, blkno, "its low bound is not the high bound of the leaf before it");
         if (j < dir.size() && dir.entry(j).block == blkno) {
             const lc::DirEntry e = dir.entry(j);

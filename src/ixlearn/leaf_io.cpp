@@ -10,6 +10,15 @@
 
 namespace ixlearn {
 
+void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
+                      const lc::LeafView& to_view, BlockNumber to_left) {
+    if (to_left != from)
+        ixpg::report_index_damage(index, to, "leaf", "its left link is %u, but leaf %u links to it", to_left, from);
+    if (!lc::same_bound(index_shape(index).leaf, to_view.low(), from_high))
+        ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
+                                  from);
+}
+
 void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view) {
     const lc::LeafFault fault = view->parse(reinterpret_cast<const uint8*>(ixpg::page_body(page)),
                                             ixpg::page_body_used(page), index_shape(index).leaf);

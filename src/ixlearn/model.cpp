@@ -105,12 +105,21 @@ struct DirList {
 // The leaf chain as it is now, one leaf locked at a time.
 void collect_leaves(Relation index, BlockNumber leftmost, DirList* out) {
     ixpg::ChainWalk walk(index, kPages, kPageLeaf, leftmost);
+    // The chain must start at -infinity and each leaf where the last one
+    // ended: a model over a damaged chain would hide the leaves it skips.
+    lc::Bound* prev_high = static_cast<lc::Bound*>(palloc0(sizeof(lc::Bound)));
+    prev_high->kind = lc::BoundKind::MinusInf;
+    BlockNumber prev = InvalidBlockNumber;
+    lc::LeafView* viewp = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
     while (!walk.done()) {
         CHECK_FOR_INTERRUPTS();
         const BlockNumber blkno = walk.current();
         Buffer buf = walk.read(BUFFER_LOCK_SHARE);
-        lc::LeafView view;
+        lc::LeafView& view = *viewp;
         parse_leaf(index, blkno, BufferGetPage(buf), &view);
+        check_right_step(index, prev, *prev_high, blkno, view, page_opaque(BufferGetPage(buf))->left);
+        *prev_high = view.high();
+        prev = blkno;
         if (out->n == out->cap) {
             out->cap *= 2;
             out->e = static_cast<lc::DirEntry*>(repalloc_huge(out->e, sizeof(lc::DirEntry) * out->cap));

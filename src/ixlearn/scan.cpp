@@ -45,6 +45,7 @@ struct Batch {
     uint8* include;              // and their INCLUDE bytes
     uint32 include_cap;
     lc::Pos high_first;          // the first column of the leaf's high bound
+    lc::Bound low, high;         // the leaf's bounds (to check the next step along the chain)
 };
 
 struct ScanState {
@@ -167,6 +168,8 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
     b->n = 0;
     batch_reserve(b, s, so->want_values, v.total());
     b->high_first = lc::bound_first_column(v.high());
+    b->low = v.low();
+    b->high = v.high();
     const Interval* iv;
     const int niv = first_intervals(so, &iv);
 
@@ -263,13 +266,20 @@ void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         const lc::Pos top = iv[niv - 1].hi;
         BlockNumber blk = route(index, top, lc::Probe::After);
         uint32 steps = 0;
+        lc::Bound* prev_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
+        BlockNumber prev = InvalidBlockNumber;
         for (;;) {
+            CHECK_FOR_INTERRUPTS();
             load(scan, so, blk);
+            if (prev != InvalidBlockNumber) check_right_step(index, prev, *prev_high, blk, *so->view, so->batch.left);
             // Entries <= top may be right of this leaf (splits since the model).
             if (so->batch.right == InvalidBlockNumber || lc::compare(so->batch.high_first, top) > 0) break;
+            *prev_high = so->batch.high;
+            prev = blk;
             blk = so->batch.right;
             ++steps;
         }
+        pfree(prev_high);
         if (steps > 0) refresh_model(index);
         so->batch.cur = static_cast<int>(so->batch.n);
     }
@@ -283,6 +293,9 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
     if (ScanDirectionIsForward(dir)) {
         if (!b.more_right) return false;
         BlockNumber next = b.right;
+        const BlockNumber from = b.blkno;
+        bool jumped = false;
+        lc::DirEntry target{};
         // A sorted list with gaps (= ANY): jump through the model to the
         // next interval's leaf when it is right of the next page.
         const Interval* iv;
@@ -291,13 +304,38 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         while (k < niv && lc::compare(iv[k].hi, b.high_first) < 0) ++k;
         if (k < niv && lc::compare(iv[k].lo, b.high_first) > 0) {
             const lc::DirEntry e = route_entry(index, iv[k].lo, lc::Probe::Before);
-            if (lc::compare(e.low, b.high_first) > 0) next = e.block;
+            if (lc::compare(e.low, b.high_first) > 0) {
+                next = e.block;
+                target = e;
+                jumped = true;
+            }
         }
+        lc::Bound* from_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
+        *from_high = b.high;
         load(scan, so, next);
+        if (jumped) {
+            // The leaf must be what the model lists: its low bound, right of
+            // the leaf the scan left (else a damaged model could loop it).
+            if (!(lc::bound_first_column(b.low) == target.low) ||
+                (b.low.kind != lc::BoundKind::Full) != target.low_is_column ||
+                !(lc::compare(lc::bound_first_column(b.low), lc::bound_first_column(*from_high)) > 0))
+                ixpg::report_index_damage(index, b.blkno, "model", "%s",
+                                          "it lists this leaf with another low bound");
+        } else {
+            check_right_step(index, from, *from_high, b.blkno, *so->view, b.left);
+        }
+        pfree(from_high);
         b.cur = -1;
     } else {
         if (!b.more_left) return false;
+        const BlockNumber from = b.blkno;
+        lc::Bound* from_low = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
+        *from_low = b.low;
         load(scan, so, walk_left(index, b.blkno, b.left));
+        if (!lc::same_bound(index_shape(index).leaf, b.high, *from_low))
+            ixpg::report_index_damage(index, b.blkno, "leaf", "its high bound is not the low bound of leaf %u, its right neighbour",
+                                      from);
+        pfree(from_low);
         b.cur = static_cast<int>(b.n);
     }
     return true;

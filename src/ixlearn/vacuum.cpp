@@ -31,6 +31,12 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
     lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
     BlockNumber blkno = meta.leftmost;
     BlockNumber steps = 0;
+    // Each step is checked (the first leaf starts at -infinity, each next
+    // one where the last one ended): a damaged link or metapage must stop
+    // VACUUM, not make it skip leaves whose dead entries would stay.
+    lc::Bound* prev_high = static_cast<lc::Bound*>(palloc0(sizeof(lc::Bound)));
+    prev_high->kind = lc::BoundKind::MinusInf;
+    BlockNumber prev = InvalidBlockNumber;
     while (blkno != InvalidBlockNumber) {
         vacuum_delay_point();
         const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
@@ -44,8 +50,15 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             LockBuffer(buf, BUFFER_LOCK_SHARE);
         ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
         parse_leaf(index, blkno, BufferGetPage(buf), view);
+        check_right_step(index, prev, *prev_high, blkno, *view, page_opaque(BufferGetPage(buf))->left);
         const bool again = visit(blkno, buf, *view);
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
+        if (!again) {
+            // (Parsed again: a split in visit() lowered this leaf's high bound.)
+            parse_leaf(index, blkno, BufferGetPage(buf), view);
+            *prev_high = view->high();
+            prev = blkno;
+        }
         UnlockReleaseBuffer(buf);
         if (!again) blkno = next;
     }

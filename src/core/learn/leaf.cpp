@@ -94,6 +94,10 @@ int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bou
     return 0;
 }
 
+bool same_bound(const LeafShape& shape, const Bound& a, const Bound& b) {
+    return a.kind == b.kind && std::memcmp(a.words, b.words, 8u * shape.key_words()) == 0;
+}
+
 Pos bound_first_column(const Bound& bound) {
     switch (bound.kind) {
         case BoundKind::MinusInf: return kPosMin;

@@ -58,6 +58,8 @@ struct Bound {
     std::uint64_t words[3 * kMaxKeyColumns + 2];  // the sort-key words; FirstColumn: 3 words, rest 0
 };
 
+// Are two bounds the same (kind and the words it has)?
+bool same_bound(const LeafShape& shape, const Bound& a, const Bound& b);
 // Where `key` (key_words() words) lies against a bound: < 0 below it.
 int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound);
 // The first column of a bound, as a Pos (MinusInf: kPosMin, PlusInf: kPosMax).
