@@ -24,6 +24,15 @@ void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view
                                             ixpg::page_body_used(page), index_shape(index).leaf);
     if (fault != lc::LeafFault::None)
         ixpg::report_index_damage(index, blkno, "leaf", "%s", lc::describe(fault));
+    // The ends of the chain: no left neighbour exactly when the low bound
+    // is -infinity, no right one exactly when the high bound is +infinity.
+    const IxlPageOpaque* op = page_opaque(page);
+    if ((op->left == InvalidBlockNumber) != (view->low().kind == lc::BoundKind::MinusInf) ||
+        (op->next == InvalidBlockNumber) != (view->high().kind == lc::BoundKind::PlusInf))
+        ixpg::report_index_damage(index, blkno, "leaf", "%s",
+                                  "its sibling links disagree with its bounds (an end of the chain without an infinite bound, or the reverse)");
+    if (op->left == blkno || op->next == blkno)
+        ixpg::report_index_damage(index, blkno, "leaf", "%s", "it links to itself");
 }
 
 Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView* view,
