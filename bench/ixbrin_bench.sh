@@ -70,21 +70,7 @@ fi
 source "$REPO/test/cluster.sh"
 unset CLUSTER_SERVER_ENV
 PGBENCH="$PG_BINDIR/pgbench"
-# On a failure, the end of the server log first: a crash names its query there.
-on_exit() {
-    local status=$?
-    if [ "$status" -ne 0 ] && [ -n "${CLUSTER_LOG:-}" ] && [ -f "$CLUSTER_LOG" ]; then
-        echo "-- last lines of the server log:" >&2
-        tail -n 25 "$CLUSTER_LOG" >&2
-    fi
-    cluster_stop
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-PSQL=(psql -X -q -v ON_ERROR_STOP=1)
-export PGOPTIONS="-c client_min_messages=warning"
-sql() { "${PSQL[@]}" -At -c "$1"; }
-run() { "${PSQL[@]}" "$@"; }
+source "$REPO/bench/bench_session.sh"
 
 log "starting throwaway cluster (shared_buffers = $BENCH_SHARED_BUFFERS)"
 cluster_start "shared_buffers = '$BENCH_SHARED_BUFFERS'" "autovacuum = off" "maintenance_work_mem = '1GB'" \
