@@ -123,9 +123,6 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
     return true;
 }
 
-// Steps right of the model's leaf that make an insert look at the model's lag.
-constexpr uint32 kStepsBeforeRetrain = 8;
-
 }  // namespace
 
 bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
@@ -211,21 +208,6 @@ MemoryContext insert_context() {
     return cxt;
 }
 
-// After an insert that walked far right of the model's leaf: the model
-// lags (a table loaded after TRUNCATE or into a new index has a model of one
-// leaf, and every insert would walk the whole chain).  When the leaves that
-// split since the model are as many as it lists, retrain now, if nobody
-// else (VACUUM, another retrain) holds the table's ShareUpdateExclusiveLock;
-// the model doubles each time, so inserts pay for it once per doubling.
-void retrain_if_lagging(Relation heap, Relation index, uint32 steps) {
-    refresh_model(index);
-    if (steps < kStepsBeforeRetrain || RecoveryInProgress()) return;
-    const IxlMeta meta = read_meta(index);
-    if (meta.splits_since_model < meta.leaves_at_model) return;
-    if (!ConditionalLockRelation(heap, ShareUpdateExclusiveLock)) return;
-    retrain(index);
-    UnlockRelation(heap, ShareUpdateExclusiveLock);
-}
 
 }  // namespace
 

@@ -184,6 +184,13 @@ lc::DirEntry route_entry(Relation index, const lc::Pos& p, lc::Probe probe);
 void refresh_model(Relation index);
 // Build the model of the leaf chain as it is now and switch the metapage to it.
 void retrain(Relation index);
+// Leaves walked right of the model's leaf that make a walk look at the model's lag.
+constexpr uint32 kStepsBeforeRetrain = 8;
+// Take a newer model if there is one; after a walk of kStepsBeforeRetrain
+// or more leaves, retrain when the leaves split since the model are an
+// eighth of those it lists or more, unless another retrain or VACUUM holds
+// the table's ShareUpdateExclusiveLock (or this is a standby).
+void retrain_if_lagging(Relation heap, Relation index, uint32 steps);
 // The metapage, read under a share lock.
 IxlMeta read_meta(Relation index);
 

@@ -15,6 +15,11 @@
 #include "pg/generic_wal.hpp"
 #include "pg/page_alloc.hpp"
 
+IXPG_BEGIN_C_HEADERS
+#include "access/xlog.h"
+#include "storage/lmgr.h"
+IXPG_END_C_HEADERS
+
 #include <cstring>
 
 #include "pg/longjmp_safe.hpp"
@@ -157,6 +162,24 @@ BlockNumber write_model_pages(Relation index, uint32 version, const uint8* bytes
 }
 
 }  // namespace
+
+// After an insert or a lookup that walked far right of the model's leaf:
+// the model lags (a table loaded after TRUNCATE or into a new index has a
+// model of one leaf, a crash can cut the last retrain short, and every
+// lookup would walk the chain).  When the leaves that split since the
+// model are an eighth of those it lists or more, retrain now, if nobody
+// else (VACUUM, another retrain) holds the table's ShareUpdateExclusiveLock:
+// each retrain waits for the chain to grow by an eighth again, so its cost
+// (a read of every leaf) is spread over that growth.
+void retrain_if_lagging(Relation heap, Relation index, uint32 steps) {
+    refresh_model(index);
+    if (steps < kStepsBeforeRetrain || RecoveryInProgress()) return;
+    const IxlMeta meta = read_meta(index);
+    if (static_cast<uint64>(meta.splits_since_model) * 8 < meta.leaves_at_model) return;
+    if (!ConditionalLockRelation(heap, ShareUpdateExclusiveLock)) return;
+    retrain(index);
+    UnlockRelation(heap, ShareUpdateExclusiveLock);
+}
 
 IxlMeta read_meta(Relation index) { return ixpg::read_metapage<IxlMeta>(index, kPages, kMetaSpec, nullptr, nullptr); }
 

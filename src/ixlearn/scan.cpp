@@ -57,6 +57,7 @@ struct ScanState {
     bool keep_pins;
     Batch batch, mark;
     bool marked;
+    uint32 empty_steps;  // leaves read forward from the start without a match
     lc::LeafView* view;
     MemoryContext tuple_cxt;  // the index tuple returned to an index-only scan
     MemoryContext keys_cxt;   // the conditions of the current keys (reset by each rescan: a nested loop rescans often)
@@ -262,6 +263,7 @@ void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
     if (ScanDirectionIsForward(dir)) {
         load(scan, so, route(index, iv[0].lo, lc::Probe::Before));
         so->batch.cur = -1;
+        so->empty_steps = so->batch.n == 0 ? 1 : 0;
     } else {
         const lc::Pos top = iv[niv - 1].hi;
         BlockNumber blk = route(index, top, lc::Probe::After);
@@ -326,6 +328,14 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         }
         pfree(from_high);
         b.cur = -1;
+        // A scan that walks leaf after leaf before its first match follows a
+        // model that lags the chain: the next scans should not (an index
+        // scan has the table to lock for a retrain; a bitmap scan does not).
+        if (so->empty_steps > 0) {
+            so->empty_steps = b.n == 0 ? so->empty_steps + 1 : 0;
+            if (so->empty_steps == kStepsBeforeRetrain && scan->heapRelation != nullptr)
+                retrain_if_lagging(scan->heapRelation, index, kStepsBeforeRetrain);
+        }
     } else {
         if (!b.more_left) return false;
         const BlockNumber from = b.blkno;
