@@ -234,7 +234,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             CHECK_FOR_INTERRUPTS();
             buf = read_leaf(index, blkno, BUFFER_LOCK_EXCLUSIVE, view);
             if (prev != InvalidBlockNumber)
-                check_right_step(index, prev, *prev_high, blkno, *view, page_opaque(BufferGetPage(buf))->left);
+                check_right_step(index, prev, *prev_high, blkno, *view);
             if (lc::compare_to_bound(ls, key, view->low()) < 0)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s",
                                           "the model routed a key below the leaf's low bound");

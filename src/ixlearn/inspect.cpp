@@ -126,6 +126,23 @@ void check_heap(Relation heap, Relation index) {
 
 // ---- the chain and the model -----------------------------------------------------
 
+// Whether leaf `to`, reached through leaf `from`'s right link, has a left
+// link that is wrong.  The walk read the two leaves one at a time; a split
+// of `from` in between puts a new page left of `to`, so a mismatch is
+// damage only if it is still there with both leaves locked, left then
+// right (the order every split locks in, so this cannot deadlock).
+bool left_link_broken(Relation index, BlockNumber from, BlockNumber to) {
+    Buffer lbuf = ReadBuffer(index, from);
+    LockBuffer(lbuf, BUFFER_LOCK_SHARE);
+    Buffer rbuf = ReadBuffer(index, to);
+    LockBuffer(rbuf, BUFFER_LOCK_SHARE);
+    ixpg::check_page_kind(index, from, BufferGetPage(lbuf), kPages, kPageLeaf);
+    ixpg::check_page_kind(index, to, BufferGetPage(rbuf), kPages, kPageLeaf);
+    const bool broken = page_opaque(BufferGetPage(lbuf))->next == to && page_opaque(BufferGetPage(rbuf))->left != from;
+    UnlockReleaseBuffer(rbuf);
+    UnlockReleaseBuffer(lbuf);
+    return broken;
+}
 
 void check_index(Relation index) {
     const Shape& s = index_shape(index);
@@ -136,7 +153,7 @@ void check_index(Relation index) {
                                   meta.nkeys, meta.natts, ls.nkeys, s.natts);
     refresh_model(index);
     const lc::DirectoryView& dir = index_cache(index)->dir;
-    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    BlockNumber nblocks = RelationGetNumberOfBlocks(index);
 
     lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
     lc::Bound prev_high;
@@ -147,12 +164,15 @@ void check_index(Relation index) {
     uint32 j = 0;  // the next directory entry expected along the chain
     for (BlockNumber steps = 0; blkno != InvalidBlockNumber; ++steps) {
         CHECK_FOR_INTERRUPTS();
-        if (steps > nblocks) corrupt(index, blkno, "the right links form a loop");
+        // (Concurrent splits add pages: the size is read again before a
+        // walk longer than the index is called a loop.)
+        if (steps > nblocks && steps > (nblocks = RelationGetNumberOfBlocks(index)))
+            corrupt(index, blkno, "the right links form a loop");
         Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
         LeafData d;
         decode_leaf(index, blkno, *view, 0, &d);  // order within the leaf and against its bounds
         const IxlPageOpaque* op = page_opaque(BufferGetPage(buf));
-        if (op->left != prev) corrupt(index, blkno, "its left link does not name the leaf before it in the chain");
+        const BlockNumber left = op->left;
         if (!lc::same_bound(ls, view->low(), prev_high))
             corrupt(index, blkno, "its low bound is not the high bound of the leaf before it");
         if (j < dir.size() && dir.entry(j).block == blkno) {
@@ -163,11 +183,13 @@ void check_index(Relation index) {
             ++j;
         }
         prev_high = view->high();
-        prev = blkno;
         const BlockNumber next = op->next;
         UnlockReleaseBuffer(buf);
+        if (left != prev && (prev == InvalidBlockNumber || left_link_broken(index, prev, blkno)))
+            corrupt(index, blkno, "its left link does not name the leaf before it in the chain");
         if (next == InvalidBlockNumber && prev_high.kind != lc::BoundKind::PlusInf)
             corrupt(index, blkno, "the rightmost leaf's high bound is not +infinity");
+        prev = blkno;
         blkno = next;
     }
     if (j != dir.size())

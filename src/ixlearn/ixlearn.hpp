@@ -121,10 +121,13 @@ Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView*
 void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view);
 // A step along the chain, from leaf `from` (whose high bound is from_high)
 // to the leaf `to` read through its right link: to's low bound must be
-// from's high bound and its left link `from` (index_corrupted otherwise).
-// A cut or redirected link would otherwise skip or repeat entries.
+// from's high bound (index_corrupted otherwise).  A cut or redirected link
+// would otherwise skip or repeat entries.  to's left link is not checked:
+// the walk released `from` before it locked `to`, and a split of `from`
+// in between puts a new page between them (and in to's left link), which
+// is no damage; ixlearn_check verifies left links with both pages locked.
 void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
-                      const lc::LeafView& to_view, BlockNumber to_left);
+                      const lc::LeafView& to_view);
 // Decode a parsed leaf into the backend's leaf buffers (room for `extra`
 // more entries), valid until the next decode_leaf: one leaf at a time.
 struct LeafData {

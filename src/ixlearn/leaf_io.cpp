@@ -11,9 +11,7 @@
 namespace ixlearn {
 
 void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
-                      const lc::LeafView& to_view, BlockNumber to_left) {
-    if (to_left != from)
-        ixpg::report_index_damage(index, to, "leaf", "its left link is %u, but leaf %u links to it", to_left, from);
+                      const lc::LeafView& to_view) {
     if (!lc::same_bound(index_shape(index).leaf, to_view.low(), from_high))
         ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
                                   from);

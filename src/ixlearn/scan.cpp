@@ -239,8 +239,11 @@ void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno) {
 // neighbour, or the last page its splits put in between).
 BlockNumber walk_left(Relation index, BlockNumber from, BlockNumber left) {
     BlockNumber blk = left;
-    // More steps than the index has blocks would be a loop.
-    for (BlockNumber steps = 0; steps <= index_cache(index)->nblocks; ++steps) {
+    // More steps than the index has blocks would be a loop (its size read
+    // again first: the splits this walk steps over may have grown it).
+    IndexCache* c = index_cache(index);
+    for (BlockNumber steps = 0;
+         steps <= c->nblocks || steps <= (c->nblocks = RelationGetNumberOfBlocks(index)); ++steps) {
         if (!block_in_index(index, blk))
             ixpg::report_index_damage(index, from, "leaf", "%s", "its left link leads outside the index");
         Buffer buf = ReadBuffer(index, blk);
@@ -273,7 +276,7 @@ void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         for (;;) {
             CHECK_FOR_INTERRUPTS();
             load(scan, so, blk);
-            if (prev != InvalidBlockNumber) check_right_step(index, prev, *prev_high, blk, *so->view, so->batch.left);
+            if (prev != InvalidBlockNumber) check_right_step(index, prev, *prev_high, blk, *so->view);
             // Entries <= top may be right of this leaf (splits since the model).
             if (so->batch.right == InvalidBlockNumber || lc::compare(so->batch.high_first, top) > 0) break;
             *prev_high = so->batch.high;
@@ -324,7 +327,7 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
                 ixpg::report_index_damage(index, b.blkno, "model", "%s",
                                           "it lists this leaf with another low bound");
         } else {
-            check_right_step(index, from, *from_high, b.blkno, *so->view, b.left);
+            check_right_step(index, from, *from_high, b.blkno, *so->view);
         }
         pfree(from_high);
         b.cur = -1;

@@ -50,7 +50,7 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             LockBuffer(buf, BUFFER_LOCK_SHARE);
         ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
         parse_leaf(index, blkno, BufferGetPage(buf), view);
-        check_right_step(index, prev, *prev_high, blkno, *view, page_opaque(BufferGetPage(buf))->left);
+        check_right_step(index, prev, *prev_high, blkno, *view);
         const bool again = visit(blkno, buf, *view);
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
         if (!again) {

@@ -16,7 +16,9 @@
 #     runs of one duplicate key (splits inside a run of equal first columns);
 #   DELETE + VACUUM (leaves re-coded, the model retrained: new model pages,
 #     metapage switch, old pages freed and then reused by later splits);
-#   more splits, then ixlearn_retrain; REINDEX; inserts after REINDEX;
+#   more splits, then ixlearn_retrain; splits and retrains on the primary
+#     while a standby session reads (index vs seqscan in one snapshot);
+#   REINDEX; inserts after REINDEX;
 #   an UNLOGGED index, rebuilt from its init fork when the standby is
 #     promoted, which then takes inserts and splits.
 # Both nodes run with wal_consistency_checking = 'generic': a page whose
@@ -272,6 +274,50 @@ is(stats($standby, 't8_k')->{version}, $before_retrain{t8_k}{version} + 1, 'ixle
 my ($rret, $rout, $rerr) = $standby->psql('postgres', "SELECT ixlearn_retrain('t8_k')");
 like($rerr, qr/recovery is in progress/, 'ixlearn_retrain refuses to run on the standby');
 compare('after ixlearn_retrain', @all);
+
+# Hot standby readers while replay splits leaves and switches models under
+# them: the primary inserts (splits) and retrains in a loop, committing
+# each round; meanwhile the long-lived standby session (its cached model
+# goes stale) compares index scans with sequential scans, each round in
+# one REPEATABLE READ snapshot.
+my $v_before_hot = stats($primary, 't8_k')->{version};
+my $writer = $primary->background_psql('postgres');
+$writer->set_query_timer_restart;
+$writer->query_until(qr/writer started/, q{
+\echo writer started
+DO $$BEGIN FOR i IN 1 .. 120 LOOP
+  INSERT INTO t8 SELECT 1000000 + i * 1000 + g, abs(hashint8(i * 1000 + g)) % 500000 FROM generate_series(1, 100) g;
+  IF i % 2 = 0 THEN PERFORM ixlearn_retrain('t8_k'); END IF;
+  COMMIT;
+  PERFORM pg_sleep(0.02);
+END LOOP; END$$;
+});
+my @hot = (
+    [q{SELECT count(*), sum(id) FROM t8 WHERE k BETWEEN 120000 AND 260000}, 'Bitmap Index Scan'],
+    [q{SELECT k FROM t8 WHERE k < 424242 ORDER BY k DESC LIMIT 300}, 'Index Scan'],
+    [q{SELECT k FROM t8 WHERE k > 123456 ORDER BY k LIMIT 300}, 'Index Only Scan'],
+    [q{SELECT count(*), sum(id) FROM t8 WHERE k = ANY('{10, 5000, 424242, 399990, 400001, 77770}')}, 'Index Scan'],
+);
+my $hot_sql = q{BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) || ' ' || coalesce(string_agg(r, E'\n') FILTER (WHERE r NOT LIKE 'same %'), '') FROM (SELECT ixl_matches(q, s) AS r FROM (VALUES }
+  . join(', ', map { "(\$q\$$_->[0]\$q\$, '$_->[1]')" } @hot) . q{) v(q, s)) x;
+COMMIT;};
+my ($hot_rounds, $hot_bad) = (0, '');
+for (1 .. 400) {
+    my ($out, $err) = $s_session->query($hot_sql);
+    $hot_rounds++;
+    if ($err || $out !~ /^\d+ $/) {
+        $hot_bad .= "round $hot_rounds: $out $s_session->{stderr}\n";
+        $s_session->{stderr} = '';
+    }
+    last if $hot_rounds >= 10
+      && $primary->safe_psql('postgres', q{SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%FOR i IN 1 .. 120 LOOP%' AND state = 'active' AND pid <> pg_backend_pid()}) eq '0';
+}
+$writer->quit;
+is($hot_bad, '', "hot standby reads during replay of splits and retrains: index equals seqscan ($hot_rounds rounds)");
+ok(stats($primary, 't8_k')->{version} >= $v_before_hot + 60, 'the primary retrained while the standby read');
+ok($hot_rounds >= 15, "the standby read in many rounds meanwhile ($hot_rounds)");
+compare('after concurrent splits and retrains', @all);
 
 $primary->safe_psql('postgres', q{
     REINDEX INDEX t8_k;

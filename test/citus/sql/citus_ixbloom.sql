@@ -44,7 +44,7 @@ SELECT placements_with_index('bl_ev', 'ixbloom') AS ev, placements_with_index('b
 CREATE INDEX bl_bad ON bl_ev USING ixbloom (a) WITH (length = 0);
 
 -- Randomized equality queries on column subsets, IN lists and IS NULL.
-CREATE TABLE queries AS
+CREATE TABLE bl_queries AS
 SELECT array_agg(q) AS qs FROM (
   SELECT 'SELECT id FROM %1$s WHERE ' || string_agg(p, ' AND ') AS q
     FROM (SELECT n, CASE (random() * 5)::int
@@ -63,9 +63,9 @@ SET LOCAL enable_seqscan TO off;
 SELECT tasks_using('SELECT id FROM bl_ev WHERE b = 3 AND c = 77', 'bl_ev_idx') AS hash_distributed;
 SELECT tasks_using('SELECT id FROM bl_ev2 WHERE a = 4242', 'bl_ev2_idx') AS colocated;
 SELECT tasks_using('SELECT id FROM bl_part WHERE e = 1 AND f = 77', 'bl_part_\d+_a_b_c_d_e_f_idx') AS partitioned;
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ev', 'bl_local', qs, false);
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ref', 'bl_local', qs, false);
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_part', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ev', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ref', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_part', 'bl_local', qs, false);
 -- A co-located join on the distribution column, pushed down whole.
 SELECT sc.rows_of('SELECT x.id FROM bl_ev x JOIN bl_ev2 y USING (id) WHERE x.b = 5 AND y.c = 500', false)
      = sc.rows_of('SELECT x.id FROM bl_local x JOIN bl_local y USING (id) WHERE x.b = 5 AND y.c = 500', false) AS join_same;
@@ -78,7 +78,7 @@ SELECT placements_with_index('bl_ev', 'ixbloom') AS ev, placements_with_index('b
 BEGIN;
 SET LOCAL enable_seqscan TO off;
 SELECT tasks_using('SELECT id FROM bl_ev WHERE b = 3 AND c = 77', 'bl_ev_idx') AS after_move;
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ev', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ev', 'bl_local', qs, false);
 COMMIT;
 
 -- DML through the coordinator on every table and the local twin, then VACUUM.
@@ -93,9 +93,9 @@ SELECT dml('bl_ev'), dml('bl_ref'), dml('bl_part'), dml('bl_local');
 VACUUM bl_ev, bl_ref, bl_part;
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ev', 'bl_local', qs, false);
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ref', 'bl_local', qs, false);
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_part', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ev', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ref', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_part', 'bl_local', qs, false);
 COMMIT;
 
 -- REINDEX [CONCURRENTLY] and DROP INDEX reach every placement.
@@ -104,7 +104,7 @@ REINDEX INDEX bl_ref_idx;
 SELECT placements_with_index('bl_ev', 'ixbloom') AS ev, placements_with_index('bl_ref', 'ixbloom') AS ref;
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM queries, mismatches('bl_ev', 'bl_local', qs, false);
+SELECT count(*) AS mismatches FROM bl_queries, mismatches('bl_ev', 'bl_local', qs, false);
 COMMIT;
 DROP INDEX bl_ev2_idx;
 DROP INDEX CONCURRENTLY bl_ref_idx;

@@ -44,12 +44,12 @@ SELECT placements_with_index('br_ts', 'ixbrin') AS ts, placements_with_index('br
 CREATE INDEX br_bad ON br_ts USING ixbrin (ts) WITH (pages_per_range = 0);
 
 -- Randomized range queries (unordered) and ORDER BY ... LIMIT (exact order).
-CREATE TABLE rq AS
+CREATE TABLE br_rq AS
 SELECT array_agg(format('SELECT id FROM %%1$s WHERE ts >= %L AND ts < %L',
                         t0, t0 + (random() * 40000)::int * interval '1 s')) AS qs
   FROM (SELECT '2026-01-01'::timestamptz + (random() * 1600000)::int * interval '1 s' AS t0
           FROM generate_series(1, 80)) s;
-CREATE TABLE oq AS
+CREATE TABLE br_oq AS
 SELECT array_agg(q) AS qs FROM (
   SELECT format('SELECT id, ts FROM %%1$s %s ORDER BY ts %s %s, id LIMIT %s',
                 CASE WHEN n % 3 = 0 THEN format('WHERE ts < %L', '2026-01-01'::timestamptz + (random() * 1600000)::int * interval '1 s')
@@ -66,13 +66,13 @@ SET LOCAL enable_seqscan TO off;
 SELECT tasks_using('SELECT id FROM br_ts WHERE ts BETWEEN ''2026-01-05'' AND ''2026-01-06''', 'br_ts_idx') AS range;
 SELECT tasks_using('SELECT id, ts FROM br_ts ORDER BY ts DESC LIMIT 10', 'br_ts_idx') AS order_by_limit;
 SELECT tasks_using('SELECT id, ts FROM br_ts2 WHERE device = 7 ORDER BY ts LIMIT 10', 'br_ts2_idx') AS filtered_order;
-SELECT count(*) AS mismatches FROM rq, mismatches('br_ts', 'br_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ts', 'br_local', qs, true);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ts2', 'br_local', qs, true);
-SELECT count(*) AS mismatches FROM rq, mismatches('br_ref', 'br_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ref', 'br_local', qs, true);
-SELECT count(*) AS mismatches FROM rq, mismatches('br_part', 'br_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_part', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_rq, mismatches('br_ts', 'br_local', qs, false);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ts', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ts2', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_rq, mismatches('br_ref', 'br_local', qs, false);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ref', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_rq, mismatches('br_part', 'br_local', qs, false);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_part', 'br_local', qs, true);
 -- min/max, pushed down per shard and merged.
 SELECT (SELECT max(ts) FROM br_ts) = (SELECT max(ts) FROM br_local) AS max_same,
        (SELECT min(ts) FROM br_ts) = (SELECT min(ts) FROM br_local) AS min_same;
@@ -84,7 +84,7 @@ SELECT placements_with_index('br_ts', 'ixbrin') AS ts, placements_with_index('br
 BEGIN;
 SET LOCAL enable_seqscan TO off;
 SELECT tasks_using('SELECT id, ts FROM br_ts ORDER BY ts DESC LIMIT 10', 'br_ts_idx') AS after_move;
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ts', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ts', 'br_local', qs, true);
 COMMIT;
 
 -- Appends (summarized by the inserts themselves), deletes of old rows and
@@ -105,10 +105,10 @@ SELECT sum(result::int) AS inexact_summaries
                                              WHERE i.indrelid = '%s'::regclass$$);
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM rq, mismatches('br_ts', 'br_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ts', 'br_local', qs, true);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ref', 'br_local', qs, true);
-SELECT count(*) AS mismatches FROM oq, mismatches('br_part', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_rq, mismatches('br_ts', 'br_local', qs, false);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ts', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ref', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_part', 'br_local', qs, true);
 COMMIT;
 
 -- REINDEX and DROP INDEX reach every placement.
@@ -117,7 +117,7 @@ REINDEX INDEX br_ref_idx;
 SELECT placements_with_index('br_ts', 'ixbrin') AS ts, placements_with_index('br_ref', 'ixbrin') AS ref;
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM oq, mismatches('br_ts', 'br_local', qs, true);
+SELECT count(*) AS mismatches FROM br_oq, mismatches('br_ts', 'br_local', qs, true);
 COMMIT;
 DROP INDEX br_ts2_idx;
 DROP INDEX CONCURRENTLY br_ref_idx;

@@ -50,7 +50,7 @@ CREATE UNIQUE INDEX lr_bad ON lr_t USING ixlearn (id);
 CREATE INDEX lr_bad ON lr_t USING ixlearn (note);
 
 -- Randomized point, range and = ANY queries (unordered) and ORDER BY ... LIMIT (exact order).
-CREATE TABLE lq AS
+CREATE TABLE lr_lq AS
 SELECT array_agg(q) AS qs FROM (
   SELECT CASE n % 3
            WHEN 0 THEN format('SELECT id FROM %%1$s WHERE k = %s', (SELECT k FROM lr_local WHERE id = 1 + (random() * 59999)::int))
@@ -59,7 +59,7 @@ SELECT array_agg(q) AS qs FROM (
                        ARRAY[(random() * 1e6)::bigint, (SELECT k FROM lr_local WHERE id = 1 + (random() * 59999)::int), NULL])
          END AS q
     FROM (SELECT n, (random() * 1e9)::bigint AS a FROM generate_series(1, 90) n) s) s;
-CREATE TABLE oq AS
+CREATE TABLE lr_oq AS
 SELECT array_agg(q) AS qs FROM (
   SELECT format('SELECT id, k FROM %%1$s %s ORDER BY k %s %s, id LIMIT %s',
                 CASE WHEN n % 3 = 0 THEN format('WHERE k < %s', (random() * 1e9)::bigint)
@@ -69,7 +69,7 @@ SELECT array_agg(q) AS qs FROM (
                 CASE WHEN n % 4 < 2 THEN 'NULLS LAST' ELSE 'NULLS FIRST' END,
                 1 + (random() * 30)::int) AS q
     FROM generate_series(1, 80) n) s;
-CREATE TABLE tq AS
+CREATE TABLE lr_tq AS
 SELECT array_agg(format('SELECT ts, k, note FROM %%1$s WHERE ts <= %L ORDER BY ts DESC, k NULLS FIRST LIMIT %s',
                         '2026-01-01'::timestamptz + (random() * 100000)::int * interval '1 s', 1 + (random() * 20)::int)) AS qs
   FROM generate_series(1, 40);
@@ -81,13 +81,13 @@ SELECT tasks_using('SELECT id FROM lr_t WHERE k = 5', 'lr_t_idx') AS point;
 SELECT tasks_using('SELECT id, k FROM lr_t ORDER BY k DESC LIMIT 10', 'lr_t_idx') AS order_by_limit;
 SELECT tasks_using('SELECT ts, k, note FROM lr_t2 ORDER BY ts DESC, k NULLS FIRST LIMIT 5', 'lr_t2_idx') AS multi_column;
 SELECT tasks_using('SELECT id FROM lr_u WHERE u > ''f0000000-0000-0000-0000-000000000000''', 'lr_u_idx') AS uuid_range;
-SELECT count(*) AS mismatches FROM lq, mismatches('lr_t', 'lr_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_t', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM tq, mismatches('lr_t2', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM lq, mismatches('lr_ref', 'lr_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_ref', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM lq, mismatches('lr_part', 'lr_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_part', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_lq, mismatches('lr_t', 'lr_local', qs, false);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_t', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_tq, mismatches('lr_t2', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_lq, mismatches('lr_ref', 'lr_local', qs, false);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_ref', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_lq, mismatches('lr_part', 'lr_local', qs, false);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_part', 'lr_local', qs, true);
 SELECT (SELECT max(k) FROM lr_t) = (SELECT max(k) FROM lr_local) AS max_same,
        (SELECT min(k) FROM lr_t) = (SELECT min(k) FROM lr_local) AS min_same,
        (SELECT count(*) FROM lr_u WHERE u > 'f0000000-0000-0000-0000-000000000000')
@@ -100,7 +100,7 @@ SELECT placements_with_index('lr_t', 'ixlearn') AS t, placements_with_index('lr_
 BEGIN;
 SET LOCAL enable_seqscan TO off;
 SELECT tasks_using('SELECT id, k FROM lr_t ORDER BY k LIMIT 10', 'lr_t_idx') AS after_move;
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_t', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_t', 'lr_local', qs, true);
 COMMIT;
 
 -- Inserts that split leaves on every shard, deletes, updates, VACUUM
@@ -132,11 +132,11 @@ SELECT count(*) FILTER (WHERE success) || '/' || count(*) AS checked
                                            WHERE i.indrelid = '%s'::regclass$$);
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM lq, mismatches('lr_t', 'lr_local', qs, false);
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_t', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM tq, mismatches('lr_t2', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_ref', 'lr_local', qs, true);
-SELECT count(*) AS mismatches FROM lq, mismatches('lr_part', 'lr_local', qs, false);
+SELECT count(*) AS mismatches FROM lr_lq, mismatches('lr_t', 'lr_local', qs, false);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_t', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_tq, mismatches('lr_t2', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_ref', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_lq, mismatches('lr_part', 'lr_local', qs, false);
 COMMIT;
 
 -- ixstat reads every shard's ixlearn index.
@@ -150,7 +150,7 @@ REINDEX INDEX lr_ref_idx;
 SELECT placements_with_index('lr_t', 'ixlearn') AS t, placements_with_index('lr_ref', 'ixlearn') AS ref;
 BEGIN;
 SET LOCAL enable_seqscan TO off;
-SELECT count(*) AS mismatches FROM oq, mismatches('lr_t', 'lr_local', qs, true);
+SELECT count(*) AS mismatches FROM lr_oq, mismatches('lr_t', 'lr_local', qs, true);
 COMMIT;
 DROP INDEX lr_t2_idx;
 DROP INDEX CONCURRENTLY lr_ref_idx;
