@@ -180,7 +180,7 @@ CREATE FUNCTION ixlearn_stats(index regclass,
     OUT max_error double precision, OUT mean_error double precision,
     OUT leaves bigint, OUT model_leaves bigint, OUT splits_since_model bigint, OUT entries bigint,
     OUT leaf_fill double precision, OUT max_chain_steps integer, OUT mean_chain_steps double precision,
-    OUT bytes_per_entry double precision, OUT model_bytes bigint)
+    OUT bytes_per_entry double precision, OUT model_bytes bigint, OUT unlinked_leaves bigint)
 RETURNS record
 AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
 CREATE FUNCTION ixlearn_check(index regclass, heapallindexed boolean DEFAULT false)

@@ -2,15 +2,15 @@
 -- ascending keys at the right end, descending keys at the left end, one
 -- key 20,000 times, NULLs), UPDATE, DELETE, VACUUM (dead entries removed,
 -- the model retrained), ixlearn_retrain and ALTER INDEX SET (epsilon),
--- leaves emptied by VACUUM, UNLOGGED tables, partitioned tables, REINDEX
--- [CONCURRENTLY], CREATE INDEX CONCURRENTLY, TRUNCATE, INCLUDE values near
--- and over the size limit, and the permissions of the inspection
--- functions.  After every phase: ixlearn_check(index, true) (the leaf
--- chain, the model, and every visible heap row found in the index),
--- ixlearn_stats (entries = count(*) once VACUUM has removed the dead
--- entries; splits_since_model > 0 after inserts and 0 after VACUUM or a
--- retrain; model_leaves = leaves and max_chain_steps = 0 after a retrain),
--- and queries compared with a sequential scan.
+-- leaves emptied and unlinked by VACUUM, UNLOGGED tables, partitioned
+-- tables, REINDEX [CONCURRENTLY], CREATE INDEX CONCURRENTLY, TRUNCATE,
+-- INCLUDE values near and over the size limit, and the permissions of the
+-- inspection functions.  After every phase: ixlearn_check(index, true)
+-- (the leaf chain, the model, and every visible heap row found in the
+-- index), ixlearn_stats (entries = count(*) once VACUUM has removed the
+-- dead entries; splits_since_model > 0 after inserts and 0 after VACUUM or
+-- a retrain; model_leaves = leaves and max_chain_steps = 0 after a
+-- retrain), and queries compared with a sequential scan.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS ixlearn;
 CREATE EXTENSION IF NOT EXISTS ixpack_test;
@@ -155,11 +155,17 @@ SELECT splits_since_model > 0 AS splits, model_leaves < leaves AS model_behind F
 VACUUM (INDEX_CLEANUP OFF) d;
 SELECT splits_since_model > 0 AS splits, model_leaves < leaves AS model_behind FROM ixlearn_stats('d_k');
 
--- 6. Leaves emptied by VACUUM: all keys of a range deleted; scans in both
--- directions cross the empty leaves; new rows go into them again.
+-- 6. Leaves emptied by VACUUM: all keys of a range deleted; VACUUM unlinks
+-- the empty leaves (a later VACUUM frees them: test/isolation
+-- ixlearn_unlink, TAP 015); scans in both directions cross the range; new
+-- rows go into it again.
 DELETE FROM d WHERE k BETWEEN -500000000000 AND 500000000000 AND k <> 42;
 DELETE FROM d WHERE k = 42;
+SELECT leaves AS leaves_before_vacuum FROM ixlearn_stats('d_k') \gset
 VACUUM d;
+SELECT unlinked_leaves > 0 AS empty_leaves_unlinked, leaves + unlinked_leaves = :leaves_before_vacuum AS out_of_the_chain,
+       splits_since_model = 0 AS retrained
+  FROM ixlearn_stats('d_k');
 SELECT * FROM shape('d_k');
 SELECT ixlearn_check('d_k', true), ixlearn_check('d_kid', true);
 SELECT * FROM differ('d', (SELECT l FROM lits) || '{42,-500000000000,500000000000}');

@@ -18,13 +18,14 @@ constexpr uint16 kPageId = 0x1E4A;
 constexpr uint16 kPageMeta = 1 << 0;
 constexpr uint16 kPageLeaf = 1 << 1;
 constexpr uint16 kPageModel = 1 << 2;
-constexpr uint16 kPageDeleted = 1 << 3;
+constexpr uint16 kPageDeleted = 1 << 3;   // free: in the free space map
+constexpr uint16 kPageUnlinked = 1 << 4;  // a leaf VACUUM took out of the chain, not yet free
 
 struct IxlPageOpaque {
     uint16 flags;
     uint16 reserved16;  // 0 in format version 1
-    BlockNumber left;   // leaf: the left sibling (InvalidBlockNumber on the leftmost)
-    BlockNumber next;   // leaf: the right sibling; model: the next model page
+    BlockNumber left;   // leaf: the left sibling (InvalidBlockNumber on the leftmost); unlinked: as it was
+    BlockNumber next;   // leaf: the right sibling; model: the next model page; unlinked: as it was
     uint16 reserved;
     uint16 page_id;
 };
@@ -35,6 +36,7 @@ inline const char* page_kind_name(uint16 kind) {
     if (kind & kPageLeaf) return "leaf";
     if (kind & kPageModel) return "model";
     if (kind & kPageDeleted) return "deleted";
+    if (kind & kPageUnlinked) return "unlinked leaf";
     return "unknown";
 }
 
@@ -58,14 +60,26 @@ struct IxlMeta {
     BlockNumber leftmost;       // the leftmost leaf (never changes: splits go right)
     uint32 epsilon;             // the model's error bound, in directory entries
     uint32 leaves_at_model;     // leaves the model lists
-    uint32 splits_since_model;  // leaves split since
-    uint32 reserved;            // 0
+    uint32 splits_since_model;  // leaves split or unlinked since
+    uint32 unlinked_leaves;     // unlinked leaves not yet freed
     uint64 entries;             // as the last build, retrain or VACUUM counted them
 };
 static_assert(sizeof(IxlMeta) == 56, "metapage layout");
 constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, sizeof(IxlMeta)};
 
 inline IxlMeta* page_meta(Page page) { return reinterpret_cast<IxlMeta*>(PageGetContents(page)); }
+
+// ---- unlinked leaves ----------------------------------------------------------
+
+// The body of an unlinked leaf: when it may be freed.  Its links stay as
+// they were, so a reader that arrives through an old link or model moves
+// on right to the leaf that holds its key range now.
+struct UnlinkedLeaf {
+    uint64 safe_xid;       // FullTransactionId: freed once no running transaction is older
+    uint32 model_version;  // the metapage's when it was unlinked: freed once a newer model is current
+    uint32 reserved;       // 0
+};
+static_assert(sizeof(UnlinkedLeaf) == 16, "unlinked leaf layout");
 
 // ---- model pages --------------------------------------------------------------
 

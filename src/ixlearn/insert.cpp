@@ -223,18 +223,14 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         entry_from_row(index, s, values, isnull, tid, key, &include, &include_len);
         const lc::Pos first{static_cast<uint8>(key[0]), key[1], key[2]};
 
-        BlockNumber blkno = route(index, first, lc::Probe::Before);
         lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
-        Buffer buf;
+        BlockNumber blkno;
+        Buffer buf = land(index, first, lc::Probe::Before, LeafLock::Exclusive, view, &blkno);
         uint32 steps = 0;
-        BlockNumber prev = InvalidBlockNumber;
         lc::Bound* prev_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
     again:
         for (;;) {
             CHECK_FOR_INTERRUPTS();
-            buf = read_leaf(index, blkno, BUFFER_LOCK_EXCLUSIVE, view);
-            if (prev != InvalidBlockNumber)
-                check_right_step(index, prev, *prev_high, blkno, *view);
             if (lc::compare_to_bound(ls, key, view->low()) < 0)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s",
                                           "the model routed a key below the leaf's low bound");
@@ -243,9 +239,10 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             if (next == InvalidBlockNumber)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s", "the rightmost leaf has a finite high bound");
             *prev_high = view->high();
-            prev = blkno;
+            const BlockNumber prev = blkno;
             UnlockReleaseBuffer(buf);
-            blkno = next;
+            buf = read_leaf_right(index, next, LeafLock::Exclusive, view, &blkno);
+            check_right_step(index, prev, *prev_high, blkno, buf, LeafLock::Exclusive, view);
             ++steps;
         }
 
@@ -286,7 +283,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             // pages' worth: halve the leaf as it is, then insert again.
             split_as_is(index, buf, *view);
             UnlockReleaseBuffer(buf);
-            prev = InvalidBlockNumber;  // the same leaf again: no step to check
+            buf = read_leaf_right(index, blkno, LeafLock::Exclusive, view, &blkno);  // the same leaf again
             goto again;
         }
         UnlockReleaseBuffer(buf);

@@ -66,13 +66,15 @@ struct HeapCheck {
 
 bool entry_present(Relation index, const Shape& s, const uint64* key, lc::LeafView* view) {
     const lc::LeafShape& ls = s.leaf;
-    BlockNumber blkno = route(index, lc::Pos{static_cast<uint8>(key[0]), key[1], key[2]}, lc::Probe::Before);
+    BlockNumber blkno;
+    Buffer buf = land(index, lc::Pos{static_cast<uint8>(key[0]), key[1], key[2]}, lc::Probe::Before, LeafLock::Share,
+                      view, &blkno);
     for (BlockNumber steps = 0;; ++steps) {
-        Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
         if (lc::compare_to_bound(ls, key, view->high()) >= 0 && page_opaque(BufferGetPage(buf))->next != InvalidBlockNumber &&
             steps <= RelationGetNumberOfBlocks(index)) {
-            blkno = page_opaque(BufferGetPage(buf))->next;
+            const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
             UnlockReleaseBuffer(buf);
+            buf = read_leaf_right(index, next, LeafLock::Share, view, &blkno);
             continue;
         }
         bool found = false;
@@ -128,17 +130,20 @@ void check_heap(Relation heap, Relation index) {
 
 // Whether leaf `to`, reached through leaf `from`'s right link, has a left
 // link that is wrong.  The walk read the two leaves one at a time; a split
-// of `from` in between puts a new page left of `to`, so a mismatch is
-// damage only if it is still there with both leaves locked, left then
-// right (the order every split locks in, so this cannot deadlock).
+// of `from` in between puts a new page left of `to` (and VACUUM may have
+// unlinked `from`), so a mismatch is damage only if it is still there with
+// both leaves locked, left then right (the order every split locks in, so
+// this cannot deadlock).
 bool left_link_broken(Relation index, BlockNumber from, BlockNumber to) {
     Buffer lbuf = ReadBuffer(index, from);
     LockBuffer(lbuf, BUFFER_LOCK_SHARE);
     Buffer rbuf = ReadBuffer(index, to);
     LockBuffer(rbuf, BUFFER_LOCK_SHARE);
-    ixpg::check_page_kind(index, from, BufferGetPage(lbuf), kPages, kPageLeaf);
-    ixpg::check_page_kind(index, to, BufferGetPage(rbuf), kPages, kPageLeaf);
-    const bool broken = page_opaque(BufferGetPage(lbuf))->next == to && page_opaque(BufferGetPage(rbuf))->left != from;
+    ixpg::check_page_kind(index, from, BufferGetPage(lbuf), kPages, kPageLeaf | kPageUnlinked);
+    ixpg::check_page_kind(index, to, BufferGetPage(rbuf), kPages, kPageLeaf | kPageUnlinked);
+    // (A leaf unlinked since keeps its right link, and is no longer named.)
+    const bool broken = ixpg::page_is(BufferGetPage(lbuf), kPages, kPageLeaf) &&
+                        page_opaque(BufferGetPage(lbuf))->next == to && page_opaque(BufferGetPage(rbuf))->left != from;
     UnlockReleaseBuffer(rbuf);
     UnlockReleaseBuffer(lbuf);
     return broken;
@@ -161,6 +166,17 @@ void check_index(Relation index) {
     prev_high.kind = lc::BoundKind::MinusInf;
     BlockNumber prev = InvalidBlockNumber;
     BlockNumber blkno = meta.leftmost;
+    // The model's entries are checked along the chain while it is the
+    // current one (a retrain during the walk replaces it, and may free the
+    // unlinked leaves it lists).
+    const uint32 version = index_cache(index)->model_version;
+    bool model_current = true;
+    auto model_fault = [&](BlockNumber at, const char* what) {
+        if (read_meta(index).model_version != version)
+            model_current = false;
+        else
+            ixpg::report_index_damage(index, at, "model", "%s", what);
+    };
     uint32 j = 0;  // the next directory entry expected along the chain
     for (BlockNumber steps = 0; blkno != InvalidBlockNumber; ++steps) {
         CHECK_FOR_INTERRUPTS();
@@ -168,23 +184,38 @@ void check_index(Relation index) {
         // walk longer than the index is called a loop.)
         if (steps > nblocks && steps > (nblocks = RelationGetNumberOfBlocks(index)))
             corrupt(index, blkno, "the right links form a loop");
-        Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
+        Buffer buf = read_leaf_right(index, blkno, LeafLock::Share, view, &blkno);
+        if (prev == InvalidBlockNumber) {
+            if (!lc::same_bound(ls, view->low(), prev_high))
+                corrupt(index, blkno, "its low bound is not the high bound of the leaf before it");
+        } else {
+            check_right_step(index, prev, prev_high, blkno, buf, LeafLock::Share, view);
+        }
         LeafData d;
         decode_leaf(index, blkno, *view, 0, &d);  // order within the leaf and against its bounds
         const IxlPageOpaque* op = page_opaque(BufferGetPage(buf));
         const BlockNumber left = op->left;
-        if (!lc::same_bound(ls, view->low(), prev_high))
-            corrupt(index, blkno, "its low bound is not the high bound of the leaf before it");
-        if (j < dir.size() && dir.entry(j).block == blkno) {
-            const lc::DirEntry e = dir.entry(j);
-            if (!(e.low == lc::bound_first_column(view->low())) ||
-                e.low_is_column != (view->low().kind != lc::BoundKind::Full))
-                corrupt(index, blkno, "the model lists it with another low bound");
+        const BlockNumber next = op->next;
+        const lc::DirEntry here = low_entry(view->low(), blkno);
+        const lc::DirEntry end = low_entry(view->high(), InvalidBlockNumber);
+        prev_high = view->high();
+        UnlockReleaseBuffer(buf);
+
+        // The model's entries up to here: this leaf, or leaves VACUUM has
+        // unlinked since the model was trained (their ranges went right).
+        // (An entry that starts no later, by its first column, and is
+        // still a leaf may be one right of this with the same first
+        // column: it must come up later in the chain.)
+        while (model_current && j < dir.size() && dir.entry(j).block != blkno &&
+               lc::compare_entries(dir.entry(j), here) <= 0 && leaf_unlinked(index, dir.entry(j).block))
+            ++j;
+        if (model_current && j < dir.size() && dir.entry(j).block == blkno) {
+            // (The leaf's low bound may have dropped since: it took over an
+            // unlinked leaf's range.)
+            if (lc::compare_entries(here, dir.entry(j)) > 0 || lc::compare_entries(dir.entry(j), end) > 0)
+                model_fault(blkno, "it lists a leaf with another low bound");
             ++j;
         }
-        prev_high = view->high();
-        const BlockNumber next = op->next;
-        UnlockReleaseBuffer(buf);
         if (left != prev && (prev == InvalidBlockNumber || left_link_broken(index, prev, blkno)))
             corrupt(index, blkno, "its left link does not name the leaf before it in the chain");
         if (next == InvalidBlockNumber && prev_high.kind != lc::BoundKind::PlusInf)
@@ -192,9 +223,9 @@ void check_index(Relation index) {
         prev = blkno;
         blkno = next;
     }
-    if (j != dir.size())
-        ixpg::report_index_damage(index, meta.model_head, "model", "%u of its %u leaves are not in the chain in order",
-                                  dir.size() - j, dir.size());
+    if (model_current && j != dir.size())
+        model_fault(meta.model_head, "some leaves it lists are not in the chain in order");
+    if (!model_current) return;
     // Every leaf the model lists is found within its error bound.
     for (uint32 k = 0; k < dir.size(); ++k) {
         const lc::DirEntry e = dir.entry(k);
@@ -249,11 +280,12 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
         BlockNumber blkno = meta.leftmost;
         while (blkno != InvalidBlockNumber && leaves <= nblocks) {
             CHECK_FOR_INTERRUPTS();
-            Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, view);
+            Buffer buf = read_leaf_right(index, blkno, LeafLock::Share, view, &blkno);
             ++leaves;
             entries += view->total();
             used += view->used_bytes();
-            steps = listed[blkno] ? 0 : steps + 1;
+            // (A block past nblocks was split off since the walk began.)
+            steps = blkno < nblocks && listed[blkno] ? 0 : steps + 1;
             steps_sum += steps;
             if (steps > steps_max) steps_max = steps;
             blkno = page_opaque(BufferGetPage(buf))->next;
@@ -265,8 +297,8 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
             elog(ERROR, "return type must be a row type");
         desc = BlessTupleDesc(desc);
         const int64 index_bytes = static_cast<int64>(nblocks) * BLCKSZ;
-        Datum v[14];
-        bool n[14] = {};
+        Datum v[15];
+        bool n[15] = {};
         v[0] = Int64GetDatum(meta.model_version);
         v[1] = Int32GetDatum(static_cast<int32>(dir.segments()));
         v[2] = Int32GetDatum(static_cast<int32>(dir.epsilon()));
@@ -281,6 +313,7 @@ Datum ixlearn_stats(PG_FUNCTION_ARGS) {
         v[11] = Float8GetDatum(leaves > 0 ? static_cast<double>(steps_sum) / static_cast<double>(leaves) : 0.0);
         v[12] = Float8GetDatum(entries > 0 ? static_cast<double>(index_bytes) / static_cast<double>(entries) : 0.0);
         v[13] = Int64GetDatum(static_cast<int64>(meta.model_bytes));
+        v[14] = Int64GetDatum(meta.unlinked_leaves);
         relation_close(index, AccessShareLock);
         return HeapTupleGetDatum(heap_form_tuple(desc, v, n));
     });

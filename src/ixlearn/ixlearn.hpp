@@ -6,6 +6,7 @@
 //   keys.cpp       values to entries and back; scan keys to intervals
 //   leaf_io.cpp    reading, checking and writing leaf pages
 //   model.cpp      routing through the model; retraining it
+//   unlink.cpp     VACUUM's unlinking and freeing of empty leaves
 //   build.cpp, insert.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp,
 //   inspect.cpp (ixlearn_stats, ixlearn_check, ixlearn_retrain).
 // Every file is C-style (pg/longjmp_safe.hpp): palloc'd memory, no object
@@ -113,21 +114,37 @@ bool condition_passes(const ColumnCondition& c, const lc::Pos& p);
 
 // ---- leaves ------------------------------------------------------------------------
 
-// Read and lock a leaf; check the page is a leaf of this index and parse
-// it (index_corrupted otherwise).
-Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView* view,
-                 BufferAccessStrategy strategy = nullptr);
 // Parse a locked page already checked to be a leaf.
 void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view);
+// How a walk locks the leaves it reads (Cleanup: VACUUM's bulk delete).
+enum class LeafLock : uint8 { Share, Exclusive, Cleanup };
+void lock_leaf(Buffer buf, LeafLock lock);
+// A leaf's low bound as the model lists it.
+inline lc::DirEntry low_entry(const lc::Bound& low, BlockNumber blkno) {
+    return lc::DirEntry{lc::bound_first_column(low), low.kind != lc::BoundKind::Full, blkno};
+}
+// Is block blkno a leaf VACUUM has unlinked?  (Reads it under a share
+// lock: call with no leaf right of it locked.)
+bool leaf_unlinked(Relation index, BlockNumber blkno);
+// The leaf that holds block blkno's key range now: blkno, or if VACUUM
+// unlinked it, the first leaf right of it that is still in the chain.
+BlockNumber live_successor(Relation index, BlockNumber blkno);
+// Read and lock the leaf a right link names, moving on right past leaves
+// VACUUM unlinked since the link was read; *landed: the leaf's block.
+Buffer read_leaf_right(Relation index, BlockNumber blkno, LeafLock lock, lc::LeafView* view, BlockNumber* landed,
+                       BufferAccessStrategy strategy = nullptr);
 // A step along the chain, from leaf `from` (whose high bound is from_high)
 // to the leaf `to` read through its right link: to's low bound must be
-// from's high bound (index_corrupted otherwise).  A cut or redirected link
-// would otherwise skip or repeat entries.  to's left link is not checked:
-// the walk released `from` before it locked `to`, and a split of `from`
-// in between puts a new page between them (and in to's left link), which
-// is no damage; ixlearn_check verifies left links with both pages locked.
-void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
-                      const lc::LeafView& to_view);
+// from's high bound, or lower if `from` has been unlinked since it was
+// read (index_corrupted otherwise: a cut or redirected link would skip or
+// repeat entries).  to_buf: `to`, locked with `lock`, which this unlocks
+// and locks again (parsing it into *to_view again) when it must look at
+// `from`; or InvalidBuffer when the caller holds no lock.  to's left link
+// is not checked: the walk released `from` before it locked `to`, and a
+// split of `from` in between puts a new page between them, which is no
+// damage; ixlearn_check verifies left links with both pages locked.
+void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to, Buffer to_buf,
+                      LeafLock lock, lc::LeafView* to_view);
 // Decode a parsed leaf into the backend's leaf buffers (room for `extra`
 // more entries), valid until the next decode_leaf: one leaf at a time.
 struct LeafData {
@@ -182,6 +199,12 @@ inline std::size_t max_include_bytes(const lc::LeafShape& ls) {
 BlockNumber route(Relation index, const lc::Pos& p, lc::Probe probe);
 // The same, with the directory entry (its low bound tells where it is in the chain).
 lc::DirEntry route_entry(Relation index, const lc::Pos& p, lc::Probe probe);
+// Read and lock the leaf a lookup of a first-column position starts from:
+// the model's leaf, or the leaf right of it that took over its key range if
+// VACUUM unlinked it.  A model older than the metapage's that names a
+// block freed and reused since is replaced by the current one; *landed:
+// the leaf's block.  Its low bound is at or before the probe.
+Buffer land(Relation index, const lc::Pos& p, lc::Probe probe, LeafLock lock, lc::LeafView* view, BlockNumber* landed);
 // Drop the cached model if the metapage names a newer one (a lookup that
 // walked right of the model's leaf calls this, so the next one is direct).
 void refresh_model(Relation index);
@@ -196,6 +219,16 @@ constexpr uint32 kStepsBeforeRetrain = 8;
 void retrain_if_lagging(Relation heap, Relation index, uint32 steps);
 // The metapage, read under a share lock.
 IxlMeta read_meta(Relation index);
+
+// ---- unlinking and freeing leaves (VACUUM) ------------------------------------------------
+
+// Take leaf blkno out of the chain if it is (still) empty and neither end
+// of the chain: its key range goes to its right neighbour; one WAL record.
+// False if it is not (its neighbours changed, or it is not empty).
+bool unlink_leaf(Relation index, BlockNumber blkno, BufferAccessStrategy strategy);
+// Free the unlinked leaves that no reader can reach any more; counts them
+// in stats (pages_deleted: unlinked ones, pages_free: those freed now).
+void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, IndexBulkDeleteResult* stats);
 
 // ---- callbacks ------------------------------------------------------------------------
 

@@ -10,11 +10,86 @@
 
 namespace ixlearn {
 
-void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
-                      const lc::LeafView& to_view) {
-    if (!lc::same_bound(index_shape(index).leaf, to_view.low(), from_high))
-        ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
-                                  from);
+void lock_leaf(Buffer buf, LeafLock lock) {
+    switch (lock) {
+        case LeafLock::Share: LockBuffer(buf, BUFFER_LOCK_SHARE); break;
+        case LeafLock::Exclusive: LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE); break;
+        case LeafLock::Cleanup: LockBufferForCleanup(buf); break;
+    }
+}
+
+bool leaf_unlinked(Relation index, BlockNumber blkno) {
+    Buffer buf = ReadBuffer(index, blkno);
+    LockBuffer(buf, BUFFER_LOCK_SHARE);
+    const bool unlinked = ixpg::page_is(BufferGetPage(buf), kPages, kPageUnlinked);
+    UnlockReleaseBuffer(buf);
+    return unlinked;
+}
+
+BlockNumber live_successor(Relation index, BlockNumber blkno) {
+    lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+    BlockNumber landed;
+    UnlockReleaseBuffer(read_leaf_right(index, blkno, LeafLock::Share, view, &landed));
+    pfree(view);
+    return landed;
+}
+
+namespace {
+
+// Does `to`'s key range contain from_high, strictly above its low bound?
+bool overlaps(const lc::LeafShape& ls, const lc::Bound& from_high, const lc::LeafView& to_view) {
+    return lc::compare_bounds(ls, to_view.low(), from_high) < 0 && lc::compare_bounds(ls, from_high, to_view.high()) < 0;
+}
+
+}  // namespace
+
+void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to, Buffer to_buf,
+                      LeafLock lock, lc::LeafView* to_view) {
+    const lc::LeafShape& ls = index_shape(index).leaf;
+    if (lc::same_bound(ls, to_view->low(), from_high)) return;
+    // The one sound way for them to differ: `from` was unlinked after it
+    // was read, and `to`, its right neighbour, took over its key range (its
+    // low bound dropped to from's low).  Asked with `to` unlocked, then
+    // `to` read again (it may have changed meanwhile).
+    if (overlaps(ls, from_high, *to_view)) {
+        if (to_buf != InvalidBuffer) LockBuffer(to_buf, BUFFER_LOCK_UNLOCK);
+        const bool unlinked = leaf_unlinked(index, from);
+        if (to_buf != InvalidBuffer) {
+            lock_leaf(to_buf, lock);
+            ixpg::check_page_kind(index, to, BufferGetPage(to_buf), kPages, kPageLeaf);
+            parse_leaf(index, to, BufferGetPage(to_buf), to_view);
+        }
+        if (unlinked && (lc::same_bound(ls, to_view->low(), from_high) || overlaps(ls, from_high, *to_view))) return;
+    }
+    ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
+                              from);
+}
+
+Buffer read_leaf_right(Relation index, BlockNumber blkno, LeafLock lock, lc::LeafView* view, BlockNumber* landed,
+                       BufferAccessStrategy strategy) {
+    for (BlockNumber hops = 0;; ++hops) {
+        if (!block_in_index(index, blkno))
+            ixpg::report_index_damage(index, blkno, "leaf link", "block %u is not a leaf of the index", blkno);
+        Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+        lock_leaf(buf, lock);
+        Page page = BufferGetPage(buf);
+        ixpg::check_page_kind(index, blkno, page, kPages, kPageLeaf | kPageUnlinked);
+        if (ixpg::page_kind(page) & kPageLeaf) {
+            parse_leaf(index, blkno, page, view);
+            *landed = blkno;
+            return buf;
+        }
+        // Unlinked since the link to it was read: its key range is right of
+        // it now.  (It cannot have been freed meanwhile: that waits for
+        // every transaction older than the unlink.)
+        const BlockNumber next = page_opaque(page)->next;
+        UnlockReleaseBuffer(buf);
+        if (next == InvalidBlockNumber || next == blkno ||
+            (hops >= index_cache(index)->nblocks && hops >= RelationGetNumberOfBlocks(index)))
+            ixpg::report_index_damage(index, blkno, "unlinked leaf", "%s",
+                                      "its right link leads nowhere or around a loop");
+        blkno = next;
+    }
 }
 
 void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view) {
@@ -31,18 +106,6 @@ void parse_leaf(Relation index, BlockNumber blkno, Page page, lc::LeafView* view
                                   "its sibling links disagree with its bounds (an end of the chain without an infinite bound, or the reverse)");
     if (op->left == blkno || op->next == blkno)
         ixpg::report_index_damage(index, blkno, "leaf", "%s", "it links to itself");
-}
-
-Buffer read_leaf(Relation index, BlockNumber blkno, int lock_mode, lc::LeafView* view,
-                 BufferAccessStrategy strategy) {
-    if (!block_in_index(index, blkno))
-        ixpg::report_index_damage(index, blkno, "leaf link", "block %u is not a leaf of the index", blkno);
-    Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
-    LockBuffer(buf, lock_mode);
-    Page page = BufferGetPage(buf);
-    ixpg::check_page_kind(index, blkno, page, kPages, kPageLeaf);
-    parse_leaf(index, blkno, page, view);
-    return buf;
 }
 
 namespace {

@@ -122,7 +122,7 @@ void collect_leaves(Relation index, BlockNumber leftmost, DirList* out) {
         Buffer buf = walk.read(BUFFER_LOCK_SHARE);
         lc::LeafView& view = *viewp;
         parse_leaf(index, blkno, BufferGetPage(buf), &view);
-        check_right_step(index, prev, *prev_high, blkno, view);
+        check_right_step(index, prev, *prev_high, blkno, buf, LeafLock::Share, &view);
         *prev_high = view.high();
         prev = blkno;
         if (out->n == out->cap) {
@@ -190,6 +190,47 @@ lc::DirEntry route_entry(Relation index, const lc::Pos& p, lc::Probe probe) {
 }
 
 BlockNumber route(Relation index, const lc::Pos& p, lc::Probe probe) { return route_entry(index, p, probe).block; }
+
+Buffer land(Relation index, const lc::Pos& p, lc::Probe probe, LeafLock lock, lc::LeafView* view, BlockNumber* landed) {
+    IndexCache* cache = index_cache(index);
+    for (;;) {
+        BlockNumber blk = route(index, p, probe);
+        const uint32 version = cache->model_version;
+        const char* wrong = nullptr;
+        for (BlockNumber hops = 0; wrong == nullptr; ++hops) {
+            if (!block_in_index(index, blk) || (hops > cache->nblocks && hops > RelationGetNumberOfBlocks(index))) {
+                wrong = "a chain of unlinked leaves from it leads outside the index or around a loop";
+                break;
+            }
+            Buffer buf = ReadBuffer(index, blk);
+            lock_leaf(buf, lock);
+            Page page = BufferGetPage(buf);
+            if (ixpg::page_is(page, kPages, kPageLeaf)) {
+                parse_leaf(index, blk, page, view);
+                if (lc::compare_low(low_entry(view->low(), blk), p, probe) <= 0) {
+                    *landed = blk;
+                    return buf;
+                }
+                wrong = "it starts right of the key the model routes to it";
+            } else if (ixpg::page_is(page, kPages, kPageUnlinked)) {
+                // Unlinked since the model was trained: its key range is right of it.
+                const BlockNumber next = page_opaque(page)->next;
+                UnlockReleaseBuffer(buf);
+                blk = next;
+                continue;
+            } else {
+                wrong = "it is not a leaf";
+            }
+            UnlockReleaseBuffer(buf);
+        }
+        // A model older than the metapage's may name a block that was
+        // unlinked, freed and reused since: take the current model and route
+        // again.  The current model names no freed block.
+        if (read_meta(index).model_version == version)
+            ixpg::report_index_damage(index, blk, "model", "it routes a key to block %u, but %s", blk, wrong);
+        refresh_model(index);
+    }
+}
 
 void refresh_model(Relation index) { load_model(index, index_cache(index)); }
 

@@ -220,11 +220,10 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
     }
 }
 
-// Read leaf blkno and make it the batch.
-void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno) {
+// Make leaf blkno, locked in buf and parsed into so->view, the batch.
+void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno, Buffer buf) {
     Relation index = scan->indexRelation;
     batch_unpin(&so->batch);
-    Buffer buf = read_leaf(index, blkno, BUFFER_LOCK_SHARE, so->view);
     TestForOldSnapshot(scan->xs_snapshot, index, BufferGetPage(buf));
     collect(scan, so, &so->batch, blkno, BufferGetPage(buf), *so->view);
     if (so->keep_pins) {
@@ -235,10 +234,17 @@ void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno) {
     }
 }
 
-// The page left of `from` in the chain as it is now (from's left
-// neighbour, or the last page its splits put in between).
-BlockNumber walk_left(Relation index, BlockNumber from, BlockNumber left) {
+// The leaf left of `from`'s key range in the chain as it is now: from's
+// left neighbour, or the last page its splits put in between (nbtree's
+// walk-left rule).  A leaf on the way that VACUUM unlinked hands over to
+// its left neighbour; if `from` itself was unlinked since it was read, its
+// key range belongs to the leaf right of it now, and the walk looks for
+// the leaf that links to that one.
+// Returns that leaf locked and parsed into *view.
+Buffer walk_left(Relation index, BlockNumber from, BlockNumber left, lc::LeafView* view, BlockNumber* found) {
     BlockNumber blk = left;
+    BlockNumber target = from;
+    bool target_checked = false;
     // More steps than the index has blocks would be a loop (its size read
     // again first: the splits this walk steps over may have grown it).
     IndexCache* c = index_cache(index);
@@ -248,13 +254,49 @@ BlockNumber walk_left(Relation index, BlockNumber from, BlockNumber left) {
             ixpg::report_index_damage(index, from, "leaf", "%s", "its left link leads outside the index");
         Buffer buf = ReadBuffer(index, blk);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
-        ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageLeaf);
+        ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageLeaf | kPageUnlinked);
+        const bool unlinked = ixpg::page_kind(BufferGetPage(buf)) & kPageUnlinked;
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
+        const BlockNumber prev = page_opaque(BufferGetPage(buf))->left;
+        if (!unlinked && next == target) {
+            parse_leaf(index, blk, BufferGetPage(buf), view);
+            *found = blk;
+            return buf;
+        }
         UnlockReleaseBuffer(buf);
-        if (next == from) return blk;
+        if (unlinked) {
+            blk = prev;
+            continue;
+        }
+        if (!target_checked) {
+            // The rare case (the left neighbour split, or `from` went): is
+            // `from` still in the chain?  (Asked with no lock held.)
+            target_checked = true;
+            target = live_successor(index, from);
+            if (next == target) continue;  // read this page again
+        }
         blk = next;
     }
     ixpg::report_index_damage(index, from, "leaf", "%s", "no page to its left links to it");
+}
+
+// After a step left from a leaf whose low bound was from_low to the leaf
+// now in the batch: its high bound must be from_low; or lower, when VACUUM
+// unlinked the leaf between them after the scan read `from`, and `from`
+// (or the leaf that holds its range now) took over that leaf's range.
+void check_left_step(Relation index, BlockNumber from, const lc::Bound& from_low, const Batch& b) {
+    const lc::LeafShape& ls = index_shape(index).leaf;
+    if (lc::same_bound(ls, b.high, from_low)) return;
+    if (lc::compare_bounds(ls, b.high, from_low) < 0) {
+        lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+        BlockNumber now;
+        UnlockReleaseBuffer(read_leaf_right(index, from, LeafLock::Share, view, &now));
+        const bool took_over = lc::same_bound(ls, view->low(), b.high);
+        pfree(view);
+        if (took_over) return;
+    }
+    ixpg::report_index_damage(index, b.blkno, "leaf", "its high bound is not the low bound of leaf %u, its right neighbour",
+                              from);
 }
 
 // Position the scan at its first leaf in direction dir.
@@ -263,25 +305,26 @@ void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
     const Interval* iv;
     const int niv = first_intervals(so, &iv);
     pgstat_count_index_scan(index);
+    BlockNumber blk;
     if (ScanDirectionIsForward(dir)) {
-        load(scan, so, route(index, iv[0].lo, lc::Probe::Before));
+        Buffer buf = land(index, iv[0].lo, lc::Probe::Before, LeafLock::Share, so->view, &blk);
+        load(scan, so, blk, buf);
         so->batch.cur = -1;
         so->empty_steps = so->batch.n == 0 ? 1 : 0;
     } else {
         const lc::Pos top = iv[niv - 1].hi;
-        BlockNumber blk = route(index, top, lc::Probe::After);
+        Buffer buf = land(index, top, lc::Probe::After, LeafLock::Share, so->view, &blk);
         uint32 steps = 0;
         lc::Bound* prev_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
-        BlockNumber prev = InvalidBlockNumber;
         for (;;) {
             CHECK_FOR_INTERRUPTS();
-            load(scan, so, blk);
-            if (prev != InvalidBlockNumber) check_right_step(index, prev, *prev_high, blk, *so->view);
+            const BlockNumber prev = so->batch.blkno;
+            load(scan, so, blk, buf);
+            if (steps > 0) check_right_step(index, prev, *prev_high, blk, InvalidBuffer, LeafLock::Share, so->view);
             // Entries <= top may be right of this leaf (splits since the model).
             if (so->batch.right == InvalidBlockNumber || lc::compare(so->batch.high_first, top) > 0) break;
             *prev_high = so->batch.high;
-            prev = blk;
-            blk = so->batch.right;
+            buf = read_leaf_right(index, so->batch.right, LeafLock::Share, so->view, &blk);
             ++steps;
         }
         pfree(prev_high);
@@ -297,37 +340,33 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
     Batch& b = so->batch;
     if (ScanDirectionIsForward(dir)) {
         if (!b.more_right) return false;
-        BlockNumber next = b.right;
         const BlockNumber from = b.blkno;
-        bool jumped = false;
-        lc::DirEntry target{};
+        lc::Bound* from_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
+        *from_high = b.high;
+        BlockNumber blk = InvalidBlockNumber;
+        Buffer buf = InvalidBuffer;
         // A sorted list with gaps (= ANY): jump through the model to the
-        // next interval's leaf when it is right of the next page.
+        // next interval's leaf when the model lists it right of this one.
+        // The leaf it lands on must start at or right of this one's end
+        // (else the model lags, or is damaged, and the scan steps right).
         const Interval* iv;
         const int niv = first_intervals(so, &iv);
         int k = 0;
         while (k < niv && lc::compare(iv[k].hi, b.high_first) < 0) ++k;
-        if (k < niv && lc::compare(iv[k].lo, b.high_first) > 0) {
-            const lc::DirEntry e = route_entry(index, iv[k].lo, lc::Probe::Before);
-            if (lc::compare(e.low, b.high_first) > 0) {
-                next = e.block;
-                target = e;
-                jumped = true;
+        if (k < niv && lc::compare(iv[k].lo, b.high_first) > 0 &&
+            lc::compare(route_entry(index, iv[k].lo, lc::Probe::Before).low, b.high_first) > 0) {
+            buf = land(index, iv[k].lo, lc::Probe::Before, LeafLock::Share, so->view, &blk);
+            if (lc::compare_bounds(index_shape(index).leaf, so->view->low(), *from_high) < 0) {
+                UnlockReleaseBuffer(buf);
+                buf = InvalidBuffer;
             }
         }
-        lc::Bound* from_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
-        *from_high = b.high;
-        load(scan, so, next);
-        if (jumped) {
-            // The leaf must be what the model lists: its low bound, right of
-            // the leaf the scan left (else a damaged model could loop it).
-            if (!(lc::bound_first_column(b.low) == target.low) ||
-                (b.low.kind != lc::BoundKind::Full) != target.low_is_column ||
-                !(lc::compare(lc::bound_first_column(b.low), lc::bound_first_column(*from_high)) > 0))
-                ixpg::report_index_damage(index, b.blkno, "model", "%s",
-                                          "it lists this leaf with another low bound");
+        if (buf != InvalidBuffer) {
+            load(scan, so, blk, buf);
         } else {
-            check_right_step(index, from, *from_high, b.blkno, *so->view);
+            buf = read_leaf_right(index, b.right, LeafLock::Share, so->view, &blk);
+            load(scan, so, blk, buf);
+            check_right_step(index, from, *from_high, blk, InvalidBuffer, LeafLock::Share, so->view);
         }
         pfree(from_high);
         b.cur = -1;
@@ -344,10 +383,10 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         const BlockNumber from = b.blkno;
         lc::Bound* from_low = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
         *from_low = b.low;
-        load(scan, so, walk_left(index, b.blkno, b.left));
-        if (!lc::same_bound(index_shape(index).leaf, b.high, *from_low))
-            ixpg::report_index_damage(index, b.blkno, "leaf", "its high bound is not the low bound of leaf %u, its right neighbour",
-                                      from);
+        BlockNumber left;
+        Buffer buf = walk_left(index, b.blkno, b.left, so->view, &left);
+        load(scan, so, left, buf);
+        check_left_step(index, from, *from_low, b);
         pfree(from_low);
         b.cur = static_cast<int>(b.n);
     }

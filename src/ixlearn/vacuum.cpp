@@ -7,7 +7,9 @@
 // to a new page right of the leaf it splits, so entries that move after
 // the walk left a leaf were in it when the walk read it, and a leaf that
 // split before the walk reached it is followed by its new right half.
-// Cleanup retrains the model when leaves split since it was built.
+// Bulk delete then unlinks the leaves it left empty (unlink.cpp).  Cleanup
+// retrains the model when leaves split or were unlinked since it was
+// built, and frees the unlinked leaves no reader can reach any more.
 #include "ixlearn/ixlearn.hpp"
 #include "pg/generic_wal.hpp"
 
@@ -50,7 +52,7 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             LockBuffer(buf, BUFFER_LOCK_SHARE);
         ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
         parse_leaf(index, blkno, BufferGetPage(buf), view);
-        check_right_step(index, prev, *prev_high, blkno, *view);
+        check_right_step(index, prev, *prev_high, blkno, buf, cleanup ? LeafLock::Cleanup : LeafLock::Share, view);
         const bool again = visit(blkno, buf, *view);
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
         if (!again) {
@@ -79,8 +81,23 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         const lc::LeafShape& ls = s.leaf;
         stats = new_stats(stats);
         double kept_total = 0;
+        // Leaves left empty, to unlink after the walk (which holds no lock
+        // then: unlinking locks the left neighbour first).
+        uint32 nempty = 0, empty_cap = 64;
+        BlockNumber* empty = static_cast<BlockNumber*>(palloc(sizeof(BlockNumber) * empty_cap));
+        auto note_empty = [&](BlockNumber blkno, const lc::LeafView& view) {
+            if (view.low().kind == lc::BoundKind::MinusInf || view.high().kind == lc::BoundKind::PlusInf) return;
+            if (nempty == empty_cap) {
+                empty_cap *= 2;
+                empty = static_cast<BlockNumber*>(repalloc_huge(empty, sizeof(BlockNumber) * empty_cap));
+            }
+            empty[nempty++] = blkno;
+        };
         for_each_leaf(index, info->strategy, true, [&](BlockNumber blkno, Buffer buf, const lc::LeafView& view) {
-            if (view.total() == 0) return false;
+            if (view.total() == 0) {
+                note_empty(blkno, view);
+                return false;
+            }
             LeafData d;
             decode_leaf(index, blkno, view, 0, &d);
             uint32 kept = 0;
@@ -106,10 +123,16 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
                     return true;
                 }
                 stats->tuples_removed += removed;
+                if (kept == 0) note_empty(blkno, view);
             }
             kept_total += kept;
             return false;
         });
+        for (uint32 i = 0; i < nempty; ++i) {
+            vacuum_delay_point();
+            if (unlink_leaf(index, empty[i], info->strategy)) stats->pages_newly_deleted += 1;
+        }
+        pfree(empty);
         stats->num_index_tuples = kept_total;
         stats->num_pages = RelationGetNumberOfBlocks(index);
         return stats;
@@ -132,6 +155,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         }
         const IxlMeta meta = read_meta(index);
         if (meta.splits_since_model > 0) retrain(index);
+        free_unlinked_leaves(index, info->strategy, stats);
         stats->num_pages = RelationGetNumberOfBlocks(index);
         stats->estimated_count = false;
         return stats;

@@ -188,11 +188,17 @@ void ixlearn_meta(Relation index, Census& c, ReaderState&) {
 
 void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
     ixpg::check_page_kind(index, blkno, page, ixlearn::kPages,
-                          ixlearn::kPageLeaf | ixlearn::kPageModel | ixlearn::kPageDeleted);
+                          ixlearn::kPageLeaf | ixlearn::kPageModel | ixlearn::kPageDeleted |
+                              ixlearn::kPageUnlinked);
     const uint16 kind = ixpg::page_kind(page);
     if (kind & ixlearn::kPageDeleted) {
         ++c.free;
         c.free_bytes += BLCKSZ;
+    } else if (kind & ixlearn::kPageUnlinked) {
+        // As btree's deleted pages: free, once no reader can reach them.
+        ++c.free;
+        c.free_bytes += BLCKSZ;
+        c.add("unlinked_leaves", 1);
     } else if (kind & ixlearn::kPageModel) {
         ++c.internal;
         c.add("model_pages", 1);

@@ -15,7 +15,9 @@
 #     rightmost leaf, keys in ascending runs inside the chain, and long
 #     runs of one duplicate key (splits inside a run of equal first columns);
 #   DELETE + VACUUM (leaves re-coded, the model retrained: new model pages,
-#     metapage switch, old pages freed and then reused by later splits);
+#     metapage switch, old pages freed and then reused by later splits;
+#     leaves emptied by the DELETE of a key range unlinked, freed by the
+#     next VACUUM and reused by splits);
 #   more splits, then ixlearn_retrain; splits and retrains on the primary
 #     while a standby session reads (index vs seqscan in one snapshot);
 #   REINDEX; inserts after REINDEX;
@@ -258,6 +260,22 @@ sub deleted_pages
 }
 ok(deleted_pages($standby, 't8_k') >= 1, 'the old model page of t8_k is free (as replayed on the standby)');
 
+# Leaves of the unlinked kind (flags 16): the DELETE of keys 100000 ..
+# 200000 emptied leaves of t8_k, which VACUUM took out of the chain (their
+# key range went to the leaf on their right); they wait for a later
+# VACUUM to free them.
+sub unlinked_pages
+{
+    my ($node, $idx) = @_;
+    return $node->safe_psql('postgres', qq{
+        SELECT count(*) FROM generate_series(1, pg_relation_size('$idx') / 8192 - 1) b
+         WHERE get_byte(get_raw_page('$idx', b::int), 8176) = 16});
+}
+my $unlinked = unlinked_pages($standby, 't8_k');
+ok($unlinked >= 3, "VACUUM unlinked the leaves it emptied in t8_k ($unlinked, as replayed on the standby)");
+is($primary->safe_psql('postgres', "SELECT unlinked_leaves FROM ixlearn_stats('t8_k')"), $unlinked,
+    'the metapage counts them');
+
 # Splits again (into pages the retrain freed), then ixlearn_retrain.
 $primary->safe_psql('postgres', q{
     INSERT INTO t8 SELECT 700000 + g, abs(hashint8(g + 7)) % 500000 FROM generate_series(1, 4000) g;
@@ -274,6 +292,26 @@ is(stats($standby, 't8_k')->{version}, $before_retrain{t8_k}{version} + 1, 'ixle
 my ($rret, $rout, $rerr) = $standby->psql('postgres', "SELECT ixlearn_retrain('t8_k')");
 like($rerr, qr/recovery is in progress/, 'ixlearn_retrain refuses to run on the standby');
 compare('after ixlearn_retrain', @all);
+
+# The unlinked leaves are freed by the next VACUUM (no transaction older
+# than their unlink is left), as deleted pages, and splits reuse them.  The
+# long-lived sessions' cached models are older than the leaves' freeing:
+# lookups through them must notice a freed or reused page and take the
+# current model.
+$primary->safe_psql('postgres', 'VACUUM t8');
+$primary->wait_for_catchup($standby);
+is(unlinked_pages($standby, 't8_k'), 0, 'a later VACUUM freed the unlinked leaves (as replayed on the standby)');
+is($primary->safe_psql('postgres', "SELECT unlinked_leaves FROM ixlearn_stats('t8_k')"), '0',
+    'the metapage counts none left');
+ok(deleted_pages($standby, 't8_k') >= $unlinked, 'they are free pages');
+compare('after the unlinked leaves were freed', @all);
+my $t8_size = $primary->safe_psql('postgres', "SELECT pg_relation_size('t8_k')");
+$primary->safe_psql('postgres', q{
+    INSERT INTO t8 SELECT 750000 + g, 150000 + (abs(hashint8(g)) % 50000) FROM generate_series(1, 2000) g;
+});
+is($primary->safe_psql('postgres', "SELECT pg_relation_size('t8_k')"), $t8_size,
+    'splits into the emptied key range reuse the freed leaves');
+compare('after splits into freed leaves', @all);
 
 # Hot standby readers while replay splits leaves and switches models under
 # them: the primary inserts (splits) and retrains in a loop, committing

@@ -25,6 +25,7 @@
 #   ordered scans (ASC and DESC) equal a sort of a sequential scan, and
 #   ixlearn_check(index, true) passes.
 # Phase 3: concurrent inserts, key-changing updates and deletes, VACUUM,
+#   key ranges deleted (VACUUM unlinks and frees the leaves they empty),
 #   retrains and ixlearn_check, while a long-lived checker session (its
 #   cached model goes stale under it) runs hundreds of random queries of
 #   several shapes (point, range, ORDER BY ASC/DESC with LIMIT, = ANY, IS
@@ -137,13 +138,17 @@ PGB
 \set r random(1, 200000)
 DELETE FROM t WHERE id BETWEEN :r AND :r + 3;
 PGB
-    # retrains, and the checker walking the chain while splits go on
-    # (a left link that a concurrent split changed is no damage)
+    # retrains, the checker walking the chain while splits go on (a left
+    # link that a concurrent split changed is no damage), and a key range
+    # deleted before each VACUUM, which empties leaves for it to unlink
+    # (and a later one to free) under the scans and inserts
     'maint3.sql' => <<'PGB',
 SELECT ixlearn_retrain('t_k');
 SELECT ixlearn_retrain('t_u');
 SELECT ixlearn_check('t_k', false);
 SELECT ixlearn_check('t_u', false);
+\set r random(0, 1999999999)
+DELETE FROM t WHERE k BETWEEN :r AND :r + 40000000;
 \sleep 200 ms
 VACUUM t;
 PGB

@@ -23,6 +23,7 @@
 #     reserved bytes and base, the rank lane, the heap TIDs, the left and
 #     right links (to the metapage, past the end, to itself, back into the
 #     chain, to a model page, to nothing; the leftmost leaf skipping one);
+#   unlinked leaf: its links, kind and pd_lower;
 #   model page: kind, page id, version, page index, pd_lower, next link,
 #     the coded directory's nleaves, nsegments, epsilon, nblocks, wide, a
 #     segment's slope and first position, the leaf blocks it lists.
@@ -177,6 +178,13 @@ my @cases = (
     # The leftmost leaf's right link skips a leaf.
     ['right_skip', sub { overwrite($_[0], $_[1]{leaves}[0], NEXT, u32($_[1]{leaves}[2])) }, 1],
 
+    # an unlinked leaf (out of the chain, waiting to be freed: no reader
+    # reaches it, so only a damage VACUUM's freeing pass reads is found)
+    ['unlinked_next_past', sub { overwrite($_[0], $_[1]{unlinked}[0], NEXT, u32(99999)) }, 0],
+    ['unlinked_next_self', sub { overwrite($_[0], $_[1]{unlinked}[0], NEXT, u32($_[1]{unlinked}[0])) }, 0],
+    ['unlinked_kind_leaf', sub { overwrite($_[0], $_[1]{unlinked}[0], FLAGS, u16(2)) }, 0],
+    ['unlinked_body', sub { overwrite($_[0], $_[1]{unlinked}[0], 12, u16(BODY + 8)) }, 1],
+
     # the model page: ModelPageHeader (version, page_index) at 24, then the
     # directory: nleaves 32, nsegments 36, epsilon 40, nblocks 44, wide 48,
     # reserved 52, segments (first_key, first_pos, slope) from 56
@@ -223,6 +231,9 @@ sub layout
         $b = unpack('V', substr(read_block($f, $b), NEXT, 4));
     }
     $l{leaves} = \@leaves;
+    # the leaves VACUUM unlinked (flags 16), found by reading every block
+    my @unlinked = grep { unpack('v', substr(read_block($f, $_), FLAGS, 2)) == 16 } 1 .. (-s $f) / 8192 - 1;
+    $l{unlinked} = \@unlinked;
     my $mid = read_block($f, $leaves[2]);
     @l{qw(mid_nentries mid_nkeys mid_has_include mid_npending mid_body)} = unpack('v v v v V', substr($mid, BODY, 12));
     $l{mid_lanes} = [ lanes_of($mid) ];
@@ -244,9 +255,10 @@ sub layout
 # ---- the clusters ------------------------------------------------------------------------
 
 # One table per case, all alike: 5000 rows (random keys, a few NULLs),
-# the index built, then 1500 more rows (the leaves split: the model is
-# older than the chain, so lookups walk right from it), and dead rows for
-# VACUUM.
+# the index built, the rows of a key range deleted and VACUUMed (the
+# leaves they leave empty are unlinked, waiting to be freed), then 1500
+# more rows (the leaves split: the model is older than the chain, so
+# lookups walk right from it), and dead rows for VACUUM.
 sub table_sql
 {
     my ($t) = @_;
@@ -255,6 +267,8 @@ sub table_sql
         INSERT INTO $t SELECT g, CASE WHEN g % 500 <> 0 THEN abs(hashint8(g)) % 1000000000 END, g
           FROM generate_series(1, 5000) g;
         CREATE INDEX ${t}_i ON $t USING ixlearn (k);
+        DELETE FROM $t WHERE k BETWEEN 300000000 AND 600000000;
+        VACUUM $t;
         INSERT INTO $t SELECT g, abs(hashint8(g)) % 1000000000, g FROM generate_series(5001, 6500) g;
         DELETE FROM $t WHERE id % 700 = 1;
     };
@@ -450,6 +464,7 @@ sub run_cluster
         $name, scalar @{ $l->{leaves} }, $l->{model_head}, $l->{model_bytes}, $l->{leaves}[2],
         $l->{mid_nentries}, $l->{mid_npending}));
     ok(@{ $l->{leaves} } >= 5 && $l->{mid_nentries} > 10, "$name: the indexes have a chain of leaves to damage");
+    ok(@{ $l->{unlinked} } >= 1, "$name: and unlinked leaves (" . scalar(@{ $l->{unlinked} }) . ')');
 
     # Keys for the queries: the middle leaf's low bound (a key it holds),
     # a range across it and its neighbours.

@@ -670,6 +670,66 @@ TEST(LearnLeaf, BoundBetween) {
     }
 }
 
+// compare_bounds orders bounds as the keys they separate: if a <= b, every
+// key at or above b is at or above a; it is antisymmetric; and on examples
+// -inf < a column bound < a full bound with that column < +inf.
+TEST(LearnLeaf, CompareBounds) {
+    std::mt19937_64 rng(33);
+    for (int iter = 0; iter < 200; ++iter) {
+        const LeafShape s = random_shape(rng);
+        const std::vector<Words> recs = random_records(rng, s, 12, random_style(rng));
+        std::vector<Bound> bounds = {minus_inf(), plus_inf()};
+        for (std::size_t i = 0; i + 1 < recs.size(); ++i) {
+            bounds.push_back(full_bound(s, recs[i].data()));
+            if (compare_words(recs[i].data(), recs[i + 1].data(), s.key_words()) < 0)
+                bounds.push_back(bound_between(s, recs[i].data(), recs[i + 1].data()));
+            bounds.push_back(column_bound(Pos{static_cast<std::uint8_t>(recs[i][0]), recs[i][1], recs[i][2]}));
+        }
+        for (const Bound& a : bounds)
+            for (const Bound& b : bounds) {
+                const int ab = compare_bounds(s, a, b), ba = compare_bounds(s, b, a);
+                ASSERT_EQ(ab < 0, ba > 0);
+                ASSERT_EQ(ab == 0, ba == 0);
+                if (ab > 0) continue;
+                for (const Words& k : recs) {
+                    if (compare_to_bound(s, k.data(), b) >= 0) {
+                        ASSERT_GE(compare_to_bound(s, k.data(), a), 0);
+                    }
+                }
+            }
+    }
+    const LeafShape s{1, false};
+    const Words k = {1, 0, 10, 7, 3};
+    EXPECT_LT(compare_bounds(s, minus_inf(), column_bound(Pos{0, 0, 0})), 0);
+    EXPECT_LT(compare_bounds(s, column_bound(Pos{1, 0, 10}), full_bound(s, k.data())), 0);
+    EXPECT_GT(compare_bounds(s, column_bound(Pos{1, 0, 11}), full_bound(s, k.data())), 0);
+    EXPECT_LT(compare_bounds(s, full_bound(s, k.data()), plus_inf()), 0);
+    EXPECT_EQ(compare_bounds(s, plus_inf(), plus_inf()), 0);
+}
+
+// set_low_bound lowers a coded leaf's low bound in place: the leaf parses
+// with the new bound and the same entries (VACUUM gives an unlinked leaf's
+// key range to its right neighbour this way).
+TEST(LearnLeaf, SetLowBound) {
+    std::mt19937_64 rng(34);
+    for (int iter = 0; iter < 100; ++iter) {
+        const LeafShape s = random_shape(rng);
+        const LeafCase c = random_leaf(rng, s, static_cast<std::uint32_t>(rng() % 100));
+        Bytes leaf = encode_leaf(c.e, c.low, c.high);
+        const Bound lower =
+            c.low.kind == BoundKind::MinusInf || rng() % 2 == 0 ? minus_inf() : column_bound(Pos{0, 0, 0});
+        ASSERT_LE(compare_bounds(s, lower, c.low), 0);
+        set_low_bound(s, leaf.data(), lower);
+        LeafView v;
+        ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None) << iter;
+        expect_bound_eq(s, v.low(), lower);
+        expect_bound_eq(s, v.high(), c.high);
+        const Decoded d = decode_leaf(s, v, false);
+        ASSERT_TRUE(d.ok) << iter;
+        EXPECT_EQ(d.w, c.e.w);
+    }
+}
+
 // lower_bound over repeated first columns (and NULLs at both ends).
 TEST(LearnLeaf, LowerBoundWithRepeats) {
     const LeafShape s{1, false};
@@ -1544,6 +1604,31 @@ TEST(LearnDirectory, RouteExample) {
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::Before), 0u);
     EXPECT_EQ(v.route(kPosMin, Probe::After), 0u);
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::After), 1u);
+}
+
+// compare_entries orders the example's entries as the chain has them, and
+// agrees with compare_low: a leaf starts at or before a probe exactly when
+// route() could answer it or a leaf right of it for that probe.
+TEST(LearnDirectory, CompareEntriesAndLow) {
+    const std::vector<DirEntry> e = {
+        {kPosMin, true, 100}, {Pos{1, 0, 10}, true, 101}, {Pos{1, 0, 10}, false, 102},
+        {Pos{1, 0, 20}, false, 104}, {Pos{2, 0, 0}, true, 105},
+    };
+    for (std::size_t i = 0; i < e.size(); ++i)
+        for (std::size_t j = 0; j < e.size(); ++j) {
+            const int c = compare_entries(e[i], e[j]);
+            EXPECT_EQ(c < 0, i < j) << i << " " << j;
+            EXPECT_EQ(c == 0, i == j) << i << " " << j;
+        }
+    const Bytes bytes = encode_directory(e, 1, false);
+    DirectoryView v;
+    ASSERT_TRUE(v.parse(bytes.data(), bytes.size()));
+    for (const Pos& p : {kPosMin, Pos{1, 0, 5}, Pos{1, 0, 10}, Pos{1, 0, 15}, Pos{1, 0, 20}, Pos{2, 0, 0}, kPosMax})
+        for (Probe probe : {Probe::Before, Probe::After}) {
+            const std::uint32_t r = v.route(p, probe);
+            for (std::size_t j = 0; j < e.size(); ++j)
+                EXPECT_EQ(compare_low(e[j], p, probe) <= 0, j <= r) << j;
+        }
 }
 
 // directory_max_bytes bounds the output even for incompressible input

@@ -165,13 +165,22 @@ DirEntry DirectoryView::entry(std::uint32_t j) const {
 std::uint64_t DirectoryView::coordinate(const Pos& p) const { return model_coordinate(p, h_.wide != 0) >> h_.shift; }
 
 // < 0: entry j's low bound is below the probe.
-int DirectoryView::compare_entry(std::uint32_t j, const Pos& p, Probe probe) const {
-    const DirEntry e = entry(j);
+int compare_low(const DirEntry& e, const Pos& p, Probe probe) {
     const int c = compare(e.low, p);
     if (c != 0) return c;
     const int etag = e.low_is_column ? 0 : 1;
     const int ptag = static_cast<int>(probe);
     return etag < ptag ? -1 : etag > ptag ? 1 : 0;
+}
+
+int compare_entries(const DirEntry& a, const DirEntry& b) {
+    const int c = compare(a.low, b.low);
+    if (c != 0) return c;
+    return a.low_is_column == b.low_is_column ? 0 : a.low_is_column ? -1 : 1;
+}
+
+int DirectoryView::compare_entry(std::uint32_t j, const Pos& p, Probe probe) const {
+    return compare_low(entry(j), p, probe);
 }
 
 // The last j in [lo, hi) with entry(j) <= probe, given entry(lo) <= probe.

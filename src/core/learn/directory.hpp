@@ -30,6 +30,13 @@ struct DirEntry {
 // is the smallest key with first column p, After(p) the largest.
 enum class Probe : std::uint8_t { Before = 0, After = 2 };
 
+// Where a leaf's low bound, as an entry has it, lies against a probe: <= 0
+// when the leaf starts at or before it.
+int compare_low(const DirEntry& e, const Pos& p, Probe probe);
+// The order of two entries' low bounds (a column bound before a full bound
+// with the same first column).
+int compare_entries(const DirEntry& a, const DirEntry& b);
+
 constexpr std::uint32_t kDirBlockEntries = 256;
 
 struct DirHeader {

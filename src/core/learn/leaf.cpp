@@ -94,6 +94,18 @@ int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bou
     return 0;
 }
 
+int compare_bounds(const LeafShape& shape, const Bound& a, const Bound& b) {
+    auto end_rank = [](BoundKind k) { return k == BoundKind::MinusInf ? 0 : k == BoundKind::PlusInf ? 2 : 1; };
+    const int ra = end_rank(a.kind), rb = end_rank(b.kind);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    if (ra != 1) return 0;
+    const int c = compare_words(a.words, b.words, 3);
+    if (c != 0) return c;
+    const bool a_column = a.kind == BoundKind::FirstColumn, b_column = b.kind == BoundKind::FirstColumn;
+    if (a_column || b_column) return a_column == b_column ? 0 : a_column ? -1 : 1;
+    return compare_words(a.words, b.words, shape.key_words());
+}
+
 bool same_bound(const LeafShape& shape, const Bound& a, const Bound& b) {
     return a.kind == b.kind && std::memcmp(a.words, b.words, 8u * shape.key_words()) == 0;
 }
@@ -267,6 +279,10 @@ void write_pending(const LeafShape& shape, const std::uint64_t* entry, const std
 
 void set_pending_count(std::uint8_t* leaf, std::uint16_t npending) {
     std::memcpy(leaf + offsetof(LeafHeader, npending), &npending, sizeof npending);
+}
+
+void set_low_bound(const LeafShape& shape, std::uint8_t* leaf, const Bound& low) {
+    write_bound(shape, low, leaf + sizeof(LeafHeader));
 }
 
 std::uint64_t LeafView::pending_word(std::uint32_t k, std::uint32_t w) const {

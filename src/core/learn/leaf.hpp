@@ -62,6 +62,9 @@ struct Bound {
 bool same_bound(const LeafShape& shape, const Bound& a, const Bound& b);
 // Where `key` (key_words() words) lies against a bound: < 0 below it.
 int compare_to_bound(const LeafShape& shape, const std::uint64_t* key, const Bound& bound);
+// The order of two bounds (-inf first, +inf last; a FirstColumn bound
+// before every Full bound with that first column).
+int compare_bounds(const LeafShape& shape, const Bound& a, const Bound& b);
 // The first column of a bound, as a Pos (MinusInf: kPosMin, PlusInf: kPosMax).
 Pos bound_first_column(const Bound& bound);
 // The bound between two adjacent entries (left < right): when their first
@@ -106,6 +109,9 @@ inline std::size_t pending_entry_bytes(const LeafShape& shape, std::uint32_t inc
 void write_pending(const LeafShape& shape, const std::uint64_t* entry, const std::uint8_t* include, std::uint8_t* out);
 // Set the pending count in a coded leaf's header.
 void set_pending_count(std::uint8_t* leaf, std::uint16_t npending);
+// Replace a coded leaf's low bound (bounds have a fixed size, so nothing
+// else moves).  Lowering it keeps the leaf valid: its entries stay above.
+void set_low_bound(const LeafShape& shape, std::uint8_t* leaf, const Bound& low);
 
 // Why a leaf was rejected.
 enum class LeafFault : std::uint8_t { None, Header, Bounds, Lanes, Include, Pending };
