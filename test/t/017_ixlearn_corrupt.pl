@@ -8,9 +8,9 @@
 # links of the leaf chain).  A damaged field must never crash the server,
 # loop forever, or (where an invariant is broken) give wrong rows.
 #
-# Hand-picked damage, one index per case (5000 rows, built, then 1500 more
-# rows so that leaves split and the model is older than the chain), for
-# every page kind:
+# Hand-picked damage, one index per case (5000 rows, built, a key range
+# deleted and VACUUMed, then 2500 more rows so that leaves split and the
+# model is older than the chain), for every page kind:
 #   metapage: magic, format version, nkeys, model_head (the metapage, past
 #     the end, a leaf), model_pages, model_bytes (0, huge, more and fewer
 #     than the model pages hold), leftmost (the metapage, past the end, a
@@ -256,7 +256,7 @@ sub layout
 
 # One table per case, all alike: 5000 rows (random keys, a few NULLs),
 # the index built, the rows of a key range deleted and VACUUMed (the
-# leaves they leave empty are unlinked, waiting to be freed), then 1500
+# leaves they leave empty are unlinked, waiting to be freed), then 2500
 # more rows (the leaves split: the model is older than the chain, so
 # lookups walk right from it), and dead rows for VACUUM.
 sub table_sql
@@ -267,9 +267,9 @@ sub table_sql
         INSERT INTO $t SELECT g, CASE WHEN g % 500 <> 0 THEN abs(hashint8(g)) % 1000000000 END, g
           FROM generate_series(1, 5000) g;
         CREATE INDEX ${t}_i ON $t USING ixlearn (k);
-        DELETE FROM $t WHERE k BETWEEN 300000000 AND 600000000;
+        DELETE FROM $t WHERE k BETWEEN 200000000 AND 700000000;
         VACUUM $t;
-        INSERT INTO $t SELECT g, abs(hashint8(g)) % 1000000000, g FROM generate_series(5001, 6500) g;
+        INSERT INTO $t SELECT g, abs(hashint8(g)) % 1000000000, g FROM generate_series(5001, 7500) g;
         DELETE FROM $t WHERE id % 700 = 1;
     };
 }
@@ -479,7 +479,7 @@ sub run_cluster
 
     for my $c (@cases) {
         my $f = $file{ $c->[0] };
-        my @blocks = (0, @{ $l->{leaves} }[0 .. 3], $l->{model_head});
+        my @blocks = (0, @{ $l->{leaves} }[0 .. 3], $l->{model_head}, $l->{unlinked}[0]);
         my $before = join('', map { read_block($f, $_) } @blocks);
         $c->[1]->($f, layout($f));
         die "case $c->[0] changed nothing" if $before eq join('', map { read_block($f, $_) } @blocks);
