@@ -60,7 +60,10 @@ void cost_estimate(PlannerInfo* root, IndexPath* path, double loop_count, Cost* 
         // The descent: the model's segment search and window, then one leaf.
         const double tuples = index->tuples > 1 ? index->tuples : 1;
         const double leaves = index->pages > 2 ? index->pages - 1 : 1;
-        const double window = 2.0 * kDefaultEpsilon + 1;
+        // (The planner holds the index's lock since it listed the index.)
+        Relation rel = index_open(index->indexoid, NoLock);
+        const double window = 2.0 * option_epsilon(rel) + 1;
+        index_close(rel, NoLock);
         const double descent =
             (std::ceil(std::log2(window)) + std::ceil(std::log2(leaves / 64.0 + 1.0)) + std::ceil(std::log2(tuples / leaves + 1.0))) *
             cpu_operator_cost;

@@ -242,7 +242,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             const BlockNumber prev = blkno;
             UnlockReleaseBuffer(buf);
             buf = read_leaf_right(index, next, LeafLock::Exclusive, view, &blkno);
-            check_right_step(index, prev, *prev_high, blkno, buf, LeafLock::Exclusive, view);
+            buf = checked_right_step(index, prev, *prev_high, &blkno, buf, LeafLock::Exclusive, view);
             ++steps;
         }
 

@@ -189,7 +189,7 @@ void check_index(Relation index) {
             if (!lc::same_bound(ls, view->low(), prev_high))
                 corrupt(index, blkno, "its low bound is not the high bound of the leaf before it");
         } else {
-            check_right_step(index, prev, prev_high, blkno, buf, LeafLock::Share, view);
+            buf = checked_right_step(index, prev, prev_high, &blkno, buf, LeafLock::Share, view);
         }
         LeafData d;
         decode_leaf(index, blkno, *view, 0, &d);  // order within the leaf and against its bounds
@@ -202,12 +202,13 @@ void check_index(Relation index) {
         UnlockReleaseBuffer(buf);
 
         // The model's entries up to here: this leaf, or leaves VACUUM has
-        // unlinked since the model was trained (their ranges went right).
-        // (An entry that starts no later, by its first column, and is
-        // still a leaf may be one right of this with the same first
-        // column: it must come up later in the chain.)
+        // unlinked since the model was trained, whose ranges went right:
+        // into this leaf (so they start below its end) or past it.  (An
+        // entry that starts below this leaf's end and is still a leaf may
+        // be one right of this with the same first column: it must come
+        // up later in the chain.)
         while (model_current && j < dir.size() && dir.entry(j).block != blkno &&
-               lc::compare_entries(dir.entry(j), here) <= 0 && leaf_unlinked(index, dir.entry(j).block))
+               lc::compare_entries(dir.entry(j), end) < 0 && leaf_unlinked(index, dir.entry(j).block))
             ++j;
         if (model_current && j < dir.size() && dir.entry(j).block == blkno) {
             // (The leaf's low bound may have dropped since: it took over an

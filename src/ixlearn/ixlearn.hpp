@@ -135,16 +135,24 @@ Buffer read_leaf_right(Relation index, BlockNumber blkno, LeafLock lock, lc::Lea
                        BufferAccessStrategy strategy = nullptr);
 // A step along the chain, from leaf `from` (whose high bound is from_high)
 // to the leaf `to` read through its right link: to's low bound must be
-// from's high bound, or lower if `from` has been unlinked since it was
-// read (index_corrupted otherwise: a cut or redirected link would skip or
-// repeat entries).  to_buf: `to`, locked with `lock`, which this unlocks
-// and locks again (parsing it into *to_view again) when it must look at
-// `from`; or InvalidBuffer when the caller holds no lock.  to's left link
-// is not checked: the walk released `from` before it locked `to`, and a
-// split of `from` in between puts a new page between them, which is no
-// damage; ixlearn_check verifies left links with both pages locked.
-void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to, Buffer to_buf,
-                      LeafLock lock, lc::LeafView* to_view);
+// from's high bound (index_corrupted otherwise: a cut or redirected link
+// would skip or repeat entries).  to's left link is not checked: the walk
+// released `from` before it locked `to`, and a split of `from` in between
+// puts a new page between them, which is no damage; ixlearn_check verifies
+// left links with both pages locked.
+// For walks no unlink can run beside (VACUUM's own, a retrain's):
+void check_right_step_exact(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
+                            const lc::LeafView& to_view);
+// For a walker that holds no lock any more: to's low bound may also be
+// lower, if `from` has been unlinked since it was read (`to` took over its
+// range).
+void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
+                      const lc::LeafView& to_view);
+// The same for a walker that holds `to` locked (`lock`) in to_buf: when it
+// must look at `from`, it releases `to` and reads it again (past leaves
+// unlinked meanwhile: *to and *to_view may change); returns to's buffer.
+Buffer checked_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber* to, Buffer to_buf,
+                          LeafLock lock, lc::LeafView* to_view);
 // Decode a parsed leaf into the backend's leaf buffers (room for `extra`
 // more entries), valid until the next decode_leaf: one leaf at a time.
 struct LeafData {
@@ -226,9 +234,13 @@ IxlMeta read_meta(Relation index);
 // of the chain: its key range goes to its right neighbour; one WAL record.
 // False if it is not (its neighbours changed, or it is not empty).
 bool unlink_leaf(Relation index, BlockNumber blkno, BufferAccessStrategy strategy);
-// Free the unlinked leaves that no reader can reach any more; counts them
-// in stats (pages_deleted: unlinked ones, pages_free: those freed now).
-void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, IndexBulkDeleteResult* stats);
+// Free the unlinked leaves that no reader can reach any more, reading the
+// index's blocks when there are unlinked leaves or `every_time` (after a
+// bulk delete, which read the leaves anyway): then free pages are offered
+// to the free space map again too (it is not WAL-logged: a crash or a
+// promotion may have lost them).  Counts them in stats (pages_deleted:
+// unlinked and free pages, pages_free: free ones).
+void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, bool every_time, IndexBulkDeleteResult* stats);
 
 // ---- callbacks ------------------------------------------------------------------------
 

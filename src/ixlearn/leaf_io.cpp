@@ -34,34 +34,40 @@ BlockNumber live_successor(Relation index, BlockNumber blkno) {
     return landed;
 }
 
-namespace {
-
-// Does `to`'s key range contain from_high, strictly above its low bound?
-bool overlaps(const lc::LeafShape& ls, const lc::Bound& from_high, const lc::LeafView& to_view) {
-    return lc::compare_bounds(ls, to_view.low(), from_high) < 0 && lc::compare_bounds(ls, from_high, to_view.high()) < 0;
+void check_right_step_exact(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
+                            const lc::LeafView& to_view) {
+    if (!lc::same_bound(index_shape(index).leaf, to_view.low(), from_high))
+        ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
+                                  from);
 }
 
-}  // namespace
-
-void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to, Buffer to_buf,
-                      LeafLock lock, lc::LeafView* to_view) {
+void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
+                      const lc::LeafView& to_view) {
     const lc::LeafShape& ls = index_shape(index).leaf;
-    if (lc::same_bound(ls, to_view->low(), from_high)) return;
+    if (lc::same_bound(ls, to_view.low(), from_high)) return;
     // The one sound way for them to differ: `from` was unlinked after it
-    // was read, and `to`, its right neighbour, took over its key range (its
-    // low bound dropped to from's low).  Asked with `to` unlocked, then
-    // `to` read again (it may have changed meanwhile).
-    if (overlaps(ls, from_high, *to_view)) {
-        if (to_buf != InvalidBuffer) LockBuffer(to_buf, BUFFER_LOCK_UNLOCK);
-        const bool unlinked = leaf_unlinked(index, from);
-        if (to_buf != InvalidBuffer) {
-            lock_leaf(to_buf, lock);
-            ixpg::check_page_kind(index, to, BufferGetPage(to_buf), kPages, kPageLeaf);
-            parse_leaf(index, to, BufferGetPage(to_buf), to_view);
-        }
-        if (unlinked && (lc::same_bound(ls, to_view->low(), from_high) || overlaps(ls, from_high, *to_view))) return;
-    }
+    // was read, and `to` took over its key range (its low bound dropped to
+    // from's low; what it holds below from_high was inserted after the
+    // unlink, later than anything the walker could see).
+    if (lc::compare_bounds(ls, to_view.low(), from_high) < 0 && leaf_unlinked(index, from)) return;
     ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
+                              from);
+}
+
+Buffer checked_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber* to, Buffer to_buf,
+                          LeafLock lock, lc::LeafView* to_view) {
+    const lc::LeafShape& ls = index_shape(index).leaf;
+    if (lc::same_bound(ls, to_view->low(), from_high)) return to_buf;
+    if (lc::compare_bounds(ls, to_view->low(), from_high) < 0) {
+        // As above, asked with `to` released (`from` is left of it); then
+        // `to` is read again, past any leaf unlinked meanwhile.
+        UnlockReleaseBuffer(to_buf);
+        if (!leaf_unlinked(index, from))
+            ixpg::report_index_damage(index, *to, "leaf",
+                                      "its low bound is not the high bound of leaf %u, which links to it", from);
+        return read_leaf_right(index, *to, lock, to_view, to);
+    }
+    ixpg::report_index_damage(index, *to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
                               from);
 }
 

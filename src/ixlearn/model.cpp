@@ -122,7 +122,7 @@ void collect_leaves(Relation index, BlockNumber leftmost, DirList* out) {
         Buffer buf = walk.read(BUFFER_LOCK_SHARE);
         lc::LeafView& view = *viewp;
         parse_leaf(index, blkno, BufferGetPage(buf), &view);
-        check_right_step(index, prev, *prev_high, blkno, buf, LeafLock::Share, &view);
+        check_right_step_exact(index, prev, *prev_high, blkno, view);  // (retrains and VACUUM exclude each other)
         *prev_high = view.high();
         prev = blkno;
         if (out->n == out->cap) {

@@ -234,46 +234,55 @@ void load(IndexScanDesc scan, ScanState* so, BlockNumber blkno, Buffer buf) {
     }
 }
 
-// The leaf left of `from`'s key range in the chain as it is now: from's
-// left neighbour, or the last page its splits put in between (nbtree's
-// walk-left rule).  A leaf on the way that VACUUM unlinked hands over to
-// its left neighbour; if `from` itself was unlinked since it was read, its
-// key range belongs to the leaf right of it now, and the walk looks for
-// the leaf that links to that one.
-// Returns that leaf locked and parsed into *view.
-Buffer walk_left(Relation index, BlockNumber from, BlockNumber left, lc::LeafView* view, BlockNumber* found) {
+// The leaf left of `from`'s key range (from_low up) in the chain as it is
+// now: from's left neighbour, or the last page its splits put in between
+// (nbtree's walk-left rule): the leaf whose right link is `from`.  A leaf
+// on the way that VACUUM unlinked hands over to its left neighbour.  If
+// `from` itself was unlinked since it was read, its range belongs to the
+// leaf right of it now (live_successor), and the walk looks for the leaf
+// that links to that one; so it asks again, and starts again from `left`,
+// whenever it reaches a leaf that starts at or after from_low without
+// having found it.  Returns that leaf locked and parsed into *view.
+Buffer walk_left(Relation index, BlockNumber from, const lc::Bound& from_low, BlockNumber left, lc::LeafView* view,
+                 BlockNumber* found) {
+    const lc::LeafShape& ls = index_shape(index).leaf;
     BlockNumber blk = left;
     BlockNumber target = from;
-    bool target_checked = false;
     // More steps than the index has blocks would be a loop (its size read
     // again first: the splits this walk steps over may have grown it).
     IndexCache* c = index_cache(index);
     for (BlockNumber steps = 0;
          steps <= c->nblocks || steps <= (c->nblocks = RelationGetNumberOfBlocks(index)); ++steps) {
+        CHECK_FOR_INTERRUPTS();
         if (!block_in_index(index, blk))
             ixpg::report_index_damage(index, from, "leaf", "%s", "its left link leads outside the index");
         Buffer buf = ReadBuffer(index, blk);
         LockBuffer(buf, BUFFER_LOCK_SHARE);
-        ixpg::check_page_kind(index, blk, BufferGetPage(buf), kPages, kPageLeaf | kPageUnlinked);
-        const bool unlinked = ixpg::page_kind(BufferGetPage(buf)) & kPageUnlinked;
-        const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
-        const BlockNumber prev = page_opaque(BufferGetPage(buf))->left;
-        if (!unlinked && next == target) {
-            parse_leaf(index, blk, BufferGetPage(buf), view);
-            *found = blk;
-            return buf;
-        }
-        UnlockReleaseBuffer(buf);
-        if (unlinked) {
+        Page page = BufferGetPage(buf);
+        ixpg::check_page_kind(index, blk, page, kPages, kPageLeaf | kPageUnlinked);
+        const BlockNumber next = page_opaque(page)->next;
+        const BlockNumber prev = page_opaque(page)->left;
+        if (ixpg::page_kind(page) & kPageUnlinked) {
+            UnlockReleaseBuffer(buf);
             blk = prev;
             continue;
         }
-        if (!target_checked) {
-            // The rare case (the left neighbour split, or `from` went): is
-            // `from` still in the chain?  (Asked with no lock held.)
-            target_checked = true;
-            target = live_successor(index, from);
-            if (next == target) continue;  // read this page again
+        parse_leaf(index, blk, page, view);
+        if (next == target) {
+            *found = blk;
+            return buf;
+        }
+        const bool passed = blk == target || next == InvalidBlockNumber || lc::compare_bounds(ls, view->low(), from_low) >= 0;
+        UnlockReleaseBuffer(buf);
+        if (passed) {
+            // Past from's range without finding the leaf that links to it:
+            // `from` (or its successor) went meanwhile.
+            const BlockNumber now = live_successor(index, from);
+            if (now == target)
+                ixpg::report_index_damage(index, from, "leaf", "%s", "no page to its left links to it");
+            target = now;
+            blk = left;
+            continue;
         }
         blk = next;
     }
@@ -282,8 +291,9 @@ Buffer walk_left(Relation index, BlockNumber from, BlockNumber left, lc::LeafVie
 
 // After a step left from a leaf whose low bound was from_low to the leaf
 // now in the batch: its high bound must be from_low; or lower, when VACUUM
-// unlinked the leaf between them after the scan read `from`, and `from`
-// (or the leaf that holds its range now) took over that leaf's range.
+// unlinked leaves between them after the scan read `from`, and `from` (or
+// the leaf that holds its range now) took over their ranges: its low bound
+// is then at or below the batch's high bound.
 void check_left_step(Relation index, BlockNumber from, const lc::Bound& from_low, const Batch& b) {
     const lc::LeafShape& ls = index_shape(index).leaf;
     if (lc::same_bound(ls, b.high, from_low)) return;
@@ -291,7 +301,7 @@ void check_left_step(Relation index, BlockNumber from, const lc::Bound& from_low
         lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
         BlockNumber now;
         UnlockReleaseBuffer(read_leaf_right(index, from, LeafLock::Share, view, &now));
-        const bool took_over = lc::same_bound(ls, view->low(), b.high);
+        const bool took_over = lc::compare_bounds(ls, view->low(), b.high) <= 0;
         pfree(view);
         if (took_over) return;
     }
@@ -320,7 +330,7 @@ void start(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
             CHECK_FOR_INTERRUPTS();
             const BlockNumber prev = so->batch.blkno;
             load(scan, so, blk, buf);
-            if (steps > 0) check_right_step(index, prev, *prev_high, blk, InvalidBuffer, LeafLock::Share, so->view);
+            if (steps > 0) check_right_step(index, prev, *prev_high, blk, *so->view);
             // Entries <= top may be right of this leaf (splits since the model).
             if (so->batch.right == InvalidBlockNumber || lc::compare(so->batch.high_first, top) > 0) break;
             *prev_high = so->batch.high;
@@ -366,7 +376,7 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         } else {
             buf = read_leaf_right(index, b.right, LeafLock::Share, so->view, &blk);
             load(scan, so, blk, buf);
-            check_right_step(index, from, *from_high, blk, InvalidBuffer, LeafLock::Share, so->view);
+            check_right_step(index, from, *from_high, blk, *so->view);
         }
         pfree(from_high);
         b.cur = -1;
@@ -384,7 +394,7 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         lc::Bound* from_low = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
         *from_low = b.low;
         BlockNumber left;
-        Buffer buf = walk_left(index, b.blkno, b.left, so->view, &left);
+        Buffer buf = walk_left(index, b.blkno, *from_low, b.left, so->view, &left);
         load(scan, so, left, buf);
         check_left_step(index, from, *from_low, b);
         pfree(from_low);

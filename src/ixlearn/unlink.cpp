@@ -18,6 +18,7 @@
 IXPG_BEGIN_C_HEADERS
 #include "access/transam.h"
 #include "commands/vacuum.h"
+#include "storage/indexfsm.h"
 #include "utils/snapmgr.h"
 IXPG_END_C_HEADERS
 
@@ -108,10 +109,10 @@ bool unlink_leaf(Relation index, BlockNumber eblk, BufferAccessStrategy strategy
     return true;
 }
 
-void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, IndexBulkDeleteResult* stats) {
+void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, bool every_time, IndexBulkDeleteResult* stats) {
     const IxlMeta meta = read_meta(index);
-    if (meta.unlinked_leaves == 0) return;
-    uint32 waiting = 0, freed = 0;
+    if (meta.unlinked_leaves == 0 && !every_time) return;
+    uint32 waiting = 0, free = 0;
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     for (BlockNumber blkno = 1; blkno < nblocks; ++blkno) {
         vacuum_delay_point();
@@ -119,6 +120,7 @@ void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, IndexBu
         LockBuffer(buf, BUFFER_LOCK_SHARE);
         Page page = BufferGetPage(buf);
         const bool unlinked = ixpg::page_is(page, kPages, kPageUnlinked);
+        const bool deleted = ixpg::page_is(page, kPages, kPageDeleted);
         UnlinkedLeaf u{};
         if (unlinked) {
             if (ixpg::page_body_used(page) != sizeof u) {
@@ -129,18 +131,22 @@ void free_unlinked_leaves(Relation index, BufferAccessStrategy strategy, IndexBu
             std::memcpy(&u, ixpg::page_body(page), sizeof u);
         }
         UnlockReleaseBuffer(buf);
-        if (!unlinked) continue;
-        if (u.model_version < meta.model_version &&
-            GlobalVisCheckRemovableFullXid(nullptr, FullTransactionIdFromU64(u.safe_xid))) {
-            ixpg::free_page(index, kPages, blkno);
-            ++freed;
-        } else {
-            ++waiting;
+        if (deleted) {
+            RecordFreeIndexPage(index, blkno);
+            ++free;
+        } else if (unlinked) {
+            if (u.model_version < meta.model_version &&
+                GlobalVisCheckRemovableFullXid(nullptr, FullTransactionIdFromU64(u.safe_xid))) {
+                ixpg::free_page(index, kPages, blkno);
+                ++free;
+            } else {
+                ++waiting;
+            }
         }
     }
-    if (freed > 0) ixpg::publish_free_pages(index);
-    stats->pages_deleted = waiting + freed;
-    stats->pages_free = freed;
+    ixpg::publish_free_pages(index);
+    stats->pages_deleted = waiting + free;
+    stats->pages_free = free;
     if (waiting != meta.unlinked_leaves) {
         Buffer mbuf = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
         ixpg::log_change(index, {mbuf}, 0, [&](Page* p) { page_meta(p[0])->unlinked_leaves = waiting; });

@@ -52,7 +52,7 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             LockBuffer(buf, BUFFER_LOCK_SHARE);
         ixpg::check_page_kind(index, blkno, BufferGetPage(buf), kPages, kPageLeaf);
         parse_leaf(index, blkno, BufferGetPage(buf), view);
-        check_right_step(index, prev, *prev_high, blkno, buf, cleanup ? LeafLock::Cleanup : LeafLock::Share, view);
+        check_right_step_exact(index, prev, *prev_high, blkno, *view);  // (this VACUUM unlinks after its walk)
         const bool again = visit(blkno, buf, *view);
         const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
         if (!again) {
@@ -143,6 +143,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
     return ixpg::sql_entry([&]() -> IndexBulkDeleteResult* {
         if (info->analyze_only) return stats;
         Relation index = info->index;
+        const bool bulk_deleted = stats != nullptr;
         if (stats == nullptr) {
             stats = new_stats(nullptr);
             double entries = 0;
@@ -155,7 +156,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         }
         const IxlMeta meta = read_meta(index);
         if (meta.splits_since_model > 0) retrain(index);
-        free_unlinked_leaves(index, info->strategy, stats);
+        free_unlinked_leaves(index, info->strategy, bulk_deleted, stats);
         stats->num_pages = RelationGetNumberOfBlocks(index);
         stats->estimated_count = false;
         return stats;
