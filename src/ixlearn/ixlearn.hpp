@@ -144,8 +144,8 @@ Buffer read_leaf_right(Relation index, BlockNumber blkno, LeafLock lock, lc::Lea
 void check_right_step_exact(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
                             const lc::LeafView& to_view);
 // For a walker that holds no lock any more: to's low bound may also be
-// lower, if `from` has been unlinked since it was read (`to` took over its
-// range).
+// lower, if since it was read `from` was unlinked, or split and its upper
+// part unlinked (`to` took over the range).
 void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
                       const lc::LeafView& to_view);
 // The same for a walker that holds `to` locked (`lock`) in to_buf: when it

@@ -41,15 +41,40 @@ void check_right_step_exact(Relation index, BlockNumber from, const lc::Bound& f
                                   from);
 }
 
+namespace {
+
+// Since the walker read `from` (then ending at a high bound above to_low),
+// has its key range from to_low up moved to `to`?  Yes if `from` has been
+// unlinked (`to` took over its range, its low bound dropping to from's
+// low), or if `from` now ends at or before to_low (it split after it was
+// read, and the split-off part was unlinked, `to` taking it over).  What
+// `to` then holds below the old high bound was inserted after the walker
+// read `from`, later than anything it can see.  A redirected link leaves
+// `from` as it was, so it is still caught.  Call with no leaf locked
+// (`from` is left of any the walker holds).
+bool range_moved_right(Relation index, BlockNumber from, const lc::Bound& to_low) {
+    Buffer buf = ReadBuffer(index, from);
+    LockBuffer(buf, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buf);
+    bool moved = ixpg::page_is(page, kPages, kPageUnlinked);
+    if (!moved && ixpg::page_is(page, kPages, kPageLeaf)) {
+        lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
+        parse_leaf(index, from, page, view);
+        moved = lc::compare_bounds(index_shape(index).leaf, view->high(), to_low) <= 0;
+        pfree(view);
+    }
+    UnlockReleaseBuffer(buf);
+    return moved;
+}
+
+}  // namespace
+
 void check_right_step(Relation index, BlockNumber from, const lc::Bound& from_high, BlockNumber to,
                       const lc::LeafView& to_view) {
     const lc::LeafShape& ls = index_shape(index).leaf;
     if (lc::same_bound(ls, to_view.low(), from_high)) return;
-    // The one sound way for them to differ: `from` was unlinked after it
-    // was read, and `to` took over its key range (its low bound dropped to
-    // from's low; what it holds below from_high was inserted after the
-    // unlink, later than anything the walker could see).
-    if (lc::compare_bounds(ls, to_view.low(), from_high) < 0 && leaf_unlinked(index, from)) return;
+    // The sound ways for them to differ: range_moved_right.
+    if (lc::compare_bounds(ls, to_view.low(), from_high) < 0 && range_moved_right(index, from, to_view.low())) return;
     ixpg::report_index_damage(index, to, "leaf", "its low bound is not the high bound of leaf %u, which links to it",
                               from);
 }
@@ -59,10 +84,12 @@ Buffer checked_right_step(Relation index, BlockNumber from, const lc::Bound& fro
     const lc::LeafShape& ls = index_shape(index).leaf;
     if (lc::same_bound(ls, to_view->low(), from_high)) return to_buf;
     if (lc::compare_bounds(ls, to_view->low(), from_high) < 0) {
-        // As above, asked with `to` released (`from` is left of it); then
-        // `to` is read again, past any leaf unlinked meanwhile.
+        // As above (range_moved_right), asked with `to` released (`from` is
+        // left of it); then `to` is read again, past any leaf unlinked
+        // meanwhile.
+        const lc::Bound to_low = to_view->low();
         UnlockReleaseBuffer(to_buf);
-        if (!leaf_unlinked(index, from))
+        if (!range_moved_right(index, from, to_low))
             ixpg::report_index_damage(index, *to, "leaf",
                                       "its low bound is not the high bound of leaf %u, which links to it", from);
         return read_leaf_right(index, *to, lock, to_view, to);

@@ -248,9 +248,12 @@ Buffer walk_left(Relation index, BlockNumber from, const lc::Bound& from_low, Bl
     const lc::LeafShape& ls = index_shape(index).leaf;
     BlockNumber blk = left;
     BlockNumber target = from;
-    // More steps than the index has blocks would be a loop (its size read
-    // again first: the splits this walk steps over may have grown it).
+    // More steps in one pass than the index has blocks would be a loop (its
+    // size read again first: the splits this walk steps over may have grown
+    // it); the target only moves right, past unlinked leaves, so it cannot
+    // change more often than that either.
     IndexCache* c = index_cache(index);
+    BlockNumber retargets = 0;
     for (BlockNumber steps = 0;
          steps <= c->nblocks || steps <= (c->nblocks = RelationGetNumberOfBlocks(index)); ++steps) {
         CHECK_FOR_INTERRUPTS();
@@ -278,10 +281,11 @@ Buffer walk_left(Relation index, BlockNumber from, const lc::Bound& from_low, Bl
             // Past from's range without finding the leaf that links to it:
             // `from` (or its successor) went meanwhile.
             const BlockNumber now = live_successor(index, from);
-            if (now == target)
+            if (now == target || ++retargets > c->nblocks)
                 ixpg::report_index_damage(index, from, "leaf", "%s", "no page to its left links to it");
             target = now;
             blk = left;
+            steps = 0;
             continue;
         }
         blk = next;

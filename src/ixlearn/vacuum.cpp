@@ -33,6 +33,7 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
     lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
     BlockNumber blkno = meta.leftmost;
     BlockNumber steps = 0;
+    uint32 agains = 0;  // visits again of the same leaf (each halves it)
     // Each step is checked (the first leaf starts at -infinity, each next
     // one where the last one ended): a damaged link or metapage must stop
     // VACUUM, not make it skip leaves whose dead entries would stay.
@@ -41,10 +42,13 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
     BlockNumber prev = InvalidBlockNumber;
     while (blkno != InvalidBlockNumber) {
         vacuum_delay_point();
+        // (steps counts leaves, not the visits again of a leaf visit() split;
+        // halving a leaf of at most kMaxLeafEntries entries ends soon.)
         const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
-        if (blkno == ixpg::kMetaBlock || blkno >= nblocks || ++steps > nblocks)
-            ixpg::report_index_damage(index, blkno, "leaf chain", "%s",
-                                      "a right link leads outside the index or around a loop");
+        if (blkno == ixpg::kMetaBlock || blkno >= nblocks || steps > nblocks || agains > 32)
+            ixpg::report_index_damage(index, blkno, "leaf chain",
+                                      "a right link leads outside the index or around a loop (%u leaves walked of %u blocks)",
+                                      steps, nblocks);
         Buffer buf = ReadBufferExtended(index, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
         if (cleanup)
             LockBufferForCleanup(buf);
@@ -62,7 +66,13 @@ void for_each_leaf(Relation index, BufferAccessStrategy strategy, bool cleanup, 
             prev = blkno;
         }
         UnlockReleaseBuffer(buf);
-        if (!again) blkno = next;
+        if (again) {
+            ++agains;
+        } else {
+            blkno = next;
+            ++steps;
+            agains = 0;
+        }
     }
     pfree(view);
 }
