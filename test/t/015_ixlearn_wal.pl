@@ -38,6 +38,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use IxlearnScans;
 
 my $primary = PostgreSQL::Test::Cluster->new('ixl_primary');
 $primary->init(allows_streaming => 1);
@@ -55,38 +58,22 @@ $standby->start;
 # The differential check, in SQL so that it runs on either node: the query
 # through the index (plan checked), then by sequential scan; 'same' and the
 # md5 of the answer, or what differs.
-my $helper = q{
+my $helper = $scan_rows_sql . q{
 CREATE FUNCTION ixl_matches(query text, scan text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  plan_idx text := ''; line text; rows_idx text[]; rows_seq text[];
-  settings text[] := ARRAY['enable_seqscan', 'enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan'];
-  saved text[]; expect text;
+  idx record; seq record;
 BEGIN
-  expect := CASE scan WHEN 'Bitmap Index Scan' THEN '%Bitmap Index Scan on%'
-                      WHEN 'Index Scan' THEN '%Index Scan%using%'
-                      WHEN 'Index Only Scan' THEN '%Index Only Scan%using%' END;
-  saved := ARRAY(SELECT current_setting(s) FROM unnest(settings) s);
-  PERFORM set_config('enable_seqscan', 'off', true);
-  PERFORM set_config('enable_indexscan', (scan = 'Index Scan')::text, true);
-  PERFORM set_config('enable_indexonlyscan', (scan = 'Index Only Scan')::text, true);
-  PERFORM set_config('enable_bitmapscan', (scan = 'Bitmap Index Scan')::text, true);
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP plan_idx := plan_idx || line || ' '; END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_idx;
-  PERFORM set_config('enable_seqscan', 'on', true);
-  PERFORM set_config('enable_indexscan', 'off', true);
-  PERFORM set_config('enable_indexonlyscan', 'off', true);
-  PERFORM set_config('enable_bitmapscan', 'off', true);
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_seq;
-  FOR i IN 1 .. 4 LOOP PERFORM set_config(settings[i], saved[i], true); END LOOP;
-  IF plan_idx NOT LIKE expect OR plan_idx NOT SIMILAR TO '%(using|on) (t8_k|tu_u|tm_i|u_k)%' THEN
-    RETURN 'NO ' || upper(scan) || ' ON AN IXLEARN INDEX: ' || plan_idx;
+  SELECT * INTO idx FROM ixl_scan_rows(query, scan);
+  SELECT * INTO seq FROM ixl_scan_rows(query, NULL);
+  IF idx.plan NOT LIKE ixl_scan_pattern(scan) OR idx.plan NOT SIMILAR TO '%(using|on) (t8_k|tu_u|tm_i|u_k)%' THEN
+    RETURN 'NO ' || upper(scan) || ' ON AN IXLEARN INDEX: ' || idx.plan;
   END IF;
-  IF rows_idx IS DISTINCT FROM rows_seq THEN
-    RETURN format('DIFF index=%s seq=%s', left(coalesce(rows_idx, '{}')::text, 400),
-                  left(coalesce(rows_seq, '{}')::text, 400));
+  IF idx.rows IS DISTINCT FROM seq.rows THEN
+    RETURN format('DIFF index=%s seq=%s', left(coalesce(idx.rows, '{}')::text, 400),
+                  left(coalesce(seq.rows, '{}')::text, 400));
   END IF;
-  RETURN 'same ' || md5(coalesce(rows_idx, '{}')::text);
+  RETURN 'same ' || md5(coalesce(idx.rows, '{}')::text);
 END $$;
 };
 

@@ -39,6 +39,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use IPC::Run;
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use IxlearnScans;
 
 my $node = PostgreSQL::Test::Cluster->new('ixlearn_crash');
 $node->init;
@@ -60,35 +63,20 @@ $node->safe_psql('postgres', q{
 });
 # The differential check (index answer, plan checked, against a
 # sequential scan in the same snapshot): 'same' or what differs.
-$node->safe_psql('postgres', q{
+$node->safe_psql('postgres', $scan_rows_sql . q{
 CREATE FUNCTION ixl_matches(query text, scan text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  plan_idx text := ''; line text; rows_idx text[]; rows_seq text[]; expect text;
+  idx record; seq record;
 BEGIN
-  expect := CASE scan WHEN 'Bitmap Index Scan' THEN '%Bitmap Index Scan on t\_%'
-                      WHEN 'Index Scan' THEN '%Index Scan%using t\_%'
-                      WHEN 'Index Only Scan' THEN '%Index Only Scan%using t\_%' END;
-  PERFORM set_config('enable_seqscan', 'off', true);
-  PERFORM set_config('enable_indexscan', (scan = 'Index Scan')::text, true);
-  PERFORM set_config('enable_indexonlyscan', (scan = 'Index Only Scan')::text, true);
-  PERFORM set_config('enable_bitmapscan', (scan = 'Bitmap Index Scan')::text, true);
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP plan_idx := plan_idx || line || ' '; END LOOP;
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_idx;
-  PERFORM set_config('enable_seqscan', 'on', true);
-  PERFORM set_config('enable_indexscan', 'off', true);
-  PERFORM set_config('enable_indexonlyscan', 'off', true);
-  PERFORM set_config('enable_bitmapscan', 'off', true);
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_seq;
-  PERFORM set_config('enable_indexscan', 'on', true);
-  PERFORM set_config('enable_indexonlyscan', 'on', true);
-  PERFORM set_config('enable_bitmapscan', 'on', true);
-  IF plan_idx NOT LIKE expect THEN
-    RETURN 'NO ' || upper(scan) || ': ' || plan_idx;
+  SELECT * INTO idx FROM ixl_scan_rows(query, scan);
+  SELECT * INTO seq FROM ixl_scan_rows(query, NULL);
+  IF idx.plan NOT LIKE ixl_scan_pattern(scan) OR idx.plan NOT SIMILAR TO '%(using|on) t\_(k|u) %' THEN
+    RETURN 'NO ' || upper(scan) || ': ' || idx.plan;
   END IF;
-  IF rows_idx IS DISTINCT FROM rows_seq THEN
-    RETURN format('DIFF index=%s seq=%s', left(coalesce(rows_idx, '{}')::text, 300),
-                  left(coalesce(rows_seq, '{}')::text, 300));
+  IF idx.rows IS DISTINCT FROM seq.rows THEN
+    RETURN format('DIFF index=%s seq=%s', left(coalesce(idx.rows, '{}')::text, 300),
+                  left(coalesce(seq.rows, '{}')::text, 300));
   END IF;
   RETURN 'same';
 END $$;

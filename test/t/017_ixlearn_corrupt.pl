@@ -56,6 +56,7 @@ use Test::More;
 use FindBin;
 use lib "$FindBin::RealBin/../perl";
 use IxpackRelFile;
+use IxlearnScans;
 use IPC::Run;
 
 use constant SPECIAL => 8192 - 16;    # the 16-byte special space
@@ -274,41 +275,29 @@ sub table_sql
     };
 }
 
-my $helper = q{
+my $helper = $scan_rows_sql . q{
 CREATE FUNCTION ixl_try(query text, scan text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  plan_idx text := ''; line text; rows_idx text[]; rows_seq text[]; st text; msg text; expect text;
+  idx record; seq record; st text; msg text;
 BEGIN
   BEGIN
     IF scan IS NULL THEN
       EXECUTE query;
       RETURN 'ok';
     END IF;
-    expect := CASE scan WHEN 'Bitmap Index Scan' THEN '%Bitmap Index Scan on%'
-                        WHEN 'Index Scan' THEN '%Index Scan%using%'
-                        WHEN 'Index Only Scan' THEN '%Index Only Scan%using%' END;
-    PERFORM set_config('enable_seqscan', 'off', true);
-    PERFORM set_config('enable_indexscan', (scan = 'Index Scan')::text, true);
-    PERFORM set_config('enable_indexonlyscan', (scan = 'Index Only Scan')::text, true);
-    PERFORM set_config('enable_bitmapscan', (scan = 'Bitmap Index Scan')::text, true);
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP plan_idx := plan_idx || line || ' '; END LOOP;
-    EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_idx;
+    SELECT * INTO idx FROM ixl_scan_rows(query, scan);
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
     RETURN 'ERR ' || st || ' ' || msg;
   END;
-  PERFORM set_config('enable_seqscan', 'on', true);
-  PERFORM set_config('enable_indexscan', 'off', true);
-  PERFORM set_config('enable_indexonlyscan', 'off', true);
-  PERFORM set_config('enable_bitmapscan', 'off', true);
-  EXECUTE format('SELECT array_agg(r::text) FROM (%s) r', query) INTO rows_seq;
-  IF plan_idx NOT LIKE expect THEN
-    RETURN 'NOPLAN ' || plan_idx;
+  SELECT * INTO seq FROM ixl_scan_rows(query, NULL);
+  IF idx.plan NOT LIKE ixl_scan_pattern(scan) THEN
+    RETURN 'NOPLAN ' || idx.plan;
   END IF;
-  IF rows_idx IS DISTINCT FROM rows_seq THEN
-    RETURN format('DIFF index=%s seq=%s', left(coalesce(rows_idx, '{}')::text, 200),
-                  left(coalesce(rows_seq, '{}')::text, 200));
+  IF idx.rows IS DISTINCT FROM seq.rows THEN
+    RETURN format('DIFF index=%s seq=%s', left(coalesce(idx.rows, '{}')::text, 200),
+                  left(coalesce(seq.rows, '{}')::text, 200));
   END IF;
   RETURN 'same';
 END $$;
