@@ -1,6 +1,6 @@
 // build.cpp — ambuild and ambuildempty.  The heap's rows become entries,
-// sorted (as bytes whose order is index order) by a tuplesort bounded by
-// maintenance_work_mem; the sorted entries fill leaves to the fillfactor,
+// sorted into index order (build_sort.cpp); the sorted entries fill leaves
+// to the fillfactor,
 // left to right in consecutive blocks; the leaves' low bounds become the
 // directory and its model.  Pages are written without WAL and logged once
 // at the end (pg/index_build.hpp); an unlogged index's init fork (a
@@ -11,9 +11,6 @@
 IXPG_BEGIN_C_HEADERS
 #include "access/tableam.h"
 #include "catalog/index.h"
-#include "catalog/pg_operator.h"
-#include "catalog/pg_type.h"
-#include "utils/tuplesort.h"
 IXPG_END_C_HEADERS
 
 #include <cstring>
@@ -23,71 +20,6 @@ IXPG_END_C_HEADERS
 namespace ixlearn {
 
 namespace {
-
-// ---- sort records: the entry as bytes whose memcmp order is index order ----
-
-void put_be(uint8* p, uint64 v, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8>(v);
-}
-uint64 get_be(const uint8* p, int bytes) {
-    uint64 v = 0;
-    for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
-    return v;
-}
-
-// Per key column: rank (1 byte), hi (8 bytes, uuid only: it is constant
-// otherwise), lo (8); then block (4), offset (2); then, unsorted, the -0
-// mask (4) and the INCLUDE bytes.
-std::size_t sort_key_bytes(const Shape& s) {
-    std::size_t n = 6;
-    for (int c = 0; c < s.leaf.nkeys; ++c) n += s.cols[c].type == KeyType::Uuid ? 17 : 9;
-    return n;
-}
-
-bytea* record_of(const Shape& s, const uint64* w, const uint8* include, uint32 include_len) {
-    const std::size_t key = sort_key_bytes(s);
-    bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + key + 4 + include_len));
-    SET_VARSIZE(b, VARHDRSZ + key + 4 + include_len);
-    uint8* p = reinterpret_cast<uint8*>(VARDATA(b));
-    for (int c = 0; c < s.leaf.nkeys; ++c) {
-        *p++ = static_cast<uint8>(w[3 * c]);
-        if (s.cols[c].type == KeyType::Uuid) {
-            put_be(p, w[3 * c + 1], 8);
-            p += 8;
-        }
-        put_be(p, w[3 * c + 2], 8);
-        p += 8;
-    }
-    put_be(p, w[s.leaf.w_block()], 4);
-    put_be(p + 4, w[s.leaf.w_offset()], 2);
-    put_be(p + 6, w[s.leaf.w_negzero()], 4);
-    if (include_len > 0) std::memcpy(p + 10, include, include_len);
-    return b;
-}
-
-// Back to words; the INCLUDE bytes are appended to the writer's buffer.
-uint32 words_of_record(const Shape& s, const bytea* b, uint64* w, const uint8** include) {
-    const uint8* p = reinterpret_cast<const uint8*>(VARDATA_ANY(b));
-    for (int c = 0; c < s.leaf.nkeys; ++c) {
-        w[3 * c] = *p++;
-        if (s.cols[c].type == KeyType::Uuid) {
-            w[3 * c + 1] = get_be(p, 8);
-            p += 8;
-        } else {
-            // Constant for a non-uuid column: 0, or all ones when DESC complements it.
-            w[3 * c + 1] = s.cols[c].desc && w[3 * c] == lc::kRankValue ? ~uint64{0} : 0;
-        }
-        w[3 * c + 2] = get_be(p, 8);
-        p += 8;
-    }
-    w[s.leaf.w_block()] = get_be(p, 4);
-    w[s.leaf.w_offset()] = get_be(p + 4, 2);
-    w[s.leaf.w_negzero()] = get_be(p + 6, 4);
-    const uint32 include_len =
-        static_cast<uint32>(VARSIZE_ANY_EXHDR(b) - (p + 10 - reinterpret_cast<const uint8*>(VARDATA_ANY(b))));
-    *include = p + 10;
-    return include_len;
-}
 
 // ---- the leaf writer ------------------------------------------------------------------
 
@@ -100,8 +32,12 @@ struct Writer {
     uint32 n;
     uint8* include;         // their INCLUDE bytes
     uint32 include_used, include_cap;
-    uint32 next_check;      // recompute the size at this many entries
-    uint32 fits;            // entries known to fit
+    // How many entries a leaf takes is found by measuring coded sizes
+    // (leaf_size codes the entries, so each measure costs a pass over them):
+    uint32 next_check;      // measure at this many pending entries
+    uint32 fits;            // entries known to fit (0: none measured)
+    std::size_t fits_size;  // ... their coded size
+    double slope;           // bytes an entry adds, from the last two measures (0: unknown)
     lc::Bound low;          // of the next leaf
     BlockNumber prev;       // the last leaf written
     lc::DirEntry* dir;
@@ -158,20 +94,63 @@ void write_leaf(Writer* w, uint32 m, bool last) {
     for (uint32 i = 0; i < rest; ++i) w->words[static_cast<std::size_t>(i) * stride + ls.w_include_start()] -= inc_start;
     w->n = rest;
     w->fits = 0;
-    w->next_check = 64;
+    w->fits_size = 0;
+    // The next leaf probably takes about as many.
+    w->next_check = m;
 }
 
-// The most entries, of the n pending, that fit in `target` bytes (at least 1).
-uint32 most_that_fit(Writer* w, uint32 lo_fit, uint32 hi_over) {
-    // lo_fit entries fit (or lo_fit is 1), hi_over do not.
-    while (hi_over - lo_fit > 1) {
-        const uint32 mid = lo_fit + (hi_over - lo_fit) / 2;
-        if (leaf_size(*w->shape, w->words, mid) <= w->target)
-            lo_fit = mid;
-        else
-            hi_over = mid;
+// The most entries, of the n pending, that fit in `target` bytes (at
+// least 1): lo entries fit (lo_size bytes; lo 0: none measured), hi do not
+// (hi_size bytes, or 0 when hi is over the count limit, not measured).
+// The size grows about linearly with the count, so the first guess is
+// interpolated between the two; every third guess halves the interval,
+// which bounds the measures when the size grows in steps.
+uint32 most_that_fit(Writer* w, uint32 lo, std::size_t lo_size, uint32 hi, std::size_t hi_size) {
+    if (lo == 0) {
+        lo = 1;
+        lo_size = leaf_size(*w->shape, w->words, 1);
     }
-    return lo_fit;
+    for (uint32 guess = 0; hi - lo > 1; ++guess) {
+        uint32 mid = lo + (hi - lo) / 2;
+        if (hi_size > lo_size && guess % 3 != 2 && w->target >= lo_size) {
+            const double step = static_cast<double>(w->target - lo_size) * (hi - lo) / (hi_size - lo_size);
+            mid = lo + static_cast<uint32>(step < hi - lo ? step : hi - lo);
+            mid = mid <= lo ? lo + 1 : mid >= hi ? hi - 1 : mid;
+        }
+        const std::size_t size = leaf_size(*w->shape, w->words, mid);
+        if (size <= w->target) {
+            lo = mid;
+            lo_size = size;
+        } else {
+            hi = mid;
+            hi_size = size;
+        }
+    }
+    return lo;
+}
+
+// Measure the n pending entries; if they fit, choose the next count to
+// measure at (where the size should reach the target); if not, write the
+// most that fit as a leaf.
+void measure_pending(Writer* w) {
+    const uint32 n = w->n;
+    if (n > lc::kMaxLeafEntries) {
+        write_leaf(w, most_that_fit(w, w->fits, w->fits_size, n, 0), false);
+        return;
+    }
+    const std::size_t size = leaf_size(*w->shape, w->words, n);
+    if (size > w->target) {
+        write_leaf(w, most_that_fit(w, w->fits, w->fits_size, n, size), false);
+        return;
+    }
+    if (w->fits > 0 && n > w->fits && size > w->fits_size)
+        w->slope = static_cast<double>(size - w->fits_size) / (n - w->fits);
+    w->fits = n;
+    w->fits_size = size;
+    const double more = w->slope > 0 ? (w->target - size) / w->slope
+                                     : static_cast<double>(n) * (w->target - size) / size;
+    const double next = n + (more < 1 ? 1 : more);
+    w->next_check = next > lc::kMaxLeafEntries ? lc::kMaxLeafEntries + 1 : static_cast<uint32>(next);
 }
 
 void writer_add(Writer* w, const uint64* words, const uint8* include, uint32 include_len) {
@@ -187,16 +166,7 @@ void writer_add(Writer* w, const uint64* words, const uint8* include, uint32 inc
     e[ls.w_include_len()] = include_len;
     w->include_used += include_len;
     ++w->n;
-    if (w->n < w->next_check && w->n <= lc::kMaxLeafEntries) return;
-    if (w->n <= lc::kMaxLeafEntries && leaf_size(*w->shape, w->words, w->n) <= w->target) {
-        w->fits = w->n;
-        w->next_check = w->n * 2;
-        return;
-    }
-    // Over: the leaf takes the most that fit, the rest wait for the next one.
-    const uint32 hi = w->n > lc::kMaxLeafEntries ? lc::kMaxLeafEntries + 1 : w->n;
-    const uint32 m = most_that_fit(w, w->fits > 0 ? w->fits : 1, hi);
-    write_leaf(w, m, false);
+    if (w->n >= w->next_check || w->n > lc::kMaxLeafEntries) measure_pending(w);
 }
 
 void writer_init(Writer* w, Relation index, ForkNumber fork) {
@@ -224,9 +194,15 @@ void writer_finish(Writer* w) {
     // The last leaf (the only one, empty, for an empty table); split it
     // first if the pending entries do not fit in one.
     // (A single entry goes in the last leaf whatever the fillfactor.)
-    while (w->n > 1 && (w->n > lc::kMaxLeafEntries || leaf_size(*w->shape, w->words, w->n) > w->target)) {
-        const uint32 hi = w->n > lc::kMaxLeafEntries ? lc::kMaxLeafEntries + 1 : w->n;
-        write_leaf(w, most_that_fit(w, w->fits > 0 ? w->fits : 1, hi), false);
+    for (;;) {
+        if (w->n <= 1) break;
+        if (w->n > lc::kMaxLeafEntries) {
+            write_leaf(w, most_that_fit(w, w->fits, w->fits_size, w->n, 0), false);
+            continue;
+        }
+        const std::size_t size = leaf_size(*w->shape, w->words, w->n);
+        if (size <= w->target) break;
+        write_leaf(w, most_that_fit(w, w->fits, w->fits_size, w->n, size), false);
     }
     const uint32 last_n = w->n;
     write_leaf(w, last_n, true);
@@ -281,7 +257,7 @@ void writer_finish(Writer* w) {
 struct BuildState {
     Relation index;
     const Shape* shape;
-    Tuplesortstate* sort;
+    EntrySort* sort;
     uint64* words;
     double indtuples;
     ixpg::progress::TupleCounter progress;
@@ -294,9 +270,8 @@ void build_callback(Relation, ItemPointer tid, Datum* values, bool* isnull, bool
     uint8* include;
     uint32 include_len;
     entry_from_row(bs->index, *bs->shape, values, isnull, tid, bs->words, &include, &include_len);
-    bytea* rec = record_of(*bs->shape, bs->words, include, include_len);
     MemoryContextSwitchTo(old);
-    tuplesort_putdatum(bs->sort, PointerGetDatum(rec), false);
+    entry_sort_put(bs->sort, bs->words, include, include_len);
     MemoryContextReset(bs->row_cxt);
     bs->indtuples += 1;
     bs->progress.add();
@@ -316,26 +291,22 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         bs->shape = &index_shape(index);
         bs->words = static_cast<uint64*>(palloc(sizeof(uint64) * bs->shape->leaf.stride()));
         bs->row_cxt = AllocSetContextCreate(CurrentMemoryContext, "ixlearn build row", ALLOCSET_DEFAULT_SIZES);
-        bs->sort = tuplesort_begin_datum(BYTEAOID, ByteaLessOperator, InvalidOid, false, maintenance_work_mem, nullptr,
-                                         TUPLESORT_NONE);
+        bs->sort = entry_sort_begin(*bs->shape);
         ixpg::progress::set_phase(kPhaseLoad);
         const double reltuples = table_index_build_scan(heap, index, info, true, true, build_callback, bs, nullptr);
-        tuplesort_performsort(bs->sort);
+        entry_sort_perform(bs->sort);
 
         ixpg::progress::set_phase(kPhaseWrite);
         Writer* w = static_cast<Writer*>(palloc(sizeof(Writer)));
         writer_init(w, index, MAIN_FORKNUM);
-        Datum d;
-        bool isnull;
-        while (tuplesort_getdatum(bs->sort, true, &d, &isnull, nullptr)) {
+        const uint8* include;
+        uint32 include_len;
+        while (entry_sort_next(bs->sort, bs->words, &include, &include_len)) {
             CHECK_FOR_INTERRUPTS();
-            const uint8* include;
-            const uint32 include_len = words_of_record(*bs->shape, DatumGetByteaPP(d), bs->words, &include);
             writer_add(w, bs->words, include, include_len);
-            pfree(DatumGetPointer(d));
         }
         writer_finish(w);
-        tuplesort_end(bs->sort);
+        entry_sort_end(bs->sort);
         ixpg::log_built_pages(index, MAIN_FORKNUM);
 
         IndexBuildResult* result = static_cast<IndexBuildResult*>(palloc(sizeof(IndexBuildResult)));

@@ -7,6 +7,7 @@
 //   leaf_io.cpp    reading, checking and writing leaf pages
 //   model.cpp      routing through the model; retraining it
 //   unlink.cpp     VACUUM's unlinking and freeing of empty leaves
+//   build_sort.cpp the build's sort of entries into index order
 //   build.cpp, insert.cpp, scan.cpp, vacuum.cpp, cost.cpp, validate.cpp,
 //   inspect.cpp (ixlearn_stats, ixlearn_check, ixlearn_retrain).
 // Every file is C-style (pg/longjmp_safe.hpp): palloc'd memory, no object
@@ -111,6 +112,18 @@ struct ColumnCondition {
 // can match (a comparison with NULL, contradictory bounds, an empty array).
 bool conditions_from_keys(Relation index, const Shape& shape, ScanKey keys, int nkeys, ColumnCondition* out);
 bool condition_passes(const ColumnCondition& c, const lc::Pos& p);
+
+// ---- the build's sort --------------------------------------------------------------
+
+// Entries (words and INCLUDE bytes, copied) in, index order out; within
+// maintenance_work_mem, or through a tuplesort beyond it.
+struct EntrySort;
+EntrySort* entry_sort_begin(const Shape& shape);
+void entry_sort_put(EntrySort* es, const uint64* words, const uint8* include, uint32 include_len);
+void entry_sort_perform(EntrySort* es);
+// The next entry: *include is valid until the next call.
+bool entry_sort_next(EntrySort* es, uint64* words, const uint8** include, uint32* include_len);
+void entry_sort_end(EntrySort* es);
 
 // ---- leaves ------------------------------------------------------------------------
 

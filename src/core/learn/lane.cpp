@@ -83,21 +83,6 @@ struct Shifted {
     std::uint64_t operator[](std::uint32_t i) const { return v[i] >> shift; }
 };
 
-Plan plan_offset(Shifted v, std::uint32_t n) {
-    Plan p;
-    if (n == 0)
-        return p;
-    std::uint64_t lo = v[0], hi = v[0];
-    for (std::uint32_t i = 1; i < n; ++i) {
-        const std::uint64_t x = v[i];
-        lo = x < lo ? x : lo;
-        hi = x > hi ? x : hi;
-    }
-    p.rmin = lo;
-    p.bits = bit_width(hi - lo);
-    return p;
-}
-
 // The Linear plan, or false when it does not exist (fewer than two values,
 // descending ends, or residuals that do not fit the stored int64 rmin plus
 // an unsigned 64-bit r(i)).
@@ -123,17 +108,29 @@ bool plan_linear(Shifted v, std::uint32_t n, Plan* p) {
 }
 
 Plan plan_lane(const std::uint64_t* values, std::uint32_t n) {
-    // Bits every value ends with (separators chosen to end in zeros, times
-    // in whole seconds) are not stored.
-    std::uint64_t any = 0;
-    for (std::uint32_t i = 0; i < n; ++i)
-        any |= values[i];
+    // One pass for the Offset plan: the bits every value ends with
+    // (separators chosen to end in zeros, times in whole seconds) are not
+    // stored, and shifting keeps the order, so the shifted minimum and
+    // maximum are the shifted values' own.
+    Plan offset;
+    if (n == 0)
+        return offset;
+    std::uint64_t any = 0, lo = values[0], hi = values[0];
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint64_t x = values[i];
+        any |= x;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
     const unsigned shift = any == 0 ? 0 : static_cast<unsigned>(__builtin_ctzll(any));
-    const Shifted v{values, shift};
-    Plan offset = plan_offset(v, n);
     offset.shift = shift;
+    offset.rmin = lo >> shift;
+    offset.bits = bit_width((hi >> shift) - (lo >> shift));
+    // Equal values cost no bits: no line can do better.
+    if (offset.bits == 0)
+        return offset;
     Plan linear;
-    if (plan_linear(v, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits)) {
+    if (plan_linear(Shifted{values, shift}, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits)) {
         linear.shift = shift;
         return linear;
     }
