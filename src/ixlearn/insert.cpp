@@ -1,5 +1,6 @@
-// insert.cpp — aminsert: route the entry through the model to a leaf,
-// move right while it is at or above the leaf's high bound (a split since
+// insert.cpp — aminsert: route the entry through the model to a leaf (or
+// start at the rightmost leaf this backend inserted into last, for keys
+// in order), move right while it is at or above the leaf's high bound (a split since
 // the model was built), and code the leaf again with the entry in place.
 // A leaf that cannot hold it splits: the upper part moves to a new page on
 // its right (Lehman–Yao), in one WAL record with the right neighbour's
@@ -125,7 +126,7 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
 
 }  // namespace
 
-bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+Stored store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
     const Shape& s = index_shape(index);
     const uint8* coded;
     const std::size_t bytes = d.n <= lc::kMaxLeafEntries
@@ -133,9 +134,9 @@ bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const Leaf
                                   : kLeafCapacity + 1;
     if (bytes <= kLeafCapacity) {
         ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], coded, bytes); });
-        return true;
+        return Stored::InPlace;
     }
-    return split(index, s, buf, view, d, at);
+    return split(index, s, buf, view, d, at) ? Stored::Split : Stored::NoRoom;
 }
 
 void split_as_is(Relation index, Buffer buf, const lc::LeafView& view) {
@@ -209,6 +210,39 @@ MemoryContext insert_context() {
 }
 
 
+// The leaf of the rightmost hint, locked, if it is still a leaf whose low
+// bound is at or below the key (the walk right from it then finds the
+// key's leaf, as from the model's); InvalidBuffer otherwise.  The hint is
+// only a guess: the page may have split, been unlinked, freed or reused
+// since, and it is believed only as far as its bounds say.
+Buffer try_rightmost_hint(Relation index, IndexCache* cache, const uint64* key, lc::LeafView* view,
+                          BlockNumber* landed) {
+    const BlockNumber blk = cache->rightmost_hint;
+    cache->rightmost_hint = 0;  // set again by an insert into the rightmost leaf
+    if (!block_in_index(index, blk)) return InvalidBuffer;
+    Buffer buf = ReadBuffer(index, blk);
+    lock_leaf(buf, LeafLock::Exclusive);
+    Page page = BufferGetPage(buf);
+    if (ixpg::page_is(page, kPages, kPageLeaf)) {
+        parse_leaf(index, blk, page, view);
+        if (lc::compare_to_bound(cache->shape.leaf, key, view->low()) >= 0) {
+            *landed = blk;
+            return buf;
+        }
+    }
+    UnlockReleaseBuffer(buf);
+    return InvalidBuffer;
+}
+
+// Before an insert changes leaf blkno: if it is the rightmost, an insert
+// that follows in key order starts there (if this one splits the leaf,
+// the new right half is one step away).
+void note_rightmost(IndexCache* cache, BlockNumber blkno, const lc::LeafView& view) {
+    if (view.high().kind != lc::BoundKind::PlusInf) return;
+    cache->rightmost_hint = blkno;
+    cache->rightmost_low = lc::bound_first_column(view.low());
+}
+
 }  // namespace
 
 bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relation heap, IndexUniqueCheck, bool,
@@ -225,7 +259,11 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
 
         lc::LeafView* view = static_cast<lc::LeafView*>(palloc(sizeof(lc::LeafView)));
         BlockNumber blkno;
-        Buffer buf = land(index, first, lc::Probe::Before, LeafLock::Exclusive, view, &blkno);
+        IndexCache* cache = index_cache(index);
+        Buffer buf = InvalidBuffer;
+        if (cache->rightmost_hint != 0 && lc::compare(first, cache->rightmost_low) >= 0)
+            buf = try_rightmost_hint(index, cache, key, view, &blkno);
+        if (buf == InvalidBuffer) buf = land(index, first, lc::Probe::Before, LeafLock::Exclusive, view, &blkno);
         uint32 steps = 0;
         lc::Bound* prev_high = static_cast<lc::Bound*>(palloc(sizeof(lc::Bound)));
     again:
@@ -233,7 +271,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             CHECK_FOR_INTERRUPTS();
             if (lc::compare_to_bound(ls, key, view->low()) < 0)
                 ixpg::report_index_damage(index, blkno, "leaf", "%s",
-                                          "the model routed a key below the leaf's low bound");
+                                          "an insert was routed to a leaf whose low bound is above its key");
             if (lc::compare_to_bound(ls, key, view->high()) < 0) break;
             const BlockNumber next = page_opaque(BufferGetPage(buf))->next;
             if (next == InvalidBlockNumber)
@@ -245,6 +283,8 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             buf = checked_right_step(index, prev, *prev_high, &blkno, buf, LeafLock::Exclusive, view);
             ++steps;
         }
+
+        note_rightmost(cache, blkno, *view);
 
         // Room in the pending area: append the entry as it is (a small WAL record).
         const std::size_t entry_bytes = lc::pending_entry_bytes(ls, include_len);
@@ -261,7 +301,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             });
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
-            if (steps > 0) retrain_if_lagging(heap, index, steps);
+            if (steps > 0) retrain_if_lagging(heap, index, steps >= kStepsBeforeRetrain);
             return false;
         }
 
@@ -278,7 +318,8 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         std::memcpy(d.words + static_cast<std::size_t>(at) * ls.stride(), key, sizeof(uint64) * ls.stride());
         d.n += 1;
 
-        if (!store_leaf(index, buf, *view, d, at)) {
+        const Stored stored = store_leaf(index, buf, *view, d, at);
+        if (stored == Stored::NoRoom) {
             // Coding the pending entries in widens the columns past two
             // pages' worth: halve the leaf as it is, then insert again.
             split_as_is(index, buf, *view);
@@ -288,9 +329,10 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         }
         UnlockReleaseBuffer(buf);
         MemoryContextSwitchTo(old_cxt);
-        // A walk right means the model is older than the leaves: take the
-        // newer one if a retrain made it, or make one.
-        if (steps > 0) retrain_if_lagging(heap, index, steps);
+        // A walk right, or a split, means the model is older than the
+        // leaves: take the newer one if a retrain made it, or make one.
+        if (steps > 0 || stored == Stored::Split)
+            retrain_if_lagging(heap, index, steps >= kStepsBeforeRetrain || stored == Stored::Split);
         return false;
     });
 }
