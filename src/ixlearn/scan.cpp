@@ -63,18 +63,20 @@ struct ScanState {
     MemoryContext keys_cxt;   // the conditions of the current keys (reset by each rescan: a nested loop rescans often)
 };
 
-// Room in the batch for n entries (the arrays grow to a leaf's entries at
-// most: a point lookup never pays for a leaf's worth).
+// Room in the batch for n entries, keeping those it holds.  The arrays
+// grow as entries are added (to a leaf's worth at most), so a point lookup
+// allocates room for a few entries, not for every entry of its leaf.
 void batch_reserve(Batch* b, const Shape& s, bool want_values, uint32 n) {
     if (n <= b->cap) return;
     uint32 cap = b->cap > 0 ? b->cap : 16;
     while (cap < n) cap *= 2;
-    if (b->tids != nullptr) pfree(b->tids);
-    b->tids = static_cast<ItemPointerData*>(palloc(sizeof(ItemPointerData) * cap));
+    const std::size_t tid_bytes = sizeof(ItemPointerData) * cap;
+    b->tids = static_cast<ItemPointerData*>(b->tids == nullptr ? palloc(tid_bytes) : repalloc(b->tids, tid_bytes));
     if (want_values) {
-        if (b->words != nullptr) pfree(b->words);
-        b->words = static_cast<uint64*>(palloc_extended(sizeof(uint64) * s.leaf.stride() * cap, MCXT_ALLOC_HUGE));
-        if (b->include == nullptr) {
+        const std::size_t word_bytes = sizeof(uint64) * s.leaf.stride() * cap;
+        b->words = static_cast<uint64*>(b->words == nullptr ? palloc_extended(word_bytes, MCXT_ALLOC_HUGE)
+                                                            : repalloc_huge(b->words, word_bytes));
+        if (b->include == nullptr && s.leaf.has_include) {
             b->include_cap = static_cast<uint32>(kLeafCapacity);
             b->include = static_cast<uint8*>(palloc(b->include_cap));
         }
@@ -144,6 +146,7 @@ void collect_decoded(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber bl
     for (uint32 i = 0; i < d.n; ++i) {
         const uint64* e = d.words + static_cast<std::size_t>(i) * stride;
         if (!entry_passes(so, s, e)) continue;
+        batch_reserve(b, s, so->want_values, b->n + 1);
         add_item(index, blkno, b, e[ls.w_block()], e[ls.w_offset()]);
         if (so->want_values) {
             uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
@@ -167,7 +170,6 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
     b->left = op->left;
     b->right = op->next;
     b->n = 0;
-    batch_reserve(b, s, so->want_values, v.total());
     b->high_first = lc::bound_first_column(v.high());
     b->low = v.low();
     b->high = v.high();
@@ -208,6 +210,7 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
         for (uint32 i = v.lower_bound(iv[k].lo, false); i < n; ++i) {
             if (lc::compare(v.first_column(i), iv[k].hi) > 0) break;
             if (!later_columns_pass(so, s, v, i)) continue;
+            batch_reserve(b, s, so->want_values, b->n + 1);
             add_item(index, blkno, b, v.word(i, ls.w_block()), v.word(i, ls.w_offset()));
             if (so->want_values) {
                 uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
@@ -441,7 +444,8 @@ void copy_batch(Batch* to, const Batch* from, const Shape& s, bool want_values) 
     std::memcpy(to->tids, from->tids, sizeof(ItemPointerData) * from->n);
     if (want_values) {
         std::memcpy(to->words, from->words, sizeof(uint64) * s.leaf.stride() * from->n);
-        std::memcpy(to->include, from->include, from->include_cap < include_cap ? from->include_cap : include_cap);
+        if (include != nullptr && from->include != nullptr)
+            std::memcpy(to->include, from->include, from->include_cap < include_cap ? from->include_cap : include_cap);
     }
     if (to->pin != InvalidBuffer) IncrBufferRefCount(to->pin);
 }
