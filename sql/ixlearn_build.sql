@@ -38,20 +38,31 @@ CREATE FUNCTION pages_differ(a regclass, b regclass) RETURNS bigint LANGUAGE sql
       WHERE substr(get_raw_page(a::text, blk::int), 11) <> substr(get_raw_page(b::text, blk::int), 11)) END
 $$;
 
--- Each index twice: with the default maintenance_work_mem (in memory), and
--- with 1MB (too little: the tuplesort).  The DEBUG line says which.
-SET client_min_messages = debug1;
+-- The temporary files this database has written (a sort that spills
+-- writes some), as the statistics show them once this backend has
+-- reported its own.
+CREATE FUNCTION temp_files() RETURNS bigint LANGUAGE sql AS $$
+  SELECT temp_files FROM pg_stat_database WHERE datname = current_database()
+$$;
+SELECT pg_stat_force_next_flush();
+SELECT temp_files() AS files_before \gset
+
+-- Each index twice: with the default maintenance_work_mem (in memory:
+-- no temporary file), and with 1MB (too little: the tuplesort spills).
 CREATE INDEX b_k_mem ON b USING ixlearn (k);
 CREATE INDEX b_ufx_mem ON b USING ixlearn (u, f DESC NULLS LAST) INCLUDE (t);
 CREATE INDEX b_kdesc_mem ON b USING ixlearn (k DESC NULLS FIRST, u);
 CREATE INDEX b_wide_mem ON b USING ixlearn (c1, c2, c3, c4, c5, c6, c7);
+SELECT pg_stat_force_next_flush();
+SELECT temp_files() = :files_before AS in_memory_no_temp_files;
 SET maintenance_work_mem = '1MB';
 CREATE INDEX b_k_spill ON b USING ixlearn (k);
 CREATE INDEX b_ufx_spill ON b USING ixlearn (u, f DESC NULLS LAST) INCLUDE (t);
 CREATE INDEX b_kdesc_spill ON b USING ixlearn (k DESC NULLS FIRST, u);
 CREATE INDEX b_wide_spill ON b USING ixlearn (c1, c2, c3, c4, c5, c6, c7);
 RESET maintenance_work_mem;
-RESET client_min_messages;
+SELECT pg_stat_force_next_flush();
+SELECT temp_files() >= :files_before + 4 AS every_spilled_build_wrote_temp_files;
 
 SELECT m AS index, pages_differ((m || '_mem')::regclass, (m || '_spill')::regclass) AS pages_differ,
        (SELECT leaves FROM ixlearn_stats((m || '_mem')::regclass)) > 1 AS several_leaves
@@ -70,4 +81,5 @@ SELECT q, index_matches_seqscan(q, s) FROM (VALUES
   ('SELECT c7 FROM b WHERE c1 = 2 AND c2 = 4 AND c3 = 6 ORDER BY c1, c2, c3, c4, c5, c6, c7', 'Index Scan')
 ) v(q, s);
 
+SET client_min_messages = warning;
 DROP SCHEMA ixl_build CASCADE;
