@@ -126,7 +126,7 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
 
 }  // namespace
 
-Stored store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
+bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at) {
     const Shape& s = index_shape(index);
     const uint8* coded;
     const std::size_t bytes = d.n <= lc::kMaxLeafEntries
@@ -134,9 +134,9 @@ Stored store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const Le
                                   : kLeafCapacity + 1;
     if (bytes <= kLeafCapacity) {
         ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], coded, bytes); });
-        return Stored::InPlace;
+        return true;
     }
-    return split(index, s, buf, view, d, at) ? Stored::Split : Stored::NoRoom;
+    return split(index, s, buf, view, d, at);
 }
 
 void split_as_is(Relation index, Buffer buf, const lc::LeafView& view) {
@@ -301,7 +301,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             });
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
-            if (steps > 0) retrain_if_lagging(heap, index, steps >= kStepsBeforeRetrain);
+            if (steps > 0) retrain_if_lagging(heap, index, steps);
             return false;
         }
 
@@ -318,8 +318,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         std::memcpy(d.words + static_cast<std::size_t>(at) * ls.stride(), key, sizeof(uint64) * ls.stride());
         d.n += 1;
 
-        const Stored stored = store_leaf(index, buf, *view, d, at);
-        if (stored == Stored::NoRoom) {
+        if (!store_leaf(index, buf, *view, d, at)) {
             // Coding the pending entries in widens the columns past two
             // pages' worth: halve the leaf as it is, then insert again.
             split_as_is(index, buf, *view);
@@ -329,10 +328,9 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
         }
         UnlockReleaseBuffer(buf);
         MemoryContextSwitchTo(old_cxt);
-        // A walk right, or a split, means the model is older than the
-        // leaves: take the newer one if a retrain made it, or make one.
-        if (steps > 0 || stored == Stored::Split)
-            retrain_if_lagging(heap, index, steps >= kStepsBeforeRetrain || stored == Stored::Split);
+        // A walk right means the model is older than the leaves: take the
+        // newer one if a retrain made it, or make one.
+        if (steps > 0) retrain_if_lagging(heap, index, steps);
         return false;
     });
 }

@@ -200,11 +200,10 @@ bool encode_leaf(const Shape& shape, const uint64* words, uint32 n, const uint8*
 // Write decoded entries back into their locked leaf (buf), splitting it
 // when they no longer fit; `at` is where an insert put its entry
 // (UINT32_MAX if none), which lets appends at the right end fill leaves.
-// NoRoom, with nothing written, when the entries fit neither in the leaf
+// False, with nothing written, when the entries fit neither in the leaf
 // nor in two halves; the caller then splits the leaf as it is
 // (split_as_is) and tries again.
-enum class Stored : uint8 { InPlace, Split, NoRoom };
-Stored store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at);
+bool store_leaf(Relation index, Buffer buf, const lc::LeafView& view, const LeafData& d, uint32 at);
 // Split a locked leaf in two around its median entry without coding its
 // pending entries in: each half keeps its part of the coded entries
 // (coded again) and of the pending ones (as they are), so both fit.
@@ -241,12 +240,11 @@ void refresh_model(Relation index);
 void retrain(Relation index);
 // Leaves walked right of the model's leaf that make a walk look at the model's lag.
 constexpr uint32 kStepsBeforeRetrain = 8;
-// Take a newer model if there is one; if the caller saw the model lag (it
-// walked kStepsBeforeRetrain or more leaves right of the model's leaf, or
-// split a leaf), retrain when the leaves split since the model are an
-// eighth of those it lists or more (and kStepsBeforeRetrain or more), unless another retrain or VACUUM holds
+// Take a newer model if there is one; after a walk of kStepsBeforeRetrain
+// or more leaves, retrain when the leaves split since the model are an
+// eighth of those it lists or more, unless another retrain or VACUUM holds
 // the table's ShareUpdateExclusiveLock (or this is a standby).
-void retrain_if_lagging(Relation heap, Relation index, bool lag_seen);
+void retrain_if_lagging(Relation heap, Relation index, uint32 steps);
 // The metapage, read under a share lock.
 IxlMeta read_meta(Relation index);
 

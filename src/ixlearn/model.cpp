@@ -163,23 +163,19 @@ BlockNumber write_model_pages(Relation index, uint32 version, const uint8* bytes
 
 }  // namespace
 
-// After an insert or a lookup that walked far right of the model's leaf,
-// or an insert that split a leaf:
+// After an insert or a lookup that walked far right of the model's leaf:
 // the model lags (a table loaded after TRUNCATE or into a new index has a
 // model of one leaf, a crash can cut the last retrain short, and every
 // lookup would walk the chain).  When the leaves that split since the
-// model are an eighth of those it lists or more (and at least
-// kStepsBeforeRetrain: a small index is cheap to walk), retrain now, if nobody
+// model are an eighth of those it lists or more, retrain now, if nobody
 // else (VACUUM, another retrain) holds the table's ShareUpdateExclusiveLock:
 // each retrain waits for the chain to grow by an eighth again, so its cost
 // (a read of every leaf) is spread over that growth.
-void retrain_if_lagging(Relation heap, Relation index, bool lag_seen) {
+void retrain_if_lagging(Relation heap, Relation index, uint32 steps) {
     refresh_model(index);
-    if (!lag_seen || RecoveryInProgress()) return;
+    if (steps < kStepsBeforeRetrain || RecoveryInProgress()) return;
     const IxlMeta meta = read_meta(index);
-    if (static_cast<uint64>(meta.splits_since_model) * 8 < meta.leaves_at_model ||
-        meta.splits_since_model < kStepsBeforeRetrain)
-        return;
+    if (static_cast<uint64>(meta.splits_since_model) * 8 < meta.leaves_at_model) return;
     if (!ConditionalLockRelation(heap, ShareUpdateExclusiveLock)) return;
     retrain(index);
     UnlockRelation(heap, ShareUpdateExclusiveLock);

@@ -393,7 +393,7 @@ bool advance(IndexScanDesc scan, ScanState* so, ScanDirection dir) {
         if (so->empty_steps > 0) {
             so->empty_steps = b.n == 0 ? so->empty_steps + 1 : 0;
             if (so->empty_steps == kStepsBeforeRetrain && scan->heapRelation != nullptr)
-                retrain_if_lagging(scan->heapRelation, index, true);
+                retrain_if_lagging(scan->heapRelation, index, kStepsBeforeRetrain);
         }
     } else {
         if (!b.more_left) return false;

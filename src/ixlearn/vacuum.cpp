@@ -127,7 +127,7 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
                 // right half holds entries already vacuumed here).
                 const uint32 removed = d.n - kept;
                 d.n = kept;
-                if (store_leaf(index, buf, view, d, UINT32_MAX) == Stored::NoRoom) {
+                if (!store_leaf(index, buf, view, d, UINT32_MAX)) {
                     // Halve it as it is (dead entries still in it) and come back.
                     split_as_is(index, buf, view);
                     return true;
