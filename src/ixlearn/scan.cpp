@@ -58,6 +58,8 @@ struct ScanState {
     Batch batch, mark;
     bool marked;
     uint32 empty_steps;  // leaves read forward from the start without a match
+    uint64* chunk;       // coded entries decoded for the fast path, chunk_cap of them
+    uint32 chunk_cap;
     lc::LeafView* view;
     MemoryContext tuple_cxt;  // the index tuple returned to an index-only scan
     MemoryContext keys_cxt;   // the conditions of the current keys (reset by each rescan: a nested loop rescans often)
@@ -106,14 +108,30 @@ int first_intervals(const ScanState* so, const Interval** iv) {
     return so->cond[0].n;
 }
 
-// Does entry i pass the conditions on columns after the first?
-bool later_columns_pass(const ScanState* so, const Shape& s, const lc::LeafView& v, uint32 i) {
+// Does an entry (its words) pass the conditions on columns after the first?
+bool later_columns_pass(const ScanState* so, const Shape& s, const uint64* e) {
     for (int c = 1; c < s.leaf.nkeys; ++c) {
         if (!so->cond[c].constrained) continue;
-        const lc::Pos p{static_cast<uint8>(v.word(i, 3 * c)), v.word(i, 3 * c + 1), v.word(i, 3 * c + 2)};
+        const lc::Pos p{static_cast<uint8>(e[3 * c]), e[3 * c + 1], e[3 * c + 2]};
         if (!condition_passes(so->cond[c], p)) return false;
     }
     return true;
+}
+
+// Coded entries the fast path decodes at a time, at most.
+constexpr uint32 kChunkEntries = 256;
+
+// Room to decode n (<= kChunkEntries) coded entries; it grows with the
+// ranges the scan meets, so a point lookup does not pay for a chunk.
+uint64* scan_chunk(ScanState* so, const Shape& s, uint32 n) {
+    if (n > so->chunk_cap) {
+        uint32 cap = so->chunk_cap > 0 ? so->chunk_cap : 16;
+        while (cap < n) cap *= 2;
+        if (so->chunk != nullptr) pfree(so->chunk);
+        so->chunk = static_cast<uint64*>(palloc(sizeof(uint64) * s.leaf.stride() * cap));
+        so->chunk_cap = cap;
+    }
+    return so->chunk;
 }
 
 // Does an entry (its words) pass every column's condition?
@@ -199,26 +217,40 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
         return;
     }
 
-    // The fast path: binary search of the coded first column per interval,
-    // reading only the words of the entries it passes over.
+    // The fast path: binary search of the coded first column for each
+    // interval's ends, then the entries in between decoded a chunk at a
+    // time into a scratch chunk (a pass per column, not a random access per
+    // word): every column for an index-only scan (include_start 0, as the
+    // slow path's would be without INCLUDE), else only the TID's and those
+    // a condition reads.
     const uint32 n = v.size();
     if (n == 0) return;
     const uint32 stride = ls.stride();
     const lc::Pos last = v.first_column(n - 1);
     for (int k = 0; k < niv; ++k) {
         if (lc::compare(iv[k].lo, last) > 0) break;
-        for (uint32 i = v.lower_bound(iv[k].lo, false); i < n; ++i) {
-            if (lc::compare(v.first_column(i), iv[k].hi) > 0) break;
-            if (!later_columns_pass(so, s, v, i)) continue;
-            batch_reserve(b, s, so->want_values, b->n + 1);
-            add_item(index, blkno, b, v.word(i, ls.w_block()), v.word(i, ls.w_offset()));
+        const uint32 from = v.lower_bound(iv[k].lo, false);
+        const uint32 to = v.lower_bound(iv[k].hi, true);
+        for (uint32 c = from; c < to; c += kChunkEntries) {
+            const uint32 m = to - c < kChunkEntries ? to - c : kChunkEntries;
+            uint64* chunk = scan_chunk(so, s, m);
             if (so->want_values) {
-                uint64* w = b->words + static_cast<std::size_t>(b->n) * stride;
-                for (uint32 x = 0; x < stride; ++x)
-                    if (x != ls.w_include_start()) w[x] = v.word(i, x);
-                w[ls.w_include_start()] = 0;
+                v.decode_range(c, c + m, chunk);
+            } else {
+                for (uint32 w : {ls.w_block(), ls.w_offset()}) v.lane(w).decode_range(c, c + m, chunk + w, stride);
+                for (uint32 col = 1; col < ls.nkeys; ++col)
+                    if (so->cond[col].constrained)
+                        for (uint32 w = 3 * col; w < 3 * col + 3; ++w) v.lane(w).decode_range(c, c + m, chunk + w, stride);
             }
-            ++b->n;
+            for (uint32 j = 0; j < m; ++j) {
+                const uint64* e = chunk + static_cast<std::size_t>(j) * stride;
+                if (!later_columns_pass(so, s, e)) continue;
+                batch_reserve(b, s, so->want_values, b->n + 1);
+                add_item(index, blkno, b, e[ls.w_block()], e[ls.w_offset()]);
+                if (so->want_values)
+                    std::memcpy(b->words + static_cast<std::size_t>(b->n) * stride, e, sizeof(uint64) * stride);
+                ++b->n;
+            }
         }
     }
 }

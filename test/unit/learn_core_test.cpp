@@ -45,8 +45,23 @@ LaneView round_trip(const std::vector<std::uint64_t>& values, std::vector<std::u
             break;
         }
     std::vector<std::uint64_t> decoded(n);
-    v.decode(decoded.data());
+    v.decode_range(0, n, decoded.data(), 1);
     EXPECT_EQ(decoded, values);
+    // Ranges that start and end anywhere, written with a stride, read what
+    // get() reads (a Linear lane starts its line mid-way).
+    for (std::uint32_t from : {0u, 1u, n / 3, n / 2, n > 0 ? n - 1 : 0}) {
+        for (std::uint32_t to : {from, from + 1, (from + n) / 2 + 1, n}) {
+            if (from > n || to > n || to < from) continue;
+            std::vector<std::uint64_t> strided(std::size_t{to - from} * 3 + 1, 0x5A5A);
+            v.decode_range(from, to, strided.data(), 3);
+            for (std::uint32_t i = from; i < to; ++i)
+                if (strided[std::size_t{i - from} * 3] != values[i]) {
+                    ADD_FAILURE() << "decode_range(" << from << ", " << to << ") at " << i;
+                    break;
+                }
+            EXPECT_EQ(strided.back(), 0x5A5Au) << "decode_range wrote past its range";
+        }
+    }
     return v;
 }
 
@@ -210,7 +225,7 @@ TEST(LearnLane, ReadsUnalignedBytes) {
         for (std::uint32_t i = 0; i < 300; ++i)
             ASSERT_EQ(v.get(i), values[i]);
         std::vector<std::uint64_t> decoded(300);
-        v.decode(decoded.data());
+        v.decode_range(0, 300, decoded.data(), 1);
         EXPECT_EQ(decoded, values);
     }
 }
@@ -230,11 +245,17 @@ void read_all(const LaneView& v) {
     std::uint64_t sum = 0;
     if (v.size() <= (1u << 16)) {
         std::vector<std::uint64_t> out(v.size());
-        v.decode(out.data());
+        v.decode_range(0, v.size(), out.data(), 1);
         for (std::uint32_t i = 0; i < v.size(); ++i) {
             sum += v.get(i);
-            EXPECT_EQ(v.get(i), out[i]) << "get and decode disagree at " << i;
+            EXPECT_EQ(v.get(i), out[i]) << "get and decode_range disagree at " << i;
         }
+        // A range from the middle (a Linear lane's line starts mid-way).
+        const std::uint32_t mid = v.size() / 2;
+        std::vector<std::uint64_t> half(v.size() - mid);
+        v.decode_range(mid, v.size(), half.data(), 1);
+        for (std::uint32_t i = mid; i < v.size(); ++i)
+            EXPECT_EQ(v.get(i), half[i - mid]) << "get and decode_range from the middle disagree at " << i;
     } else {
         // Too many to decode: the ends and a stride between.
         for (std::uint64_t i = 0; i < v.size(); i += v.size() / 1000)

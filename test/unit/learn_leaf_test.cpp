@@ -492,6 +492,19 @@ void check_random_access(const LeafView& v, const Entries& e) {
         const Pos p = v.first_column(i);
         ASSERT_EQ(compare(p, Pos{static_cast<std::uint8_t>(e.at(i)[0]), e.at(i)[1], e.at(i)[2]}), 0) << i;
     }
+    // decode_range over a few ranges: the same words (include_start 0).
+    const std::uint32_t n = e.n();
+    for (std::uint32_t from : {0u, n / 3, n / 2}) {
+        for (std::uint32_t to : {from, from + (n - from) / 2, n}) {
+            Words out(std::size_t{to - from} * s.stride() + 1, 0x5A5A);
+            v.decode_range(from, to, out.data());
+            for (std::uint32_t i = from; i < to; ++i)
+                for (std::uint32_t w = 0; w < s.stride(); ++w)
+                    ASSERT_EQ(out[std::size_t{i - from} * s.stride() + w], w == s.w_include_start() ? 0 : e.at(i)[w])
+                        << "decode_range(" << from << ", " << to << ") entry " << i << " word " << w;
+            ASSERT_EQ(out.back(), 0x5A5Au) << "decode_range wrote past its range";
+        }
+    }
 }
 
 // ===========================================================================
@@ -499,8 +512,8 @@ void check_random_access(const LeafView& v, const Entries& e) {
 // ===========================================================================
 
 // Random shapes (1..4 keys, with and without INCLUDE) and entries: the sizes
-// agree, decode() gives the entries back exactly, random access and
-// lower_bound agree with the entries, the bounds come back.
+// agree, decode() gives the entries back exactly, random access,
+// decode_range and lower_bound agree with the entries, the bounds come back.
 TEST(LearnLeaf, RoundTripRandom) {
     std::mt19937_64 rng(21);
     for (int iter = 0; iter < 300; ++iter) {

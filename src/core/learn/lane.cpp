@@ -52,8 +52,13 @@ std::size_t coded_bytes(std::uint32_t n, unsigned bits) {
 // by a remainder that stays below n - 1 (so below 2^32).
 class Line {
 public:
-    Line(std::uint64_t first, std::uint64_t last, std::uint32_t n)
-        : value_(first), q_((last - first) / (n - 1)), rem_((last - first) % (n - 1)), den_(n - 1) {}
+    // Stepping from index `start` (rem * start < (n - 1) * n < 2^64).
+    Line(std::uint64_t first, std::uint64_t last, std::uint32_t n, std::uint32_t start = 0)
+        : value_(first), q_((last - first) / (n - 1)), rem_((last - first) % (n - 1)), den_(n - 1) {
+        const std::uint64_t t = rem_ * start;
+        value_ += q_ * start + t / den_;
+        frac_ = t % den_;
+    }
     std::uint64_t value() const { return value_; }
     void next() {
         // Meant to compile to a conditional move: the carry follows the
@@ -247,42 +252,34 @@ std::uint64_t LaneView::get(std::uint32_t i) const {
     return v << shift_;
 }
 
-void LaneView::decode(std::uint64_t* out) const {
-    decode_shifted(out);
-    if (shift_ != 0)
-        for (std::uint32_t i = 0; i < n_; ++i)
-            out[i] <<= shift_;
-}
-
-void LaneView::decode_shifted(std::uint64_t* out) const {
-    const std::uint32_t n = n_;
-    if (n == 0)
+void LaneView::decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t* out, std::size_t stride) const {
+    if (from >= to)
         return;  // out may be null (an empty vector's data())
     // Locals, not members: a store through out might alias a member and
     // would force the compiler to reload it on every value.
     const std::uint8_t* const words = words_;
-    const unsigned bits = bits_;
+    const unsigned bits = bits_, shift = shift_;
     const std::uint64_t mask = mask_, rmin = rmin_;
     const std::size_t last_word = last_word_;
     if (linear_) {
         // One pass: the line's carry chain overlaps the unpacking.
-        Line line(first_ + rmin, last_ + rmin, n);  // same rise, rmin included
+        Line line(first_ + rmin, last_ + rmin, n_, from);  // same rise, rmin included
         if (bits == 0) {  // such as keys 1..N
-            for (std::uint32_t i = 0; i < n; ++i, line.next())
-                out[i] = line.value();
+            for (std::uint32_t i = from; i < to; ++i, line.next(), out += stride)
+                *out = line.value() << shift;
         } else {
-            for (std::uint32_t i = 0; i < n; ++i, line.next())
-                out[i] = extract(words, last_word, i, bits, mask) + line.value();
+            for (std::uint32_t i = from; i < to; ++i, line.next(), out += stride)
+                *out = (extract(words, last_word, i, bits, mask) + line.value()) << shift;
         }
     } else if (bits == 0) {
-        std::fill(out, out + n, rmin);
+        for (std::uint32_t i = from; i < to; ++i, out += stride)
+            *out = rmin << shift;
     } else if (bits == 64) {
-        std::memcpy(out, words, std::size_t{n} * 8);
-        for (std::uint32_t i = 0; i < n; ++i)
-            out[i] += rmin;
+        for (std::uint32_t i = from; i < to; ++i, out += stride)
+            *out = (load64(words + std::size_t{i} * 8) + rmin) << shift;
     } else {
-        for (std::uint32_t i = 0; i < n; ++i)
-            out[i] = extract(words, last_word, i, bits, mask) + rmin;
+        for (std::uint32_t i = from; i < to; ++i, out += stride)
+            *out = (extract(words, last_word, i, bits, mask) + rmin) << shift;
     }
 }
 

@@ -49,11 +49,11 @@ public:
     bool linear() const { return linear_; }
     // Value i (< size()).
     std::uint64_t get(std::uint32_t i) const;
-    // All values into out[0..size()).
-    void decode(std::uint64_t* out) const;
+    // Values from..to-1 (to <= size()) into out[0], out[stride], ...: what
+    // get() reads, in one pass without a division per value.
+    void decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t* out, std::size_t stride) const;
 
 private:
-    void decode_shifted(std::uint64_t* out) const;  // the values before the shift
     const std::uint8_t* words_ = nullptr;  // packed residuals (unaligned)
     std::uint32_t n_ = 0;
     std::uint8_t bits_ = 0;

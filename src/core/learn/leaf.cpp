@@ -296,15 +296,18 @@ void LeafView::pending_entry(std::uint32_t k, std::uint64_t* out) const {
         out[w] = w == shape_.w_include_start() ? 0 : pending_word(k, w);
 }
 
+void LeafView::decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t* out) const {
+    const std::uint32_t stride = shape_.stride();
+    for (std::uint32_t l = 0; l < lane_count(shape_); ++l)
+        lanes_[l].decode_range(from, to, out + word_of_lane(shape_, l), stride);
+    for (std::uint32_t i = from; i < to; ++i)
+        out[static_cast<std::size_t>(i - from) * stride + shape_.w_include_start()] = 0;
+}
+
 bool LeafView::decode_entries(std::uint64_t* out, std::uint8_t* include_out, bool with_pending) const {
     const std::uint32_t stride = shape_.stride();
-    std::uint64_t column[kMaxLeafEntries];
-    for (std::uint32_t l = 0; l < lane_count(shape_); ++l) {
-        const std::uint32_t w = word_of_lane(shape_, l);
-        lanes_[l].decode(column);
-        for (std::uint32_t i = 0; i < n_; ++i)
-            out[static_cast<std::size_t>(i) * stride + w] = column[i];
-    }
+    for (std::uint32_t l = 0; l < lane_count(shape_); ++l)
+        lanes_[l].decode_range(0, n_, out + word_of_lane(shape_, l), stride);
     std::uint64_t start = 0;
     for (std::uint32_t i = 0; i < n_; ++i) {
         std::uint64_t* e = out + static_cast<std::size_t>(i) * stride;

@@ -141,6 +141,10 @@ public:
     }
     // The first entry whose first column is >= pos (strict: > pos); size() if none.
     std::uint32_t lower_bound(const Pos& pos, bool strict) const;
+    // Coded entries from..to-1 (to <= size()) into out, stride words each
+    // (include_start 0): what word() reads, one pass per lane.  Not checked
+    // like decode(): a scan checks what it uses, as it does with word().
+    void decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t* out) const;
 
     // Word w of pending entry k (w != include_start).
     std::uint64_t pending_word(std::uint32_t k, std::uint32_t w) const;
@@ -158,7 +162,8 @@ public:
     std::size_t total_include_bytes() const { return include_bytes_ + pending_include_; }
     // Pending entry k's INCLUDE bytes (its include_len of them).
     const std::uint8_t* pending_include(std::uint32_t k) const { return data_ + pending_off_[k] + 8u * (shape_.stride() - 1); }
-    // One lane bit width, for statistics (the first column's lo lane).
+    // The lane of word w (w != include_start): its bit width for
+    // statistics, or some of its values for a scan (decode_range).
     const LaneView& lane(std::uint32_t w) const { return lanes_[lane_of(w)]; }
 
 private:
