@@ -102,6 +102,17 @@ void put_tuplesort(EntrySort* es, const uint64* words, const uint8* include, uin
     pfree(b);
 }
 
+// An in-memory record back to the entry's words and its INCLUDE bytes.
+uint32 words_of_record(EntrySort* es, const uint64* r, uint64* words, const uint8** include) {
+    for (uint32 k = 0; k < es->key_words; ++k) put_be(es->key + 8 * k, r[k], 8);
+    unpack_key(*es->shape, es->key, words);
+    const uint64 payload = r[es->key_words];
+    words[es->shape->leaf.w_negzero()] = payload & 0xffffffffu;
+    const uint32 include_len = static_cast<uint32>(payload >> 32);
+    *include = include_len > 0 ? es->include + r[es->key_words + 1] : nullptr;
+    return include_len;
+}
+
 // Move to a tuplesort: the entries outgrew memory (or never fit a record).
 void start_tuplesort(EntrySort* es) {
     es->sort = tuplesort_begin_datum(BYTEAOID, ByteaLessOperator, InvalidOid, false, maintenance_work_mem, nullptr,
@@ -111,13 +122,9 @@ void start_tuplesort(EntrySort* es) {
     uint64* words = static_cast<uint64*>(palloc0(sizeof(uint64) * es->shape->leaf.stride()));
     for (std::size_t i = 0; i < es->n; ++i) {
         CHECK_FOR_INTERRUPTS();
-        const uint64* r = es->recs + i * es->stride;
-        for (uint32 k = 0; k < es->key_words; ++k) put_be(es->key + 8 * k, r[k], 8);
-        unpack_key(*es->shape, es->key, words);
-        const uint64 payload = r[es->key_words];
-        words[es->shape->leaf.w_negzero()] = payload & 0xffffffffu;
-        const uint32 include_len = static_cast<uint32>(payload >> 32);
-        put_tuplesort(es, words, include_len > 0 ? es->include + r[es->key_words + 1] : nullptr, include_len);
+        const uint8* include;
+        const uint32 include_len = words_of_record(es, es->recs + i * es->stride, words, &include);
+        put_tuplesort(es, words, include, include_len);
     }
     pfree(words);
     pfree(es->recs);
@@ -196,13 +203,7 @@ bool entry_sort_next(EntrySort* es, uint64* words, const uint8** include, uint32
     const Shape& s = *es->shape;
     if (es->in_memory) {
         if (es->next == es->n) return false;
-        const uint64* r = es->recs + es->next++ * es->stride;
-        for (uint32 k = 0; k < es->key_words; ++k) put_be(es->key + 8 * k, r[k], 8);
-        unpack_key(s, es->key, words);
-        const uint64 payload = r[es->key_words];
-        words[s.leaf.w_negzero()] = payload & 0xffffffffu;
-        *include_len = static_cast<uint32>(payload >> 32);
-        *include = *include_len > 0 ? es->include + r[es->key_words + 1] : nullptr;
+        *include_len = words_of_record(es, es->recs + es->next++ * es->stride, words, include);
         return true;
     }
     if (es->last != nullptr) pfree(es->last);
