@@ -95,7 +95,7 @@ constexpr std::size_t kMetaBytesV1 = offsetof(IxbMeta, recorded);  // ixbloom 1.
 static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, totals) == 192 && sizeof(IxbMeta) == 480,
               "metapage layout (docs/ixbloom-format.md)");
 
-constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kMetaBytesV1};
+constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kFormatVersion, kMetaBytesV1};
 
 // Does this metapage page hold the 1.1 fields, with totals recorded?  (A
 // 1.0 body is shorter; the bytes after its pd_lower are the page's hole.)

@@ -59,7 +59,7 @@ struct IxbrMeta {
     BlockNumber map_blocks[kMaxMapPages];
 };
 static_assert(sizeof(IxbrMeta) <= kPageBytes, "metapage fits");
-constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, sizeof(IxbrMeta)};
+constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kFormatVersion, sizeof(IxbrMeta)};
 
 inline IxbrPageOpaque* page_opaque(Page page) { return reinterpret_cast<IxbrPageOpaque*>(PageGetSpecialPointer(page)); }
 inline IxbrMeta* page_meta(Page page) { return reinterpret_cast<IxbrMeta*>(PageGetContents(page)); }

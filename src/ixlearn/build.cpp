@@ -211,7 +211,7 @@ void writer_finish(Writer* w) {
     const std::size_t cap = lc::directory_max_bytes(w->ndir);
     uint8* bytes = static_cast<uint8*>(palloc_extended(cap, MCXT_ALLOC_HUGE));
     const uint32 epsilon = static_cast<uint32>(option_epsilon(w->index));
-    const std::size_t len = lc::directory_encode(w->dir, w->ndir, epsilon, w->shape->wide, bytes);
+    const std::size_t len = lc::directory_encode(w->dir, w->ndir, epsilon, w->shape->wide, w->shape->leaf.format, bytes);
     const uint32 npages = static_cast<uint32>((len + kModelSliceBytes - 1) / kModelSliceBytes);
     BlockNumber head = InvalidBlockNumber;
     for (uint32 i = 0; i < npages; ++i) {
@@ -237,7 +237,7 @@ void writer_finish(Writer* w) {
     IxlMeta* m = page_meta(page);
     std::memset(m, 0, sizeof *m);
     m->magic = kMagic;
-    m->format_version = kFormatVersion;
+    m->format_version = w->shape->leaf.format == lc::LaneFormat::V1 ? 1 : kFormatVersion;
     m->nkeys = w->shape->leaf.nkeys;
     m->natts = w->shape->natts;
     m->model_version = 1;

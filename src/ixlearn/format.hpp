@@ -1,7 +1,8 @@
-// format.hpp — the on-disk contract of an ixlearn index, format version 1
-// (docs/ixlearn-format.md): page kinds and the special space, the
+// format.hpp — the on-disk contract of an ixlearn index, format versions
+// 1 and 2 (docs/ixlearn-format.md): page kinds and the special space, the
 // metapage, model pages.  The leaf and directory codings are in
-// src/core/learn.  Types and constants only.
+// src/core/learn; the two versions differ only in their lanes.  Types and
+// constants only.
 #pragma once
 
 #include "pg/am_metapage.hpp"
@@ -11,7 +12,8 @@
 namespace ixlearn {
 
 constexpr uint32 kMagic = 0x1E4A0001;
-constexpr uint32 kFormatVersion = 1;
+constexpr uint32 kFormatVersion = 2;        // what CREATE INDEX and REINDEX write
+constexpr uint32 kOldestFormatVersion = 1;  // still read, and kept by inserts and VACUUM
 constexpr uint16 kPageId = 0x1E4A;
 
 // Page kinds (IxlPageOpaque::flags).
@@ -23,7 +25,7 @@ constexpr uint16 kPageUnlinked = 1 << 4;  // a leaf VACUUM took out of the chain
 
 struct IxlPageOpaque {
     uint16 flags;
-    uint16 reserved16;  // 0 in format version 1
+    uint16 reserved16;  // 0
     BlockNumber left;   // leaf: the left sibling (InvalidBlockNumber on the leftmost); unlinked: as it was
     BlockNumber next;   // leaf: the right sibling; model: the next model page; unlinked: as it was
     uint16 reserved;
@@ -65,7 +67,7 @@ struct IxlMeta {
     uint64 entries;             // as the last build, retrain or VACUUM counted them
 };
 static_assert(sizeof(IxlMeta) == 56, "metapage layout");
-constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, sizeof(IxlMeta)};
+constexpr ixpg::MetaSpec kMetaSpec{kMagic, kOldestFormatVersion, kFormatVersion, sizeof(IxlMeta)};
 
 inline IxlMeta* page_meta(Page page) { return reinterpret_cast<IxlMeta*>(PageGetContents(page)); }
 

@@ -81,7 +81,7 @@ void load_model(Relation index, IndexCache* cache) {
             continue;
         }
         lc::DirectoryView dir;
-        if (!dir.parse(bytes, meta.model_bytes)) {
+        if (!dir.parse(bytes, meta.model_bytes, index_shape(index).leaf.format)) {
             pfree(bytes);
             ixpg::report_index_damage(index, meta.model_head, "model", "%s", "the coded directory is malformed");
         }
@@ -241,7 +241,7 @@ void retrain(Relation index) {
     const Shape& shape = index_shape(index);
     uint8* bytes = static_cast<uint8*>(palloc_extended(lc::directory_max_bytes(leaves.n), MCXT_ALLOC_HUGE));
     const uint32 epsilon = static_cast<uint32>(option_epsilon(index));
-    const std::size_t len = lc::directory_encode(leaves.e, leaves.n, epsilon, shape.wide, bytes);
+    const std::size_t len = lc::directory_encode(leaves.e, leaves.n, epsilon, shape.wide, shape.leaf.format, bytes);
     const uint32 version = before.model_version + 1;
     uint32 npages;
     const BlockNumber head = write_model_pages(index, version, bytes, len, &npages);

@@ -225,6 +225,8 @@ void collect(IndexScanDesc scan, ScanState* so, Batch* b, BlockNumber blkno, Pag
     // a condition reads.
     const uint32 n = v.size();
     if (n == 0) return;
+    if (!v.ends_within_bounds())
+        ixpg::report_index_damage(index, blkno, "leaf", "%s", "its coded keys lie outside its bounds");
     const uint32 stride = ls.stride();
     const lc::Pos last = v.first_column(n - 1);
     for (int k = 0; k < niv; ++k) {

@@ -1,6 +1,6 @@
 // shape.cpp — the per-backend cache of an ixlearn index (rd_amcache): the
-// key columns' types and order, fixed at CREATE INDEX, and the slot where
-// model.cpp keeps the model.  The relcache frees it whenever the index is
+// key columns' types and order and the format version, fixed at CREATE
+// INDEX, and the slot where model.cpp keeps the model.  The relcache frees it whenever the index is
 // rebuilt, so it never outlives the pages it describes.
 #include "ixlearn/ixlearn.hpp"
 
@@ -54,6 +54,12 @@ IndexCache* index_cache(Relation index) {
         col.nulls_first = (index->rd_indoption[i] & INDOPTION_NULLS_FIRST) != 0;
     }
     s.wide = s.cols[0].type == KeyType::Uuid;
+    // The lane layout: the metapage's format version, or this build's for
+    // an index being built (no blocks yet).  Only REINDEX changes it, and
+    // that gives the index a new relfilenode, which frees this cache.
+    c->nblocks = RelationGetNumberOfBlocks(index);
+    const uint32 version = c->nblocks == 0 ? kFormatVersion : read_meta(index).format_version;
+    s.leaf.format = version == 1 ? lc::LaneFormat::V1 : lc::LaneFormat::V2;
     if (natts > nkeys) {
         MemoryContext old = MemoryContextSwitchTo(index->rd_indexcxt);
         c->include_desc = CreateTemplateTupleDesc(natts - nkeys);

@@ -23,15 +23,23 @@ Buffer lock_metapage(Relation index, const PageSpec& spec, const MetaSpec& meta,
                  errmsg("index \"%s\" is not an %s index", RelationGetRelationName(index), spec.am_name),
                  errdetail("The metapage has magic number 0x%08X, not 0x%08X.", header.magic, meta.magic),
                  errhint("REINDEX the index.")));
-    if (header.format_version != meta.format_version)
+    if (header.format_version < meta.oldest_format_version || header.format_version > meta.format_version) {
+        if (meta.oldest_format_version == meta.format_version)
+            ereport(ERROR,
+                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                     errmsg("index \"%s\" has %s format version %u, this build reads version %u",
+                            RelationGetRelationName(index), spec.am_name, header.format_version, meta.format_version),
+                     errhint("REINDEX the index.")));
         ereport(ERROR,
                 (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                 errmsg("index \"%s\" has %s format version %u, this build reads version %u",
-                        RelationGetRelationName(index), spec.am_name, header.format_version, meta.format_version),
+                 errmsg("index \"%s\" has %s format version %u, this build reads versions %u to %u",
+                        RelationGetRelationName(index), spec.am_name, header.format_version,
+                        meta.oldest_format_version, meta.format_version),
                  errhint("REINDEX the index.")));
+    }
     if (used < meta.min_bytes)
         report_index_damage(index, kMetaBlock, "metapage", "Its body holds %zu bytes; format version %u needs %zu.",
-                            used, meta.format_version, meta.min_bytes);
+                            used, header.format_version, meta.min_bytes);
     return buf;
 }
 

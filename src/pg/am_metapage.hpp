@@ -24,14 +24,16 @@ struct MetaHeader {
 
 struct MetaSpec {
     uint32 magic;
-    uint32 format_version;  // the one version this build reads
-    std::size_t min_bytes;  // the smallest body a metapage of that version has
+    uint32 oldest_format_version;  // this build reads oldest..format_version
+    uint32 format_version;         // and builds write this one
+    std::size_t min_bytes;         // the smallest body a metapage of any of them has
 };
 
 // Read and lock block 0 (BUFFER_LOCK_SHARE or _EXCLUSIVE) and check it: a
-// metapage of the method, the magic number (index_corrupted otherwise), the
-// format version (feature_not_supported with a REINDEX hint otherwise), and
-// a body of at least min_bytes.  Returns the locked buffer.
+// metapage of the method, the magic number (index_corrupted otherwise), a
+// format version this build reads (feature_not_supported with a REINDEX
+// hint otherwise), and a body of at least min_bytes.  Returns the locked
+// buffer.
 Buffer lock_metapage(Relation index, const PageSpec& spec, const MetaSpec& meta, int lock_mode);
 
 // A copy of the metapage body as Meta, read under a share lock.

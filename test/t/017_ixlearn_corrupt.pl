@@ -11,7 +11,8 @@
 # Hand-picked damage, one index per case (5000 rows, built, a key range
 # deleted and VACUUMed, then 2500 more rows so that leaves split and the
 # model is older than the chain), for every page kind:
-#   metapage: magic, format version, nkeys, model_head (the metapage, past
+#   metapage: magic, format version (one this build does not read, and
+#     format 1 for format 2 pages), nkeys, model_head (the metapage, past
 #     the end, a leaf), model_pages, model_bytes (0, huge, more and fewer
 #     than the model pages hold), leftmost (the metapage, past the end, a
 #     model page, a leaf in the middle of the chain), kind, page id,
@@ -19,8 +20,9 @@
 #   leaf (in the middle of the chain): kind, page id, special size,
 #     pd_lower, the header's nentries, nkeys, has_include, npending,
 #     body_bytes, include_bytes, the bounds' kinds and ranks, a high bound
-#     raised over the right neighbour's keys, a lane's mode, bits, n,
-#     reserved bytes and base, the rank lane, the heap TIDs, the left and
+#     raised over the right neighbour's keys, a lane's mode, bits, bitmap
+#     length (Monotone), reserved bytes and base, the rank lane, the heap
+#     TIDs, the left and
 #     right links (to the metapage, past the end, to itself, back into the
 #     chain, to a model page, to nothing; the leftmost leaf skipping one);
 #   unlinked leaf: its links, kind and pd_lower;
@@ -77,17 +79,36 @@ use constant LANES => BODY + 16 + 2 * BOUND;  # the first lane of a 1-column lea
 sub u32 { return pack('V', $_[0]) }
 sub u16 { return pack('v', $_[0]) }
 
+# A format 2 lane's header (docs/ixlearn-format.md, "Lanes"): mode, bits,
+# shift, reserved, then by mode: Offset rmin; Linear first, last, rmin;
+# Monotone base, upper_bits.  Its size, and where its base (rmin) is.
+sub lane_size
+{
+    my ($page, $p, $n) = @_;
+    my ($mode, $bits) = unpack('C C', substr($page, $p, 2));
+    my $words = int(($n * $bits + 63) / 64);
+    return 12 + 8 * $words if $mode == 0;
+    return 28 + 8 * $words if $mode == 1;
+    my $upper_bits = unpack('V', substr($page, $p + 12, 4));
+    return 16 + 8 * ($words + int(($upper_bits + 63) / 64));
+}
+sub lane_base_at
+{
+    my ($page, $p) = @_;
+    return $p + (unpack('C', substr($page, $p, 1)) == 1 ? 20 : 4);
+}
+
 # The lanes of a leaf: offset of each lane header, in order (rank, hi, lo,
 # block, offset, negzero, include_len for a 1-column index).
 sub lanes_of
 {
     my ($page) = @_;
+    my $n = unpack('v', substr($page, BODY, 2));
     my @at;
     my $p = LANES;
     for (1 .. 7) {
         push @at, $p;
-        my ($mode, $bits, $res, $n) = unpack('C C v V', substr($page, $p, 8));
-        $p += 32 + 8 * int(($n * $bits + 63) / 64);
+        $p += lane_size($page, $p, $n);
     }
     return @at;
 }
@@ -97,7 +118,9 @@ my @cases = (
     # model_version 36, model_head 40, model_pages 44, model_bytes 48,
     # leftmost 52
     ['meta_magic', sub { overwrite($_[0], 0, 24, u32(0xdeadbeef)) }, 1],
-    ['meta_version', sub { overwrite($_[0], 0, 28, u32(2)) }, 1],
+    ['meta_version', sub { overwrite($_[0], 0, 28, u32(3)) }, 1],
+    # Format 1 claimed for format 2 pages: every lane is read in the wrong layout.
+    ['meta_version_older', sub { overwrite($_[0], 0, 28, u32(1)) }, 1],
     ['meta_nkeys', sub { overwrite($_[0], 0, 32, u16(2)) }, 1],
     ['meta_head_meta', sub { overwrite($_[0], 0, 40, u32(0)) }, 1],
     ['meta_head_past', sub { overwrite($_[0], 0, 40, u32(99999)) }, 1],
@@ -153,19 +176,22 @@ my @cases = (
          my $at = $l->{mid_lanes}[2] + 1;
          overwrite($f, $l->{leaves}[2], $at, pack('C', unpack('C', substr(read_block($f, $l->{leaves}[2]), $at, 1)) + 1));
      }, 1],
-    ['lane_n', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[2] + 4, u32($_[1]{mid_nentries} + 1)) }, 1],
+    # The key lane (random keys: Monotone) with a bitmap one bit longer,
+    # or shorter, than its last set bit.
+    ['lane_upper_bits_more', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[2] + 12, u32($_[1]{mid_upper_bits} + 1)) }, 1],
+    ['lane_upper_bits_less', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[2] + 12, u32($_[1]{mid_upper_bits} - 1)) }, 1],
     ['lane_reserved', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[2] + 2, u16(1)) }, 1],
     # The key lane's base moved by 2^40: every key of the leaf leaves its bounds.
     ['lane_base', sub {
          my ($f, $l) = @_;
-         my $at = $l->{mid_lanes}[2] + 24;
+         my $at = $l->{mid_key_base};
          my $rmin = unpack('Q<', substr(read_block($f, $l->{leaves}[2]), $at, 8));
          overwrite($f, $l->{leaves}[2], $at, pack('Q<', ($rmin + 2**40) % 2**64));
      }, 1],
     # The rank lane says every key is NULLS LAST (rank 2) or beyond (3).
-    ['lane_rank', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[0] + 24, pack('Q<', 3)) }, 1],
+    ['lane_rank', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[0] + 4, pack('Q<', 3)) }, 1],
     # The heap block lane's base set to 2^32 - 2: TIDs past any heap.
-    ['lane_tid', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_lanes}[3] + 24, pack('Q<', 0xfffffffe)) }, 1],
+    ['lane_tid', sub { overwrite($_[0], $_[1]{leaves}[2], $_[1]{mid_block_base}, pack('Q<', 0xfffffffe)) }, 1],
     ['left_meta', sub { overwrite($_[0], $_[1]{leaves}[2], LEFT, u32(0)) }, 1],
     ['left_past', sub { overwrite($_[0], $_[1]{leaves}[2], LEFT, u32(99999)) }, 1],
     ['left_self', sub { overwrite($_[0], $_[1]{leaves}[2], LEFT, u32($_[1]{leaves}[2])) }, 1],
@@ -208,11 +234,11 @@ my @cases = (
     # metapage), then block 1 (a leaf, but not the one listed).
     ['model_blocks_meta', sub {
          my ($f, $l) = @_;
-         overwrite($f, $l->{model_head}, $l->{dir_block_lane}, pack('C C v V Q< Q< Q<', 0, 0, 0, $l->{nleaves}, 0, 0, 0));
+         overwrite($f, $l->{model_head}, $l->{dir_block_lane}, pack('C C v Q<', 0, 0, 0, 0));
      }, 1],
     ['model_blocks_one', sub {
          my ($f, $l) = @_;
-         overwrite($f, $l->{model_head}, $l->{dir_block_lane}, pack('C C v V Q< Q< Q<', 0, 0, 0, $l->{nleaves}, 0, 0, $l->{leaves}[0]));
+         overwrite($f, $l->{model_head}, $l->{dir_block_lane}, pack('C C v Q<', 0, 0, 0, $l->{leaves}[0]));
      }, 1],
 );
 
@@ -238,6 +264,11 @@ sub layout
     my $mid = read_block($f, $leaves[2]);
     @l{qw(mid_nentries mid_nkeys mid_has_include mid_npending mid_body)} = unpack('v v v v V', substr($mid, BODY, 12));
     $l{mid_lanes} = [ lanes_of($mid) ];
+    die 'the middle leaf\'s rank lane is not Offset' unless unpack('C', substr($mid, $l{mid_lanes}[0], 1)) == 0;
+    die 'the middle leaf\'s key lane is not Monotone' unless unpack('C', substr($mid, $l{mid_lanes}[2], 1)) == 2;
+    $l{mid_upper_bits} = unpack('V', substr($mid, $l{mid_lanes}[2] + 12, 4));
+    $l{mid_key_base} = lane_base_at($mid, $l{mid_lanes}[2]);
+    $l{mid_block_base} = lane_base_at($mid, $l{mid_lanes}[3]);
     my $model = read_block($f, $l{model_head});
     my ($nleaves, $nseg, $eps, $nblocks) = unpack('V V V V', substr($model, BODY + 8, 16));
     $l{nleaves} = $nleaves;
@@ -245,10 +276,8 @@ sub layout
     my $dir = BODY + 8;
     my $off0 = unpack('V', substr($model, $dir + 24 + 24 * $nseg, 4));
     my $p = $dir + $off0;
-    for (1 .. 3) {    # tag, hi, lo, then the block lane
-        my ($mode, $bits, $res, $n) = unpack('C C v V', substr($model, $p, 8));
-        $p += 32 + 8 * int(($n * $bits + 63) / 64);
-    }
+    my $count = $nleaves < 256 ? $nleaves : 256;    # block 0's entries
+    $p += lane_size($model, $p, $count) for 1 .. 3;    # tag, hi, lo, then the block lane
     $l{dir_block_lane} = $p;
     return \%l;
 }
@@ -457,13 +486,19 @@ sub run_cluster
 
     # Keys for the queries: the middle leaf's low bound (a key it holds),
     # a range across it and its neighbours.
+    # (A low bound of rank 2 starts the NULLs: the range then ends at the
+    # largest key.)
+    my $rank_of = sub {
+        my ($b) = @_;
+        return unpack('Q<', substr(read_block($file{ $names[0] }, $b), BODY + 17, 8));
+    };
     my $key_of = sub {
         my ($b) = @_;
         my ($kind, $rank, $hi, $lo) = unpack('C Q< Q< Q<', substr(read_block($file{ $names[0] }, $b), BODY + 16, 25));
         return unpack('q<', pack('Q<', $lo ^ (1 << 63)));
     };
     my %q = (point => $key_of->($l->{leaves}[2]), lo => $key_of->($l->{leaves}[1]) + 1,
-             hi => $key_of->($l->{leaves}[4]) - 1);
+             hi => $rank_of->($l->{leaves}[4]) == 1 ? $key_of->($l->{leaves}[4]) - 1 : 999999999);
     $q{any} = join(',', $q{point}, $q{lo} - 1, $q{hi} + 1, $key_of->($l->{leaves}[3]), 12345, -7);
 
     for my $c (@cases) {
@@ -528,7 +563,7 @@ sub run_cluster
                 my $named = sprintf($block_named, "${case}_i");
                 my $okerr = ($state eq 'XX002' && $msg =~ /$named/)
                   || ($state eq 'XX001' && $msg =~ $core_page_check)
-                  || (!$checksums && $case eq 'meta_version' && $state eq '0A000' && $msg =~ /has ixlearn format version 2/);
+                  || (!$checksums && $case eq 'meta_version' && $state eq '0A000' && $msg =~ /has ixlearn format version 3/);
                 $bad .= "  $label: $r\n" unless $okerr;
             }
         }

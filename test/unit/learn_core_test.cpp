@@ -25,20 +25,24 @@ constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
 // Encodes values into a buffer of exactly lane_bytes, checks every way of
 // reading them back, and returns the parsed view (valid while buf lives).
-LaneView round_trip(const std::vector<std::uint64_t>& values, std::vector<std::uint8_t>& buf) {
+// Format 1 unless told: the tests that count bytes count its 32-byte header.
+LaneView round_trip(const std::vector<std::uint64_t>& values, std::vector<std::uint8_t>& buf,
+                    LaneFormat format = LaneFormat::V1) {
     const auto n = static_cast<std::uint32_t>(values.size());
-    const std::size_t bytes = lane_bytes(values.data(), n);
+    const std::size_t bytes = lane_bytes(values.data(), n, format);
     // A guard zone after the lane shows writes past lane_bytes in any build.
     std::vector<std::uint8_t> out(bytes + 16, 0xA5);
-    EXPECT_EQ(lane_encode(values.data(), n, out.data()), bytes);
+    EXPECT_EQ(lane_encode(values.data(), n, format, out.data()), bytes);
     for (std::size_t i = bytes; i < out.size(); ++i)
         EXPECT_EQ(out[i], 0xA5) << "written past the lane at " << i;
     buf.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(bytes));
     LaneView v;
-    EXPECT_TRUE(v.parse(buf.data(), buf.size()));
+    EXPECT_TRUE(v.parse(buf.data(), buf.size(), n, format));
     EXPECT_EQ(v.bytes(), bytes);
     EXPECT_EQ(v.size(), n);
-    EXPECT_EQ(bytes, kLaneHeaderBytes + (std::uint64_t{n} * v.bits() + 63) / 64 * 8);
+    if (format == LaneFormat::V1) {
+        EXPECT_EQ(bytes, kLaneHeaderBytes + (std::uint64_t{n} * v.bits() + 63) / 64 * 8);
+    }
     for (std::uint32_t i = 0; i < n; ++i)
         if (v.get(i) != values[i]) {
             ADD_FAILURE() << "get(" << i << ") = " << v.get(i) << ", want " << values[i];
@@ -69,7 +73,7 @@ TEST(LearnLane, Empty) {
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip({}, buf);
     EXPECT_EQ(v.bytes(), kLaneHeaderBytes);
-    EXPECT_FALSE(v.linear());
+    EXPECT_FALSE((v.mode() == LaneMode::Linear));
 }
 
 TEST(LearnLane, OneValue) {
@@ -77,7 +81,7 @@ TEST(LearnLane, OneValue) {
         std::vector<std::uint8_t> buf;
         const LaneView v = round_trip({x}, buf);
         EXPECT_EQ(v.bytes(), kLaneHeaderBytes);
-        EXPECT_FALSE(v.linear());
+        EXPECT_FALSE((v.mode() == LaneMode::Linear));
         EXPECT_EQ(v.bits(), 0);
     }
 }
@@ -89,7 +93,7 @@ TEST(LearnLane, SequentialIsLinearWithZeroBits) {
             values[i] = 1 + i;
         std::vector<std::uint8_t> buf;
         const LaneView v = round_trip(values, buf);
-        EXPECT_TRUE(v.linear()) << n;
+        EXPECT_TRUE((v.mode() == LaneMode::Linear)) << n;
         EXPECT_EQ(v.bits(), 0) << n;
         EXPECT_EQ(v.bytes(), kLaneHeaderBytes) << n;
     }
@@ -102,7 +106,7 @@ TEST(LearnLane, EvenlySpreadValuesCostZeroBits) {
         values[i] = kMax / 1000 * i + 7;
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip(values, buf);
-    EXPECT_TRUE(v.linear());
+    EXPECT_TRUE((v.mode() == LaneMode::Linear));
     EXPECT_EQ(v.bits(), 0);
 }
 
@@ -113,7 +117,7 @@ TEST(LearnLane, LinearResidualsArePacked) {
         values[i] = 1000 * i + i % 2;
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip(values, buf);
-    EXPECT_TRUE(v.linear());
+    EXPECT_TRUE((v.mode() == LaneMode::Linear));
     EXPECT_EQ(v.bits(), 1);
     EXPECT_EQ(v.bytes(), kLaneHeaderBytes + (999 + 63) / 64 * 8);
 }
@@ -122,7 +126,7 @@ TEST(LearnLane, ConstantIsOffsetWithZeroBits) {
     // Both codings take 0 bits: ties go to Offset.
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip(std::vector<std::uint64_t>(5000, 123456789), buf);
-    EXPECT_FALSE(v.linear());
+    EXPECT_FALSE((v.mode() == LaneMode::Linear));
     EXPECT_EQ(v.bits(), 0);
     EXPECT_EQ(v.bytes(), kLaneHeaderBytes);
 }
@@ -148,7 +152,7 @@ TEST(LearnLane, SortedWithGapsIsLinearAndSmaller) {
         x = k += 1 + rng() % 1000;
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip(values, buf);
-    EXPECT_TRUE(v.linear());
+    EXPECT_TRUE((v.mode() == LaneMode::Linear));
     EXPECT_LT(v.bits(), 20);  // Offset would take 21 (a range of ~2e6)
 }
 
@@ -158,7 +162,7 @@ TEST(LearnLane, DescendingIsOffset) {
         values[i] = 1000000 - 3 * i;
     std::vector<std::uint8_t> buf;
     const LaneView v = round_trip(values, buf);
-    EXPECT_FALSE(v.linear());
+    EXPECT_FALSE((v.mode() == LaneMode::Linear));
     EXPECT_EQ(v.bits(), 12);  // range 2328
 }
 
@@ -178,9 +182,9 @@ TEST(LearnLane, Extremes) {
         round_trip(values, buf);
     }
     std::vector<std::uint8_t> buf;
-    EXPECT_TRUE(round_trip({0, kMax}, buf).linear());
+    EXPECT_TRUE((round_trip({0, kMax}, buf).mode() == LaneMode::Linear));
     EXPECT_EQ(round_trip({0, kMax}, buf).bits(), 0);
-    EXPECT_FALSE(round_trip({0, 0, 0, kMax}, buf).linear());
+    EXPECT_FALSE((round_trip({0, 0, 0, kMax}, buf).mode() == LaneMode::Linear));
     EXPECT_EQ(round_trip({kMax, 0}, buf).bits(), 64);
 }
 
@@ -216,12 +220,12 @@ TEST(LearnLane, ReadsUnalignedBytes) {
     std::mt19937_64 rng(4);
     for (auto& x : values)
         x = rng() >> 20;
-    const std::size_t bytes = lane_bytes(values.data(), 300);
+    const std::size_t bytes = lane_bytes(values.data(), 300, LaneFormat::V1);
     for (std::size_t shift = 1; shift < 8; ++shift) {
         std::vector<std::uint8_t> buf(bytes + shift);
-        ASSERT_EQ(lane_encode(values.data(), 300, buf.data() + shift), bytes);
+        ASSERT_EQ(lane_encode(values.data(), 300, LaneFormat::V1, buf.data() + shift), bytes);
         LaneView v;
-        ASSERT_TRUE(v.parse(buf.data() + shift, bytes));
+        ASSERT_TRUE(v.parse(buf.data() + shift, bytes, 300, LaneFormat::V1));
         for (std::uint32_t i = 0; i < 300; ++i)
             ASSERT_EQ(v.get(i), values[i]);
         std::vector<std::uint64_t> decoded(300);
@@ -234,10 +238,18 @@ TEST(LearnLane, ReadsUnalignedBytes) {
 // Damaged lanes
 // ---------------------------------------------------------------------------
 
-std::vector<std::uint8_t> encoded(const std::vector<std::uint64_t>& values) {
-    std::vector<std::uint8_t> buf(lane_bytes(values.data(), static_cast<std::uint32_t>(values.size())));
-    lane_encode(values.data(), static_cast<std::uint32_t>(values.size()), buf.data());
+std::vector<std::uint8_t> encoded(const std::vector<std::uint64_t>& values, LaneFormat format = LaneFormat::V1) {
+    const auto n = static_cast<std::uint32_t>(values.size());
+    std::vector<std::uint8_t> buf(lane_bytes(values.data(), n, format));
+    lane_encode(values.data(), n, format, buf.data());
     return buf;
+}
+
+// A format 1 lane's stored n (what a leaf header would say).
+std::uint32_t stored_n(const std::vector<std::uint8_t>& lane) {
+    std::uint32_t n = 0;
+    if (lane.size() >= 8) std::memcpy(&n, &lane[4], 4);
+    return n;
 }
 
 // Reads every value of a parsed view (a sanitizer reports a stray read).
@@ -288,14 +300,16 @@ TEST(LearnLaneDamaged, EveryTruncationIsRejected) {
             // Exactly avail bytes on the heap: a read past them is reported.
             std::vector<std::uint8_t> cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(avail));
             LaneView v;
-            EXPECT_FALSE(v.parse(avail ? cut.data() : nullptr, avail)) << "avail " << avail;
+            EXPECT_FALSE(v.parse(avail ? cut.data() : nullptr, avail, static_cast<std::uint32_t>(values.size()),
+                                 LaneFormat::V1))
+                << "avail " << avail;
             EXPECT_EQ(v.size(), 0u);
         }
         // More bytes than the lane is fine: the lane knows its length.
         std::vector<std::uint8_t> more = full;
         more.resize(full.size() + 24, 0xFF);
         LaneView v;
-        ASSERT_TRUE(v.parse(more.data(), more.size()));
+        ASSERT_TRUE(v.parse(more.data(), more.size(), static_cast<std::uint32_t>(values.size()), LaneFormat::V1));
         EXPECT_EQ(v.bytes(), full.size());
     }
 }
@@ -307,14 +321,14 @@ TEST(LearnLaneDamaged, InvalidHeadersAreRejected) {
     const std::vector<std::uint8_t> good = encoded(values);
     ASSERT_EQ(good[0], 1);  // Linear
     LaneView v;
-    ASSERT_TRUE(v.parse(good.data(), good.size()));
+    ASSERT_TRUE(v.parse(good.data(), good.size(), 100, LaneFormat::V1));
     auto rejects = [&](std::size_t at, std::uint8_t byte) {
         std::vector<std::uint8_t> bad = good;
         bad[at] = byte;
         LaneView w;
-        return !w.parse(bad.data(), bad.size()) && w.size() == 0;
+        return !w.parse(bad.data(), bad.size(), stored_n(bad), LaneFormat::V1) && w.size() == 0;
     };
-    EXPECT_TRUE(rejects(0, 2));     // mode
+    EXPECT_TRUE(rejects(0, 2));     // mode: no Monotone in format 1
     EXPECT_TRUE(rejects(0, 0xFF));  // mode
     EXPECT_TRUE(rejects(1, 65));    // bits
     EXPECT_TRUE(rejects(2, 64));    // shift
@@ -327,16 +341,18 @@ TEST(LearnLaneDamaged, InvalidHeadersAreRejected) {
     for (std::size_t at = 8; at < 24; ++at) {
         std::vector<std::uint8_t> bad = offset;
         bad[at] = 1;
-        EXPECT_FALSE(v.parse(bad.data(), bad.size())) << at;
+        EXPECT_FALSE(v.parse(bad.data(), bad.size(), 3, LaneFormat::V1)) << at;
     }
+    // The stored n must be the one the leaf says.
+    EXPECT_FALSE(v.parse(good.data(), good.size(), 99, LaneFormat::V1));
     // A Linear lane needs two values.
     std::vector<std::uint8_t> one = encoded({9});
     one[0] = 1;
-    EXPECT_FALSE(v.parse(one.data(), one.size()));
+    EXPECT_FALSE(v.parse(one.data(), one.size(), 1, LaneFormat::V1));
     // A lane of n 0-bit values needs no words, however large n is.
     std::vector<std::uint8_t> huge = encoded(std::vector<std::uint64_t>(10, 77));
     huge[4] = huge[5] = huge[6] = huge[7] = 0xFF;
-    ASSERT_TRUE(v.parse(huge.data(), huge.size()));
+    ASSERT_TRUE(v.parse(huge.data(), huge.size(), stored_n(huge), LaneFormat::V1));
     EXPECT_EQ(v.size(), kMax >> 32);
     EXPECT_EQ(v.get(v.size() - 1), 77u);
 }
@@ -349,7 +365,7 @@ TEST(LearnLaneDamaged, HeaderBitFlipsStayInBounds) {
             std::vector<std::uint8_t> bad = good;
             bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
             LaneView v;
-            if (!v.parse(bad.data(), bad.size()))
+            if (!v.parse(bad.data(), bad.size(), stored_n(bad), LaneFormat::V1))
                 continue;
             ++accepted;
             EXPECT_LE(v.bytes(), bad.size());
@@ -380,13 +396,250 @@ TEST(LearnLaneDamaged, RandomBuffersStayInBounds) {
                 std::memset(&buf[8], 0xFF, 8);  // first = max: last must be max too
         }
         LaneView v;
-        if (!v.parse(buf.empty() ? nullptr : buf.data(), buf.size()))
+        if (!v.parse(buf.empty() ? nullptr : buf.data(), buf.size(), stored_n(buf), LaneFormat::V1))
             continue;
         ++accepted;
         ASSERT_LE(v.bytes(), buf.size());
         read_all(v);
     }
     EXPECT_GT(accepted, 1000);
+}
+
+// ---------------------------------------------------------------------------
+// Format 2 lanes: shorter headers, and Monotone (Elias–Fano) coding
+// ---------------------------------------------------------------------------
+
+// n ascending values from start with random gaps below 2^gap_bits (0: repeats).
+std::vector<std::uint64_t> ascending(std::mt19937_64& rng, std::uint32_t n, unsigned gap_bits, std::uint64_t start) {
+    std::vector<std::uint64_t> v(n);
+    std::uint64_t k = start;
+    for (auto& x : v) {
+        x = k;
+        if (gap_bits > 0) k += rng() & (gap_bits == 64 ? kMax : (std::uint64_t{1} << gap_bits) - 1);
+    }
+    return v;
+}
+
+TEST(LearnLaneV2, NeverLargerThanFormat1) {
+    std::mt19937_64 rng(7);
+    int monotone = 0;
+    for (int trial = 0; trial < 600; ++trial) {
+        const std::uint32_t n = static_cast<std::uint32_t>(rng() % (trial < 100 ? 70 : 3000));
+        std::vector<std::uint64_t> values;
+        switch (trial % 4) {
+            case 0: {  // any values of some width
+                const unsigned width = static_cast<unsigned>(rng() % 65);
+                const std::uint64_t mask = width == 64 ? kMax : (std::uint64_t{1} << width) - 1;
+                const std::uint64_t base = rng();
+                values.resize(n);
+                for (auto& x : values) x = base + (rng() & mask);
+                break;
+            }
+            case 1:  // ascending with random gaps, from anywhere
+                values = ascending(rng, n, static_cast<unsigned>(rng() % 58), rng() >> (rng() % 64));
+                break;
+            case 2: {  // ascending with runs of repeats and shifted values
+                values = ascending(rng, n, static_cast<unsigned>(rng() % 20), rng() % 1000);
+                const unsigned shift = static_cast<unsigned>(rng() % 30);
+                for (auto& x : values) x = (x / 3) << shift;
+                break;
+            }
+            default: {  // ascending to the very top
+                values = ascending(rng, n, static_cast<unsigned>(rng() % 40), 0);
+                const std::uint64_t top = n ? values.back() : 0;
+                for (auto& x : values) x = kMax - (top - x);
+                break;
+            }
+        }
+        std::vector<std::uint8_t> buf;
+        const LaneView v = round_trip(values, buf, LaneFormat::V2);
+        EXPECT_LE(v.bytes(), lane_bytes(values.data(), n, LaneFormat::V1)) << "trial " << trial;
+        monotone += v.mode() == LaneMode::Monotone;
+        if (HasFailure()) return;
+    }
+    EXPECT_GT(monotone, 100);  // most ascending lanes with random gaps
+}
+
+TEST(LearnLaneV2, HeadersAreShorter) {
+    std::vector<std::uint8_t> buf;
+    EXPECT_EQ(round_trip({}, buf, LaneFormat::V2).bytes(), 12u);             // Offset
+    EXPECT_EQ(round_trip({7, 7, 7}, buf, LaneFormat::V2).bytes(), 12u);      // Offset, 0 bits
+    std::vector<std::uint64_t> seq(100);
+    for (std::uint32_t i = 0; i < 100; ++i) seq[i] = 1 + i;
+    EXPECT_EQ(round_trip(seq, buf, LaneFormat::V2).bytes(), 28u);            // Linear, 0 bits
+    const LaneView v = round_trip({9, 3, 7}, buf, LaneFormat::V2);            // Offset, 3 bits
+    EXPECT_EQ(v.mode(), LaneMode::Offset);
+    EXPECT_EQ(v.bytes(), 12u + 8);
+}
+
+TEST(LearnLaneV2, RandomGapsAreMonotoneAndSmaller) {
+    // A leaf's worth of uuid hi words, of uniform int8 keys, of timestamps
+    // with jitter: ascending with random gaps, where a line's residuals
+    // grow with the square root of n and Elias–Fano's do not.
+    std::mt19937_64 rng(8);
+    for (const auto& [n, gap_bits] : {std::pair<std::uint32_t, unsigned>{424, 46}, {700, 26}, {2000, 12}}) {
+        const std::vector<std::uint64_t> values = ascending(rng, n, gap_bits, rng() >> 8);
+        std::vector<std::uint8_t> buf;
+        const LaneView v = round_trip(values, buf, LaneFormat::V2);
+        EXPECT_EQ(v.mode(), LaneMode::Monotone) << n;
+        const std::size_t v1 = lane_bytes(values.data(), n, LaneFormat::V1);
+        // Elias–Fano: about log2(average gap) + 2 bits a value.
+        EXPECT_LE(8.0 * static_cast<double>(v.bytes() - 16) / n, gap_bits + 1.5) << n;
+        EXPECT_LT(v.bytes(), v1) << n;
+    }
+}
+
+TEST(LearnLaneV2, MonotoneEdges) {
+    std::mt19937_64 rng(9);
+    std::vector<std::vector<std::uint64_t>> cases = {
+        {0, kMax},                                       // Linear, 0 bits
+        {0, 1, kMax},                                    // one huge gap
+        {0, 0, 0, 1, 1, kMax, kMax},                     // repeats at both ends
+        {kMax - 3, kMax - 2, kMax - 2, kMax},            // at the top
+        {1ull << 40, 3ull << 40, 7ull << 40, 8ull << 40},  // shifted
+    };
+    for (int i = 0; i < 20; ++i) {
+        std::vector<std::uint64_t> v(2 + rng() % 100);
+        for (auto& x : v) x = rng() >> (rng() % 64);
+        std::sort(v.begin(), v.end());
+        cases.push_back(v);
+    }
+    for (const auto& values : cases) {
+        std::vector<std::uint8_t> buf;
+        round_trip(values, buf, LaneFormat::V2);
+    }
+}
+
+// A Monotone lane to damage: 64 ascending values.
+std::vector<std::uint8_t> monotone_lane(std::vector<std::uint64_t>* values_out = nullptr) {
+    std::mt19937_64 rng(10);
+    const std::vector<std::uint64_t> values = ascending(rng, 64, 20, 12345);
+    std::vector<std::uint8_t> lane = encoded(values, LaneFormat::V2);
+    EXPECT_EQ(lane[0], static_cast<std::uint8_t>(LaneMode::Monotone));
+    if (values_out) *values_out = values;
+    return lane;
+}
+
+TEST(LearnLaneV2Damaged, EveryTruncationIsRejected) {
+    std::vector<std::vector<std::uint64_t>> lanes = sample_lanes();
+    std::vector<std::uint64_t> mono;
+    monotone_lane(&mono);
+    lanes.push_back(mono);
+    for (const auto& values : lanes) {
+        const auto n = static_cast<std::uint32_t>(values.size());
+        const std::vector<std::uint8_t> full = encoded(values, LaneFormat::V2);
+        for (std::size_t avail = 0; avail < full.size(); ++avail) {
+            std::vector<std::uint8_t> cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(avail));
+            LaneView v;
+            EXPECT_FALSE(v.parse(avail ? cut.data() : nullptr, avail, n, LaneFormat::V2)) << "avail " << avail;
+        }
+        std::vector<std::uint8_t> more = full;
+        more.resize(full.size() + 24, 0xFF);
+        LaneView v;
+        ASSERT_TRUE(v.parse(more.data(), more.size(), n, LaneFormat::V2));
+        EXPECT_EQ(v.bytes(), full.size());
+    }
+}
+
+TEST(LearnLaneV2Damaged, MonotoneFaults) {
+    std::vector<std::uint64_t> values;
+    const std::vector<std::uint8_t> good = monotone_lane(&values);
+    LaneView v;
+    ASSERT_TRUE(v.parse(good.data(), good.size(), 64, LaneFormat::V2));
+    std::uint32_t upper_bits;
+    std::memcpy(&upper_bits, &good[12], 4);
+    const std::size_t upper_at = 16 + (64u * good[1] + 63) / 64 * 8;
+    auto rejects = [&](std::vector<std::uint8_t> bad, std::uint32_t n = 64) {
+        LaneView w;
+        return !w.parse(bad.data(), bad.size(), n, LaneFormat::V2) && w.size() == 0;
+    };
+    auto with = [&](std::size_t at, std::uint8_t byte) {
+        std::vector<std::uint8_t> bad = good;
+        bad[at] = byte;
+        return bad;
+    };
+    auto with_upper_bits = [&](std::uint32_t u) {
+        std::vector<std::uint8_t> bad = good;
+        std::memcpy(&bad[12], &u, 4);
+        return bad;
+    };
+    EXPECT_TRUE(rejects(with(0, 3)));                     // mode
+    EXPECT_TRUE(rejects(with(1, 64)));                    // 64 low bits: no room for a high part
+    EXPECT_TRUE(rejects(with(3, 1)));                     // reserved
+    EXPECT_TRUE(rejects(good, 1));                        // one value: the encoder writes Offset
+    EXPECT_TRUE(rejects(good, 65));                       // more values than set bits
+    EXPECT_TRUE(rejects(good, 63));                       // fewer
+    EXPECT_TRUE(rejects(with_upper_bits(63)));            // shorter than n
+    EXPECT_TRUE(rejects(with_upper_bits(upper_bits - 1)));  // the last set bit past the end
+    EXPECT_TRUE(rejects(with_upper_bits(upper_bits + 1)));  // the end past the last set bit
+    EXPECT_TRUE(rejects(with_upper_bits(upper_bits + 64 * 1000)));  // past the buffer
+    // A bit of the bitmap cleared or set: the count is off.
+    for (std::size_t bit = 0; bit < upper_bits; ++bit) {
+        std::vector<std::uint8_t> bad = good;
+        bad[upper_at + bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        EXPECT_TRUE(rejects(bad)) << bit;
+    }
+    // Format 1 has no Monotone lanes, and reads its own header.
+    LaneView w;
+    EXPECT_FALSE(w.parse(good.data(), good.size(), 64, LaneFormat::V1));
+    const std::vector<std::uint8_t> v1 = encoded(values, LaneFormat::V1);
+    EXPECT_FALSE(w.parse(v1.data(), v1.size(), 64, LaneFormat::V2) && w.bytes() == v1.size() && w.get(5) == values[5]);
+}
+
+TEST(LearnLaneV2Damaged, BitFlipsStayInBounds) {
+    const std::vector<std::uint8_t> good = monotone_lane();
+    int accepted = 0;
+    for (std::size_t bit = 0; bit < good.size() * 8; ++bit) {
+        std::vector<std::uint8_t> bad = good;
+        bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        LaneView v;
+        if (!v.parse(bad.data(), bad.size(), 64, LaneFormat::V2)) continue;
+        ++accepted;
+        EXPECT_LE(v.bytes(), bad.size());
+        read_all(v);
+    }
+    EXPECT_GT(accepted, 64);  // base and low-part flips parse (and read wrong values, in bounds)
+}
+
+TEST(LearnLaneV2Damaged, RandomBuffersStayInBounds) {
+    std::mt19937_64 rng(11);
+    int accepted = 0, monotone = 0;
+    for (int trial = 0; trial < 30000; ++trial) {
+        std::vector<std::uint8_t> buf(rng() % 600);
+        for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
+        const std::uint32_t n = static_cast<std::uint32_t>(trial % 8 == 1 ? rng() : rng() % 300);
+        if (buf.size() >= 16 && trial % 4 != 0) {
+            buf[0] = static_cast<std::uint8_t>(rng() % 3);
+            buf[1] = static_cast<std::uint8_t>(rng() % 64);
+            buf[2] = buf[3] = 0;
+            if (buf[0] == 2) {
+                // A bitmap of plausible length with exactly n bits set, so
+                // that select() and decode_range() get exercised.
+                const std::size_t low_words = (std::uint64_t{n} * buf[1] + 63) / 64;
+                const std::uint32_t upper_bits = n + static_cast<std::uint32_t>(rng() % 200);
+                const std::size_t upper_words = (std::size_t{upper_bits} + 63) / 64;
+                if (n >= 2 && n < 300 && 16 + (low_words + upper_words) * 8 <= buf.size()) {
+                    std::memcpy(&buf[12], &upper_bits, 4);
+                    std::uint8_t* upper = &buf[16 + low_words * 8];
+                    std::memset(upper, 0, upper_words * 8);
+                    std::vector<std::uint32_t> pos(upper_bits - 1);
+                    for (std::uint32_t i = 0; i < pos.size(); ++i) pos[i] = i;
+                    std::shuffle(pos.begin(), pos.end(), rng);
+                    pos.resize(n - 1);
+                    pos.push_back(upper_bits - 1);
+                    for (std::uint32_t b : pos) upper[b / 8] |= static_cast<std::uint8_t>(1u << (b % 8));
+                }
+            }
+        }
+        LaneView v;
+        if (!v.parse(buf.empty() ? nullptr : buf.data(), buf.size(), n, LaneFormat::V2)) continue;
+        ++accepted;
+        monotone += v.mode() == LaneMode::Monotone;
+        ASSERT_LE(v.bytes(), buf.size());
+        read_all(v);
+    }
+    EXPECT_GT(accepted, 1000);
+    EXPECT_GT(monotone, 300);
 }
 
 // ---------------------------------------------------------------------------

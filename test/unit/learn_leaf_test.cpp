@@ -401,8 +401,10 @@ LeafCase random_leaf(std::mt19937_64& rng, const LeafShape& s, std::uint32_t n) 
     return c;
 }
 
+// Either format: the leaf codec is the same but for its lanes.
 LeafShape random_shape(std::mt19937_64& rng) {
-    return LeafShape{static_cast<std::uint16_t>(1 + rng() % 4), rng() % 2 == 0};
+    return LeafShape{static_cast<std::uint16_t>(1 + rng() % 4), rng() % 2 == 0,
+                     rng() % 2 == 0 ? LaneFormat::V1 : LaneFormat::V2};
 }
 
 // Codes a leaf into a buffer of exactly leaf_bytes (checking that
@@ -1049,9 +1051,10 @@ TEST(LearnLeafDamaged, RandomBuffers) {
 
 // A well-formed base leaf for the specific faults below: 2 key columns,
 // INCLUDE, 20 coded entries, 2 pending ones.
-PendingCase fault_base(std::uint64_t seed) {
+// Format 1 unless told: the fault tests patch lane fields at format 1's offsets.
+PendingCase fault_base(std::uint64_t seed, LaneFormat format = LaneFormat::V1) {
     std::mt19937_64 rng(seed);
-    return make_pending_case(rng, LeafShape{2, true}, 20, 2);
+    return make_pending_case(rng, LeafShape{2, true, format}, 20, 2);
 }
 
 void put_u16(Bytes* b, std::size_t at, std::uint16_t v) { std::memcpy(b->data() + at, &v, 2); }
@@ -1071,9 +1074,11 @@ LeafFault parse_fault(const Bytes& b, const LeafShape& s) {
 // Where lane l of a coded leaf starts.
 std::size_t lane_offset(const Bytes& leaf, const LeafShape& s, std::uint32_t l) {
     std::size_t at = sizeof(LeafHeader) + 2 * bound_bytes(s);
+    LeafHeader h;
+    std::memcpy(&h, leaf.data(), sizeof h);
     for (std::uint32_t k = 0; k < l; ++k) {
         LaneView lane;
-        EXPECT_TRUE(lane.parse(leaf.data() + at, leaf.size() - at));
+        EXPECT_TRUE(lane.parse(leaf.data() + at, leaf.size() - at, h.nentries, s.format));
         at += lane.bytes();
     }
     return at;
@@ -1194,6 +1199,35 @@ TEST(LearnLeafDamaged, LaneAndIncludeFaults) {
     }
 }
 
+// The same in format 2, whose lanes take their n from the leaf header: a
+// header whose count is off misreads the lanes' sizes, which the lanes
+// or the INCLUDE area's size then give away.
+TEST(LearnLeafDamaged, LaneFaultsFormat2) {
+    const PendingCase c = fault_base(54, LaneFormat::V2);
+    const LeafShape s = c.s;
+    ASSERT_EQ(parse_fault(c.leaf, s), LeafFault::None);
+    for (std::uint16_t n : {19, 21, 1, 0}) {
+        Bytes b = c.leaf;
+        put_u16(&b, offsetof(LeafHeader, nentries), n);
+        EXPECT_NE(parse_fault(b, s), LeafFault::None) << "nentries " << n;
+    }
+    for (std::uint32_t l : {0u, 5u, s.stride() - 2}) {
+        const std::size_t at = lane_offset(c.leaf, s, l);
+        Bytes b = c.leaf;
+        b[at + 1] = 65;  // bits > 64
+        EXPECT_EQ(parse_fault(b, s), LeafFault::Lanes) << "lane " << l;
+        b = c.leaf;
+        b[at] = 3;  // mode
+        EXPECT_EQ(parse_fault(b, s), LeafFault::Lanes) << "lane " << l;
+        b = c.leaf;
+        b[at + 3] = 1;  // reserved
+        EXPECT_EQ(parse_fault(b, s), LeafFault::Lanes) << "lane " << l;
+    }
+    // Format 1's reader refuses it, and format 2's a format 1 leaf.
+    EXPECT_NE(parse_fault(c.leaf, LeafShape{2, true, LaneFormat::V1}), LeafFault::None);
+    EXPECT_NE(parse_fault(fault_base(54).leaf, s), LeafFault::None);
+}
+
 // Pending checks: the count against the bytes (more, fewer), trailing
 // bytes, INCLUDE lengths past avail or in a leaf without INCLUDE.
 TEST(LearnLeafDamaged, PendingFaults) {
@@ -1238,7 +1272,7 @@ TEST(LearnLeafDamaged, PendingFaults) {
 
 // Simple leaf for the decode checks: one key column 10, 20, ... , INCLUDE
 // of 5 bytes each.
-Entries simple_entries(std::uint32_t n, const LeafShape& s = LeafShape{2, true}) {
+Entries simple_entries(std::uint32_t n, const LeafShape& s = LeafShape{2, true, LaneFormat::V1}) {
     Entries e;
     e.shape = s;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -1305,6 +1339,48 @@ TEST(LearnLeafDamaged, DecodeRejectsEntriesOutsideBounds) {
 }
 
 // Fields out of range in well-formed lanes: decode() refuses.
+// The check a scan makes before its binary search: the first and last
+// coded entries inside the bounds, with valid ranks.  A key lane's base,
+// shift or the rank lane's base damaged moves them out.
+TEST(LearnLeafDamaged, EndsOutsideBoundsAreFound) {
+    for (LaneFormat format : {LaneFormat::V1, LaneFormat::V2}) {
+        const Entries e = simple_entries(8, LeafShape{2, true, format});  // first columns 10..80
+        const LeafShape& s = e.shape;
+        LeafView v;
+        for (const auto& [low, high] : {std::pair<Bound, Bound>{minus_inf(), plus_inf()},
+                                        {column_bound(Pos{1, 0, 10}), column_bound(Pos{1, 0, 81})},
+                                        {column_bound(Pos{1, 0, 5}), plus_inf()}}) {
+            const Bytes leaf = encode_leaf(e, low, high);
+            ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
+            EXPECT_TRUE(v.ends_within_bounds());
+        }
+        // Bounds the entries do not respect (not written by the encoder, but
+        // parse() cannot tell): the last entry at a FirstColumn high bound,
+        // the first below the low bound.
+        for (const auto& [low, high] : {std::pair<Bound, Bound>{minus_inf(), column_bound(Pos{1, 0, 80})},
+                                        {column_bound(Pos{1, 0, 11}), plus_inf()}}) {
+            const Bytes leaf = encode_leaf(e, low, high);
+            ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
+            EXPECT_FALSE(v.ends_within_bounds());
+        }
+        // Lane damage, bounds 10 .. 81: the lo lane's base moved, the rank
+        // lane's base made 3.  (Each lane's base is where the format keeps
+        // it for the lane's coding.)
+        const Bytes good = encode_leaf(e, column_bound(Pos{1, 0, 10}), column_bound(Pos{1, 0, 81}));
+        auto base_at = [&](std::uint32_t l) {
+            const std::size_t at = lane_offset(good, s, l);
+            if (format == LaneFormat::V1) return at + 24;
+            return at + (good[at] == static_cast<std::uint8_t>(LaneMode::Linear) ? 20 : 4);
+        };
+        for (const auto& [lane, value] : {std::pair<std::uint32_t, std::uint64_t>{2, std::uint64_t{1} << 40}, {0, 3}}) {
+            Bytes b = good;
+            put_u64(&b, base_at(lane), value);
+            ASSERT_EQ(v.parse(b.data(), b.size(), s), LeafFault::None) << "lane " << lane;
+            EXPECT_FALSE(v.ends_within_bounds()) << "lane " << lane << " format " << static_cast<int>(format);
+        }
+    }
+}
+
 TEST(LearnLeafDamaged, DecodeRejectsFieldsOutOfRange) {
     const Entries e = simple_entries(6);
     const LeafShape& s = e.shape;
@@ -1354,8 +1430,8 @@ TEST(LearnLeafDamaged, DecodeRejectsWrappingIncludeLengths) {
     const std::uint32_t l = s.w_include_len() - 1;
     const std::size_t at = lane_offset(good, s, l), end = lane_offset(good, s, l + 1);
     const Words lens = {kMax, 6};
-    Bytes lane(lane_bytes(lens.data(), 2));
-    lane_encode(lens.data(), 2, lane.data());
+    Bytes lane(lane_bytes(lens.data(), 2, s.format));
+    lane_encode(lens.data(), 2, s.format, lane.data());
     Bytes b(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(at));
     b.insert(b.end(), lane.begin(), lane.end());
     b.insert(b.end(), good.begin() + static_cast<std::ptrdiff_t>(end), good.end());
@@ -1482,11 +1558,13 @@ bool dir_sorted(const std::vector<DirEntry>& e) {
 // Codes a directory into a buffer of directory_max_bytes, checks nothing
 // is written past the bytes it reports nor past the bound, and returns
 // exactly those bytes.
-Bytes encode_directory(const std::vector<DirEntry>& e, std::uint32_t eps, bool wide) {
+// Format 1 unless told: the damage tests find lanes by their 32-byte headers.
+Bytes encode_directory(const std::vector<DirEntry>& e, std::uint32_t eps, bool wide,
+                       LaneFormat format = LaneFormat::V1) {
     const auto n = static_cast<std::uint32_t>(e.size());
     const std::size_t max = directory_max_bytes(n);
     Bytes out(max + 64, 0xA5);
-    const std::size_t len = directory_encode(e.data(), n, eps, wide, out.data());
+    const std::size_t len = directory_encode(e.data(), n, eps, wide, format, out.data());
     EXPECT_LE(len, max);
     for (std::size_t i = len; i < out.size(); ++i)
         if (out[i] != 0xA5) {
@@ -1522,14 +1600,19 @@ TEST(LearnDirectory, RouteMatchesBruteForce) {
                                DirStyle::Nulls};
     for (std::uint32_t n : sizes)
         for (std::uint32_t eps : epsilons)
-            for (DirStyle st : styles) {
-                SCOPED_TRACE(testing::Message() << "n " << n << " eps " << eps << " " << style_name(st));
+            for (DirStyle st : styles)
+              for (LaneFormat format : {LaneFormat::V1, LaneFormat::V2}) {
+                SCOPED_TRACE(testing::Message() << "n " << n << " eps " << eps << " " << style_name(st) << " format "
+                                                << static_cast<int>(format));
                 const bool wide = st == DirStyle::Uuid;
                 const std::vector<DirEntry> e = make_directory(rng, n, st);
                 ASSERT_TRUE(dir_sorted(e));
-                const Bytes bytes = encode_directory(e, eps, wide);
+                const Bytes bytes = encode_directory(e, eps, wide, format);
+                if (format == LaneFormat::V2) {  // never larger than format 1
+                    EXPECT_LE(bytes.size(), encode_directory(e, eps, wide, LaneFormat::V1).size());
+                }
                 DirectoryView v;
-                ASSERT_TRUE(v.parse(bytes.data(), bytes.size()));
+                ASSERT_TRUE(v.parse(bytes.data(), bytes.size(), format));
                 ASSERT_EQ(v.size(), n);
                 EXPECT_EQ(v.epsilon(), eps);
                 EXPECT_GE(v.segments(), 1u);
@@ -1575,7 +1658,7 @@ TEST(LearnDirectory, EntriesRouteToThemselves) {
         const std::vector<DirEntry> e = make_directory(rng, 1000, st);
         const Bytes bytes = encode_directory(e, 8, st == DirStyle::Uuid);
         DirectoryView v;
-        ASSERT_TRUE(v.parse(bytes.data(), bytes.size()));
+        ASSERT_TRUE(v.parse(bytes.data(), bytes.size(), LaneFormat::V1));
         for (std::uint32_t j = 0; j < e.size(); ++j) {
             if (e[j].low_is_column) {
                 EXPECT_EQ(v.route(e[j].low, Probe::Before), j) << style_name(st) << " " << j;
@@ -1600,7 +1683,7 @@ TEST(LearnDirectory, RouteExample) {
     };
     const Bytes bytes = encode_directory(e, 1, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(bytes.data(), bytes.size()));
+    ASSERT_TRUE(v.parse(bytes.data(), bytes.size(), LaneFormat::V1));
     EXPECT_EQ(v.route(Pos{1, 0, 5}, Probe::Before), 0u);
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::Before), 1u);
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::After), 3u);
@@ -1613,7 +1696,7 @@ TEST(LearnDirectory, RouteExample) {
     // Without the leftmost entry, probes below the first answer 0.
     const std::vector<DirEntry> f(e.begin() + 2, e.end());
     const Bytes fb = encode_directory(f, 1, false);
-    ASSERT_TRUE(v.parse(fb.data(), fb.size()));
+    ASSERT_TRUE(v.parse(fb.data(), fb.size(), LaneFormat::V1));
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::Before), 0u);
     EXPECT_EQ(v.route(kPosMin, Probe::After), 0u);
     EXPECT_EQ(v.route(Pos{1, 0, 10}, Probe::After), 1u);
@@ -1635,7 +1718,7 @@ TEST(LearnDirectory, CompareEntriesAndLow) {
         }
     const Bytes bytes = encode_directory(e, 1, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(bytes.data(), bytes.size()));
+    ASSERT_TRUE(v.parse(bytes.data(), bytes.size(), LaneFormat::V1));
     for (const Pos& p : {kPosMin, Pos{1, 0, 5}, Pos{1, 0, 10}, Pos{1, 0, 15}, Pos{1, 0, 20}, Pos{2, 0, 0}, kPosMax})
         for (Probe probe : {Probe::Before, Probe::After}) {
             const std::uint32_t r = v.route(p, probe);
@@ -1658,7 +1741,7 @@ TEST(LearnDirectory, MaxBytesBound) {
             std::sort(e.begin(), e.end(), [](const DirEntry& a, const DirEntry& b) { return a.low < b.low; });
             const Bytes bytes = encode_directory(e, 1, wide);  // checks len <= directory_max_bytes
             DirectoryView v;
-            EXPECT_TRUE(v.parse(bytes.data(), bytes.size()));
+            EXPECT_TRUE(v.parse(bytes.data(), bytes.size(), LaneFormat::V1));
         }
 }
 
@@ -1672,7 +1755,7 @@ TEST(LearnDirectory, ModelIsCompact) {
         for (std::uint32_t j = 0; j < e.size(); ++j) e[j] = DirEntry{Pos{1, 0, 12345 + j * step}, true, j};
         const Bytes b = encode_directory(e, 4, false);
         DirectoryView v;
-        ASSERT_TRUE(v.parse(b.data(), b.size()));
+        ASSERT_TRUE(v.parse(b.data(), b.size(), LaneFormat::V1));
         EXPECT_EQ(v.segments(), 1u) << "step " << step;
     }
     std::vector<DirEntry> e(10000);
@@ -1680,7 +1763,7 @@ TEST(LearnDirectory, ModelIsCompact) {
     std::sort(e.begin(), e.end(), [](const DirEntry& a, const DirEntry& b) { return a.low < b.low; });
     const Bytes b = encode_directory(e, 64, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(b.data(), b.size()));
+    ASSERT_TRUE(v.parse(b.data(), b.size(), LaneFormat::V1));
     EXPECT_LT(v.segments(), 100u);
 }
 
@@ -1697,7 +1780,7 @@ TEST(LearnDirectoryDamaged, EveryTruncationIsRejected) {
             for (std::size_t len = 0; len < bytes.size(); ++len) {
                 const Bytes cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(len));
                 DirectoryView v;
-                ASSERT_FALSE(v.parse(cut.data(), cut.size())) << "n " << n << " len " << len;
+                ASSERT_FALSE(v.parse(cut.data(), cut.size(), LaneFormat::V1)) << "n " << n << " len " << len;
             }
         }
 }
@@ -1718,7 +1801,7 @@ TEST(LearnDirectoryDamaged, RandomFlips) {
         const std::size_t zone = rng() % 2 ? std::min<std::size_t>(b.size(), 200) : b.size();
         for (int f = 1 + static_cast<int>(rng() % 3); f > 0; --f) b[rng() % zone] ^= static_cast<std::uint8_t>(1 + rng() % 255);
         DirectoryView v;
-        if (!v.parse(b.data(), b.size())) continue;
+        if (!v.parse(b.data(), b.size(), LaneFormat::V1)) continue;
         ++parsed;
         for (int k = 0; k < 40; ++k) {
             const Pos p{static_cast<std::uint8_t>(rng() % 3), rng() % 2 ? rng() : 0, rng() % 2 ? rng() : rng() % 1000};
@@ -1750,7 +1833,7 @@ TEST(LearnDirectoryDamaged, RandomBuffers) {
             std::memcpy(b.data(), &h, sizeof h);
         }
         DirectoryView v;
-        if (!v.parse(b.data(), b.size())) continue;
+        if (!v.parse(b.data(), b.size(), LaneFormat::V1)) continue;
         for (int k = 0; k < 20; ++k) {
             const Pos p{static_cast<std::uint8_t>(rng() % 3), rng(), rng()};
             ASSERT_LT(v.route(p, k % 2 ? Probe::Before : Probe::After), v.size());
@@ -1774,7 +1857,7 @@ TEST(LearnDirectoryDamaged, TagOutOfRangeIsRejected) {
     const std::vector<DirEntry> e = {{Pos{1, 0, 7}, true, 5}};
     Bytes b = encode_directory(e, 1, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(b.data(), b.size()));
+    ASSERT_TRUE(v.parse(b.data(), b.size(), LaneFormat::V1));
     const std::size_t tag = one_entry_lane(b, 0);
     ASSERT_EQ(b[tag + 1], 0);  // 0 bits: the value is rmin
     // (The lane may store the tag shifted: its zero low bits; set no shift.)
@@ -1782,12 +1865,12 @@ TEST(LearnDirectoryDamaged, TagOutOfRangeIsRejected) {
         Bytes x = b;
         x[tag + 2] = 0;
         put_u64(&x, tag + 24, bad);
-        EXPECT_FALSE(v.parse(x.data(), x.size())) << "tag " << bad;
+        EXPECT_FALSE(v.parse(x.data(), x.size(), LaneFormat::V1)) << "tag " << bad;
     }
     Bytes ok = b;
     ok[tag + 2] = 0;
     put_u64(&ok, tag + 24, 5);  // NULLS LAST, Full: valid
-    EXPECT_TRUE(v.parse(ok.data(), ok.size()));
+    EXPECT_TRUE(v.parse(ok.data(), ok.size(), LaneFormat::V1));
 }
 
 // A block number that does not fit a BlockNumber is damage; entry() must
@@ -1800,7 +1883,7 @@ TEST(LearnDirectoryDamaged, BlockOutOfRangeIsRejected) {
     Bytes x = b;
     put_u64(&x, block + 24, (std::uint64_t{1} << 32) + 5);
     DirectoryView v;
-    EXPECT_FALSE(v.parse(x.data(), x.size())) << "entry(0).block would read " << v.entry(0).block;
+    EXPECT_FALSE(v.parse(x.data(), x.size(), LaneFormat::V1)) << "entry(0).block would read " << v.entry(0).block;
 }
 
 // Low bounds out of order by first column (lo, hi or rank) are rejected.
@@ -1814,7 +1897,7 @@ TEST(LearnDirectoryDamaged, EntriesOutOfOrderAreRejected) {
     };
     for (std::size_t k = 0; k < cases.size(); ++k) {
         const Bytes b = encode_directory(cases[k], 1, k == 3);
-        EXPECT_FALSE(v.parse(b.data(), b.size())) << "case " << k;
+        EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1)) << "case " << k;
     }
 }
 
@@ -1826,7 +1909,7 @@ TEST(LearnDirectoryDamaged, TagsOutOfOrderAreRejected) {
     DirectoryView v;
     const std::vector<DirEntry> by_tag = {{Pos{1, 0, 3}, true, 1}, {Pos{1, 0, 7}, false, 2}, {Pos{1, 0, 7}, true, 3}};
     const Bytes b = encode_directory(by_tag, 1, false);
-    EXPECT_FALSE(v.parse(b.data(), b.size()));
+    EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1));
 }
 
 // Segment checks: a first position outside the directory, a negative
@@ -1835,21 +1918,21 @@ TEST(LearnDirectoryDamaged, SegmentFaults) {
     std::mt19937_64 rng(75);
     const Bytes good = encode_directory(make_directory(rng, 300, DirStyle::Uniform), 1, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(good.data(), good.size()));
+    ASSERT_TRUE(v.parse(good.data(), good.size(), LaneFormat::V1));
     ASSERT_GE(v.segments(), 2u);
     const std::size_t seg0 = sizeof(DirHeader), seg1 = seg0 + sizeof(Segment);
     Bytes b = good;
     put_u64(&b, seg0 + offsetof(Segment, first_pos), 300);
-    EXPECT_FALSE(v.parse(b.data(), b.size()));
+    EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1));
     b = good;
     put_u64(&b, seg1 + offsetof(Segment, first_pos), kMax);
-    EXPECT_FALSE(v.parse(b.data(), b.size()));
+    EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1));
     b = good;
     put_u64(&b, seg0 + offsetof(Segment, slope_q32), static_cast<std::uint64_t>(-1));
-    EXPECT_FALSE(v.parse(b.data(), b.size()));
+    EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1));
     b = good;
     put_u64(&b, seg0 + offsetof(Segment, first_key), kMax);
-    EXPECT_FALSE(v.parse(b.data(), b.size()));
+    EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1));
 }
 
 // Header checks: zero leaves, zero epsilon, zero segments, more segments
@@ -1858,7 +1941,7 @@ TEST(LearnDirectoryDamaged, HeaderFaults) {
     std::mt19937_64 rng(74);
     const Bytes good = encode_directory(make_directory(rng, 300, DirStyle::Uniform), 4, false);
     DirectoryView v;
-    ASSERT_TRUE(v.parse(good.data(), good.size()));
+    ASSERT_TRUE(v.parse(good.data(), good.size(), LaneFormat::V1));
     const std::size_t f_nleaves = offsetof(DirHeader, nleaves), f_nseg = offsetof(DirHeader, nsegments),
                       f_eps = offsetof(DirHeader, epsilon), f_nblocks = offsetof(DirHeader, nblocks),
                       f_wide = offsetof(DirHeader, wide), f_shift = offsetof(DirHeader, shift);
@@ -1869,9 +1952,9 @@ TEST(LearnDirectoryDamaged, HeaderFaults) {
     for (const auto& [at, value] : bad) {
         Bytes b = good;
         put_u32(&b, at, value);
-        EXPECT_FALSE(v.parse(b.data(), b.size())) << "field at " << at << " = " << value;
+        EXPECT_FALSE(v.parse(b.data(), b.size(), LaneFormat::V1)) << "field at " << at << " = " << value;
     }
-    EXPECT_FALSE(v.parse(good.data(), sizeof(DirHeader) - 1));
+    EXPECT_FALSE(v.parse(good.data(), sizeof(DirHeader) - 1, LaneFormat::V1));
 }
 
 }  // namespace

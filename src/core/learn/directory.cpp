@@ -31,7 +31,7 @@ std::size_t directory_max_bytes(std::uint32_t n) {
 }
 
 std::size_t directory_encode(const DirEntry* entries, std::uint32_t n, std::uint32_t epsilon, bool wide,
-                             std::uint8_t* out) {
+                             LaneFormat format, std::uint8_t* out) {
     // A segment stores slopes down to 2^-32 positions per key: shift the
     // coordinates so that the average gap between leaves is about 2^16.
     std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
@@ -76,14 +76,15 @@ std::size_t directory_encode(const DirEntry* entries, std::uint32_t n, std::uint
                 const DirEntry& e = entries[first + i];
                 lane[i] = l == 0 ? tag_of(e) : l == 1 ? e.low.hi : l == 2 ? e.low.lo : e.block;
             }
-            p += lane_encode(lane, count, p);
+            p += lane_encode(lane, count, format, p);
         }
     }
     std::memcpy(out, &h, sizeof h);
     return static_cast<std::size_t>(p - out);
 }
 
-bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
+bool DirectoryView::parse(const std::uint8_t* data, std::size_t len, LaneFormat format) {
+    format_ = format;
     if (len < sizeof(DirHeader)) return false;
     std::memcpy(&h_, data, sizeof h_);
     if (h_.nleaves == 0 || h_.wide > 1 || h_.shift >= 64 || h_.epsilon == 0 || h_.nsegments == 0 ||
@@ -110,7 +111,7 @@ bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
         std::size_t at = off;
         for (int l = 0; l < kLanesPerBlock; ++l) {
             LaneView lane;
-            if (!lane.parse(data + at, len - at) || lane.size() != count) return false;
+            if (!lane.parse(data + at, len - at, count, format)) return false;
             at += lane.bytes();
         }
     }
@@ -118,16 +119,10 @@ bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
     // first column), tags and block numbers in range: a damaged directory
     // must not route a lookup past the leaves that hold its key.
     for (std::uint32_t b = 0; b < h_.nblocks; ++b) {
-        std::uint32_t off;
-        std::memcpy(&off, offsets_ + 4 * b, 4);
         const std::uint32_t count =
             h_.nleaves - b * kDirBlockEntries < kDirBlockEntries ? h_.nleaves - b * kDirBlockEntries : kDirBlockEntries;
         LaneView lanes[kLanesPerBlock];
-        std::size_t at = off;
-        for (int l = 0; l < kLanesPerBlock; ++l) {
-            lanes[l].parse(data + at, len - at);
-            at += lanes[l].bytes();
-        }
+        block_lanes(b, lanes);
         for (std::uint32_t i = 0; i < count; ++i)
             if (lanes[0].get(i) > 2u * kRankNullsLast + 1 || lanes[3].get(i) > 0xFFFFFFFFu) return false;
     }
@@ -143,17 +138,22 @@ bool DirectoryView::parse(const std::uint8_t* data, std::size_t len) {
     return true;
 }
 
-DirEntry DirectoryView::entry(std::uint32_t j) const {
-    const std::uint32_t b = j / kDirBlockEntries;
-    const std::uint32_t i = j % kDirBlockEntries;
+void DirectoryView::block_lanes(std::uint32_t b, LaneView* lanes) const {
     std::uint32_t off;
     std::memcpy(&off, offsets_ + 4 * b, 4);
-    LaneView lanes[kLanesPerBlock];
+    const std::uint32_t count =
+        h_.nleaves - b * kDirBlockEntries < kDirBlockEntries ? h_.nleaves - b * kDirBlockEntries : kDirBlockEntries;
     std::size_t at = off;
     for (int l = 0; l < kLanesPerBlock; ++l) {
-        lanes[l].parse(data_ + at, len_ - at);  // checked by parse()
+        lanes[l].parse(data_ + at, len_ - at, count, format_);
         at += lanes[l].bytes();
     }
+}
+
+DirEntry DirectoryView::entry(std::uint32_t j) const {
+    const std::uint32_t i = j % kDirBlockEntries;
+    LaneView lanes[kLanesPerBlock];
+    block_lanes(j / kDirBlockEntries, lanes);
     const std::uint64_t tag = lanes[0].get(i);
     DirEntry e;
     e.low = Pos{static_cast<std::uint8_t>(tag / 2), lanes[1].get(i), lanes[2].get(i)};

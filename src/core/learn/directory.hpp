@@ -52,16 +52,18 @@ static_assert(sizeof(DirHeader) == 24, "directory header layout");
 // An upper bound of directory_encode's output, for sizing its buffer.
 std::size_t directory_max_bytes(std::uint32_t n);
 
-// Code the directory of n leaves (sorted, n >= 1) into out; returns the
-// bytes written.  epsilon: the model's error bound in entries.
+// Code the directory of n leaves (sorted, n >= 1) into out, its lanes in
+// the index's format; returns the bytes written.  epsilon: the model's
+// error bound in entries.
 std::size_t directory_encode(const DirEntry* entries, std::uint32_t n, std::uint32_t epsilon, bool wide,
-                             std::uint8_t* out);
+                             LaneFormat format, std::uint8_t* out);
 
 class DirectoryView {
 public:
     // Check the header, segments (sorted, positions in range), block
-    // offsets and every block's lanes against len; false if damaged.
-    bool parse(const std::uint8_t* data, std::size_t len);
+    // offsets and every block's lanes (in the index's format) against len;
+    // false if damaged.
+    bool parse(const std::uint8_t* data, std::size_t len, LaneFormat format);
 
     std::uint32_t size() const { return h_.nleaves; }
     std::uint32_t epsilon() const { return h_.epsilon; }
@@ -80,7 +82,11 @@ private:
     int compare_entry(std::uint32_t j, const Pos& p, Probe probe) const;
     std::uint32_t search(std::uint32_t lo, std::uint32_t hi, const Pos& p, Probe probe) const;
 
+    // The four lanes of block b (checked by parse()).
+    void block_lanes(std::uint32_t b, LaneView* lanes) const;
+
     DirHeader h_{};
+    LaneFormat format_ = LaneFormat::V2;
     const std::uint8_t* segs_ = nullptr;     // nsegments × Segment, unaligned
     const std::uint8_t* offsets_ = nullptr;  // nblocks × uint32
     const std::uint8_t* data_ = nullptr;

@@ -1,5 +1,6 @@
-// lane.cpp — the lane encoder (Offset or Linear coding, whichever is
-// smaller, residuals bit-packed) and LaneView, its bounds-checked reader.
+// lane.cpp — the lane encoder (Offset, Linear or Monotone coding,
+// whichever is smallest, bit-packed) and LaneView, its bounds-checked
+// reader, for both lane layouts (format 1 and 2).
 //
 // Linear is only considered when last >= first: the line's rise is then an
 // unsigned 64-bit number and the prediction first + floor(rise * i / (n-1))
@@ -23,8 +24,9 @@ namespace {
 
 __extension__ typedef __int128 i128;
 
-constexpr std::uint8_t kOffset = 0;
-constexpr std::uint8_t kLinear = 1;
+constexpr std::uint8_t kOffset = static_cast<std::uint8_t>(LaneMode::Offset);
+constexpr std::uint8_t kLinear = static_cast<std::uint8_t>(LaneMode::Linear);
+constexpr std::uint8_t kMonotone = static_cast<std::uint8_t>(LaneMode::Monotone);
 
 // Stands in for the packed words of a 0-bit lane, so that get() reads
 // something without a branch; the mask (0) then discards it.
@@ -42,8 +44,10 @@ unsigned bit_width(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsig
 
 std::uint64_t packed_words(std::uint32_t n, unsigned bits) { return (std::uint64_t{n} * bits + 63) / 64; }
 
-std::size_t coded_bytes(std::uint32_t n, unsigned bits) {
-    return kLaneHeaderBytes + static_cast<std::size_t>(packed_words(n, bits)) * 8;
+// The header of a lane of this mode (docs/ixlearn-format.md, "Lanes").
+std::size_t header_bytes(LaneFormat format, std::uint8_t mode) {
+    if (format == LaneFormat::V1) return kLaneHeaderBytes;
+    return mode == kOffset ? 12 : mode == kLinear ? 28 : 16;
 }
 
 // The Linear prediction first + floor((last - first) * i / (n - 1)) for
@@ -78,8 +82,15 @@ struct Plan {
     std::uint8_t mode = kOffset;
     unsigned bits = 0;
     unsigned shift = 0;  // trailing zero bits every value has, not stored
-    std::uint64_t first = 0, last = 0, rmin = 0;
+    std::uint64_t first = 0, last = 0, rmin = 0;  // Monotone: the base in rmin
+    std::uint32_t upper_bits = 0;                 // Monotone: the bitmap's length
 };
+
+std::size_t coded_bytes(LaneFormat format, std::uint32_t n, const Plan& p) {
+    std::uint64_t words = packed_words(n, p.bits);
+    if (p.mode == kMonotone) words += (std::uint64_t{p.upper_bits} + 63) / 64;
+    return header_bytes(format, p.mode) + static_cast<std::size_t>(words) * 8;
+}
 
 // The values as coded: shifted right by the zero bits they all end with.
 struct Shifted {
@@ -112,7 +123,31 @@ bool plan_linear(Shifted v, std::uint32_t n, Plan* p) {
     return true;
 }
 
-Plan plan_lane(const std::uint64_t* values, std::uint32_t n) {
+// The Monotone plan for ascending shifted values from lo to hi (n >= 2):
+// the number of low bits that makes the lane smallest, near log2 of the
+// average gap (a bit less leaves more in the bitmap, a bit more in the
+// low parts), or false if the bitmap would not fit its 32-bit length.
+bool plan_monotone(std::uint32_t n, std::uint64_t lo, std::uint64_t hi, Plan* p) {
+    const std::uint64_t range = hi - lo;
+    const unsigned centre = range / n == 0 ? 0 : bit_width(range / n) - 1;
+    bool found = false;
+    std::uint64_t best = 0;
+    for (unsigned low = centre > 0 ? centre - 1 : 0; low <= centre + 2 && low <= 63; ++low) {
+        const std::uint64_t high = range >> low;
+        if (high > std::numeric_limits<std::uint32_t>::max() - n) continue;
+        const std::uint64_t words = packed_words(n, low) + (high + n + 63) / 64;
+        if (found && words >= best) continue;
+        found = true;
+        best = words;
+        p->bits = low;
+        p->upper_bits = static_cast<std::uint32_t>(high + n);
+    }
+    p->mode = kMonotone;
+    p->rmin = lo;
+    return found;
+}
+
+Plan plan_lane(const std::uint64_t* values, std::uint32_t n, LaneFormat format) {
     // One pass for the Offset plan: the bits every value ends with
     // (separators chosen to end in zeros, times in whole seconds) are not
     // stored, and shifting keeps the order, so the shifted minimum and
@@ -121,25 +156,36 @@ Plan plan_lane(const std::uint64_t* values, std::uint32_t n) {
     if (n == 0)
         return offset;
     std::uint64_t any = 0, lo = values[0], hi = values[0];
+    bool ascending = true;
     for (std::uint32_t i = 0; i < n; ++i) {
         const std::uint64_t x = values[i];
         any |= x;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
+        ascending &= i == 0 || values[i - 1] <= x;
     }
     const unsigned shift = any == 0 ? 0 : static_cast<unsigned>(__builtin_ctzll(any));
     offset.shift = shift;
     offset.rmin = lo >> shift;
     offset.bits = bit_width((hi >> shift) - (lo >> shift));
-    // Equal values cost no bits: no line can do better.
+    // Equal values cost no bits: no other coding can do better.
     if (offset.bits == 0)
         return offset;
+    // The smallest; on a tie the one that reads fastest (Offset, Linear).
+    Plan best = offset;
     Plan linear;
-    if (plan_linear(Shifted{values, shift}, n, &linear) && coded_bytes(n, linear.bits) < coded_bytes(n, offset.bits)) {
+    if (plan_linear(Shifted{values, shift}, n, &linear) &&
+        coded_bytes(format, n, linear) < coded_bytes(format, n, best)) {
         linear.shift = shift;
-        return linear;
+        best = linear;
     }
-    return offset;
+    Plan monotone;
+    if (format != LaneFormat::V1 && ascending && n >= 2 && plan_monotone(n, lo >> shift, hi >> shift, &monotone) &&
+        coded_bytes(format, n, monotone) < coded_bytes(format, n, best)) {
+        monotone.shift = shift;
+        best = monotone;
+    }
+    return best;
 }
 
 // Residual i of `bits` (0..64) from packed words, the last at index
@@ -181,23 +227,36 @@ void pack(std::uint8_t* out, std::uint32_t n, unsigned bits, Residual residual) 
 
 }  // namespace
 
-std::size_t lane_bytes(const std::uint64_t* values, std::uint32_t n) { return coded_bytes(n, plan_lane(values, n).bits); }
+std::size_t lane_bytes(const std::uint64_t* values, std::uint32_t n, LaneFormat format) {
+    return coded_bytes(format, n, plan_lane(values, n, format));
+}
 
-std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, std::uint8_t* out) {
-    const Plan p = plan_lane(values, n);
+std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat format, std::uint8_t* out) {
+    const Plan p = plan_lane(values, n, format);
     out[0] = p.mode;
     out[1] = static_cast<std::uint8_t>(p.bits);
     out[2] = static_cast<std::uint8_t>(p.shift);
     out[3] = 0;
-    std::memcpy(out + 4, &n, 4);
-    store64(out + 8, p.first);
-    store64(out + 16, p.last);
-    store64(out + 24, p.rmin);
-    std::uint8_t* words = out + kLaneHeaderBytes;
+    if (format == LaneFormat::V1) {
+        std::memcpy(out + 4, &n, 4);
+        store64(out + 8, p.first);
+        store64(out + 16, p.last);
+        store64(out + 24, p.rmin);
+    } else if (p.mode == kOffset) {
+        store64(out + 4, p.rmin);
+    } else if (p.mode == kLinear) {
+        store64(out + 4, p.first);
+        store64(out + 12, p.last);
+        store64(out + 20, p.rmin);
+    } else {
+        store64(out + 4, p.rmin);
+        std::memcpy(out + 12, &p.upper_bits, 4);
+    }
+    std::uint8_t* words = out + header_bytes(format, p.mode);
     const Shifted v{values, p.shift};
     if (p.mode == kOffset) {
         pack(words, n, p.bits, [&](std::uint32_t i) { return v[i] - p.rmin; });
-    } else {
+    } else if (p.mode == kLinear) {
         // Called for i = 0, 1, ... in order, so the line can step along.
         Line line(p.first, p.last, n);
         pack(words, n, p.bits, [&](std::uint32_t i) {
@@ -205,49 +264,119 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, std::uint8
             line.next();
             return r;
         });
+    } else {
+        // The low parts, then value i's high part as bit high + i of the bitmap.
+        const std::uint64_t low_mask = p.bits == 0 ? 0 : ~std::uint64_t{0} >> (64 - p.bits);
+        pack(words, n, p.bits, [&](std::uint32_t i) { return (v[i] - p.rmin) & low_mask; });
+        std::uint8_t* upper = words + packed_words(n, p.bits) * 8;
+        const std::size_t upper_words = (std::size_t{p.upper_bits} + 63) / 64;
+        std::memset(upper, 0, upper_words * 8);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint64_t bit = ((v[i] - p.rmin) >> p.bits) + i;
+            std::uint8_t* w = upper + (bit >> 6) * 8;
+            store64(w, load64(w) | std::uint64_t{1} << (bit & 63));
+        }
     }
-    return coded_bytes(n, p.bits);
+    return coded_bytes(format, n, p);
 }
 
-bool LaneView::parse(const std::uint8_t* data, std::size_t avail) {
+bool LaneView::parse(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format) {
     *this = LaneView();  // a failed parse leaves an empty view
-    if (data == nullptr || avail < kLaneHeaderBytes)
+    if (data == nullptr || avail < 4)
         return false;
-    std::uint32_t n;
-    std::memcpy(&n, data + 4, 4);
     const std::uint8_t mode = data[0], bits = data[1], shift = data[2], reserved = data[3];
-    const std::uint64_t first = load64(data + 8), last = load64(data + 16);
-    if (mode > kLinear || bits > 64 || shift > 63 || reserved != 0)
+    const std::uint8_t max_mode = format == LaneFormat::V1 ? kLinear : kMonotone;
+    if (mode > max_mode || bits > (mode == kMonotone ? 63 : 64) || shift > 63 || reserved != 0)
         return false;
-    // What the encoder never writes: an Offset lane with a line, or a Linear
-    // lane that is too short for one or descends.
-    if (mode == kOffset ? (first != 0 || last != 0) : (n < 2 || last < first))
+    const std::size_t header = header_bytes(format, mode);
+    if (avail < header)
+        return false;
+    std::uint64_t first = 0, last = 0, rmin = 0;
+    std::uint32_t upper_bits = 0;
+    if (format == LaneFormat::V1) {
+        std::uint32_t stored_n;
+        std::memcpy(&stored_n, data + 4, 4);
+        first = load64(data + 8);
+        last = load64(data + 16);
+        rmin = load64(data + 24);
+        // A format 1 Offset lane stores a zero line.
+        if (stored_n != n || (mode == kOffset && (first != 0 || last != 0)))
+            return false;
+    } else if (mode == kOffset) {
+        rmin = load64(data + 4);
+    } else if (mode == kLinear) {
+        first = load64(data + 4);
+        last = load64(data + 12);
+        rmin = load64(data + 20);
+    } else {
+        rmin = load64(data + 4);
+        std::memcpy(&upper_bits, data + 12, 4);
+    }
+    // What the encoder never writes: a Linear lane that is too short for a
+    // line or descends, a Monotone lane of fewer than two values.
+    if ((mode == kLinear && (n < 2 || last < first)) || (mode == kMonotone && n < 2))
         return false;
     const std::uint64_t nwords = packed_words(n, bits);  // < 2^33
-    if (nwords > (avail - kLaneHeaderBytes) / 8)
+    const std::uint64_t upper_words = (std::uint64_t{upper_bits} + 63) / 64;
+    if (nwords + upper_words > (avail - header) / 8)
         return false;
+    if (mode == kMonotone) {
+        // n set bits (one per value), the last one ending the bitmap: every
+        // select() then finds its bit inside it.
+        if (upper_bits < n)
+            return false;
+        const std::uint8_t* upper = data + header + nwords * 8;
+        std::uint64_t ones = 0;
+        for (std::uint64_t k = 0; k < upper_words; ++k)
+            ones += static_cast<std::uint64_t>(__builtin_popcountll(load64(upper + k * 8)));
+        const std::uint64_t tail = load64(upper + (upper_words - 1) * 8);
+        const unsigned last_bit = (upper_bits - 1) & 63;
+        if (ones != n || (tail >> last_bit) != 1)
+            return false;
+        upper_ = upper;
+        upper_words_ = static_cast<std::uint32_t>(upper_words);
+    }
     n_ = n;
     bits_ = bits;
     shift_ = shift;
-    linear_ = mode == kLinear;
+    mode_ = static_cast<LaneMode>(mode);
     first_ = first;
     last_ = last;
-    rmin_ = load64(data + 24);
-    bytes_ = kLaneHeaderBytes + static_cast<std::size_t>(nwords) * 8;
-    words_ = nwords == 0 ? kZeroWord : data + kLaneHeaderBytes;
+    rmin_ = rmin;
+    bytes_ = header + static_cast<std::size_t>(nwords + upper_words) * 8;
+    words_ = nwords == 0 ? kZeroWord : data + header;
     last_word_ = nwords == 0 ? 0 : static_cast<std::size_t>(nwords - 1);
     mask_ = bits == 0 ? 0 : ~std::uint64_t{0} >> (64 - bits);
-    if (linear_) {
+    if (mode_ == LaneMode::Linear) {
         step_ = (last - first) / (n - 1);
         step_rem_ = (last - first) % (n - 1);
     }
     return true;
 }
 
+std::uint64_t LaneView::select(std::uint32_t i) const {
+    // parse() counted n set bits, so for i < n the loop finds word k.
+    std::uint32_t k = 0;
+    std::uint64_t w = 0;
+    for (; k < upper_words_; ++k) {
+        w = load64(upper_ + std::size_t{k} * 8);
+        const auto ones = static_cast<std::uint32_t>(__builtin_popcountll(w));
+        if (i < ones) break;
+        i -= ones;
+    }
+    if (k == upper_words_) return 0;  // i >= n: not a value of the lane
+    for (; i > 0; --i)
+        w &= w - 1;
+    return std::uint64_t{k} * 64 + static_cast<unsigned>(__builtin_ctzll(w));
+}
+
 std::uint64_t LaneView::get(std::uint32_t i) const {
     // A 0-bit lane reads kZeroWord (words_, last_word_ 0) and masks it off.
-    std::uint64_t v = extract(words_, last_word_, i, bits_, mask_) + rmin_;
-    if (linear_)  // step_rem_ * i < (n - 1) * n < 2^64
+    const std::uint64_t r = extract(words_, last_word_, i, bits_, mask_);
+    if (mode_ == LaneMode::Monotone)
+        return (rmin_ + ((select(i) - i) << bits_ | r)) << shift_;
+    std::uint64_t v = r + rmin_;
+    if (mode_ == LaneMode::Linear)  // step_rem_ * i < (n - 1) * n < 2^64
         v += first_ + step_ * i + step_rem_ * i / (n_ - 1);
     return v << shift_;
 }
@@ -261,7 +390,19 @@ void LaneView::decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t*
     const unsigned bits = bits_, shift = shift_;
     const std::uint64_t mask = mask_, rmin = rmin_;
     const std::size_t last_word = last_word_;
-    if (linear_) {
+    if (mode_ == LaneMode::Monotone) {
+        // The bitmap's set bits from value `from`'s on, one per value.
+        const std::uint64_t start = select(from);
+        std::size_t k = static_cast<std::size_t>(start >> 6);
+        std::uint64_t w = load64(upper_ + k * 8) & (~std::uint64_t{0} << (start & 63));
+        for (std::uint32_t i = from; i < to; ++i, out += stride) {
+            while (w == 0 && k + 1 < upper_words_)
+                w = load64(upper_ + ++k * 8);
+            const std::uint64_t bit = k * 64 + static_cast<unsigned>(__builtin_ctzll(w | (w == 0)));
+            w &= w - 1;
+            *out = (rmin + ((bit - i) << bits | extract(words, last_word, i, bits, mask))) << shift;
+        }
+    } else if (mode_ == LaneMode::Linear) {
         // One pass: the line's carry chain overlaps the unpacking.
         Line line(first_ + rmin, last_ + rmin, n_, from);  // same rise, rmin included
         if (bits == 0) {  // such as keys 1..N

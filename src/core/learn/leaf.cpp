@@ -171,7 +171,7 @@ std::size_t leaf_bytes(const LeafShape& shape, const std::uint64_t* entries, std
     std::size_t total = sizeof(LeafHeader) + 2 * bound_bytes(shape);
     for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
         gather(shape, entries, n, word_of_lane(shape, l), scratch);
-        total += lane_bytes(scratch, n);
+        total += lane_bytes(scratch, n, shape.format);
     }
     return total + include_total(shape, entries, n);
 }
@@ -186,7 +186,7 @@ std::size_t leaf_encode(const LeafShape& shape, const std::uint64_t* entries, st
     p += bound_bytes(shape);
     for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
         gather(shape, entries, n, word_of_lane(shape, l), scratch);
-        p += lane_encode(scratch, n, p);
+        p += lane_encode(scratch, n, shape.format, p);
     }
     std::uint64_t inc = 0;
     if (shape.has_include) {
@@ -226,7 +226,7 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
     if (low_.kind == BoundKind::PlusInf || high_.kind == BoundKind::MinusInf) return LeafFault::Bounds;
     p += 2 * bound_bytes(shape);
     for (std::uint32_t l = 0; l < lane_count(shape); ++l) {
-        if (!lanes_[l].parse(p, static_cast<std::size_t>(end - p)) || lanes_[l].size() != n_) return LeafFault::Lanes;
+        if (!lanes_[l].parse(p, static_cast<std::size_t>(end - p), n_, shape.format)) return LeafFault::Lanes;
         p += lanes_[l].bytes();
     }
     if (static_cast<std::size_t>(end - p) != h.include_bytes) return LeafFault::Include;
@@ -265,6 +265,17 @@ std::uint32_t LeafView::lower_bound(const Pos& pos, bool strict) const {
             hi = mid;
     }
     return lo;
+}
+
+bool LeafView::ends_within_bounds() const {
+    if (n_ == 0) return true;
+    const Pos first = first_column(0), last = first_column(n_ - 1);
+    if (first.rank > kRankNullsLast || last.rank > kRankNullsLast) return false;
+    // Entries are >= the low bound, so their first column is >= its first
+    // column; they are < the high bound: a first column <= its first
+    // column, < for a FirstColumn bound (-inf after it).
+    const int c = compare(last, bound_first_column(high_));
+    return compare(first, bound_first_column(low_)) >= 0 && (c < 0 || (c == 0 && high_.kind != BoundKind::FirstColumn));
 }
 
 void write_pending(const LeafShape& shape, const std::uint64_t* entry, const std::uint8_t* include, std::uint8_t* out) {

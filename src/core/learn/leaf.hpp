@@ -30,6 +30,7 @@ constexpr int kMaxKeyColumns = 32;  // INDEX_MAX_KEYS
 struct LeafShape {
     std::uint16_t nkeys;    // key columns, 1..kMaxKeyColumns
     bool has_include;       // INCLUDE columns present
+    LaneFormat format = LaneFormat::V2;  // the index's lane layout (its metapage's format version)
 
     std::uint32_t stride() const { return 3u * nkeys + 5u; }
     std::uint32_t key_words() const { return 3u * nkeys + 2u; }  // the sort key
@@ -141,6 +142,12 @@ public:
     }
     // The first entry whose first column is >= pos (strict: > pos); size() if none.
     std::uint32_t lower_bound(const Pos& pos, bool strict) const;
+    // For readers that decode part of the coded entries (a scan's binary
+    // search and ranges): do the first and the last one have a valid rank
+    // and a first column inside the leaf's bounds?  Damage to a key lane's
+    // header (its base, shift or width) moves them all, so this finds it
+    // before the search trusts them; decode() checks every entry.
+    bool ends_within_bounds() const;
     // Coded entries from..to-1 (to <= size()) into out, stride words each
     // (include_start 0): what word() reads, one pass per lane.  Not checked
     // like decode(): a scan checks what it uses, as it does with word().
