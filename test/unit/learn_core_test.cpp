@@ -274,6 +274,13 @@ void read_all(const LaneView& v) {
             sum += v.get(static_cast<std::uint32_t>(i));
         sum += v.get(v.size() - 1);
     }
+    // A search of values that may be out of order ends inside its range.
+    for (std::uint64_t x : {std::uint64_t{0}, sum, kMax}) {
+        const std::uint32_t mid = v.size() / 2;
+        const std::uint32_t i = v.lower_bound(x, x == sum, mid / 2, mid + 1 <= v.size() ? mid + 1 : v.size());
+        EXPECT_GE(i, mid / 2);
+        EXPECT_LE(i, v.size());
+    }
     volatile std::uint64_t sink = sum;
     (void)sink;
 }
@@ -508,6 +515,49 @@ TEST(LearnLaneV2, MonotoneEdges) {
         std::vector<std::uint8_t> buf;
         round_trip(values, buf, LaneFormat::V2);
     }
+}
+
+// lower_bound against std::lower_bound / upper_bound, over whole lanes
+// and sub-ranges, in every coding (ascending values with repeats, gaps of
+// every size, shifted values, values at the top).
+TEST(LearnLaneV2, LowerBoundMatchesTheStandardLibrary) {
+    std::mt19937_64 rng(12);
+    int monotone = 0;
+    for (int trial = 0; trial < 300; ++trial) {
+        const std::uint32_t n = 1 + static_cast<std::uint32_t>(rng() % (trial < 50 ? 20 : 3000));
+        std::vector<std::uint64_t> values = ascending(rng, n, static_cast<unsigned>(rng() % 50), rng() >> (rng() % 64));
+        if (trial % 5 == 1)
+            for (auto& x : values) x = (x / 4) << 12;  // repeats, and zero bits a shift drops
+        if (trial % 7 == 2) {
+            const std::uint64_t top = values.back();
+            for (auto& x : values) x = kMax - (top - x);
+        }
+        for (LaneFormat format : {LaneFormat::V1, LaneFormat::V2}) {
+            std::vector<std::uint8_t> buf;
+            const LaneView v = round_trip(values, buf, format);
+            monotone += v.mode() == LaneMode::Monotone;
+            std::vector<std::uint64_t> probes = {0, 1, kMax, kMax - 1};
+            for (int k = 0; k < 12; ++k) {
+                const std::uint64_t x = values[rng() % n];
+                probes.insert(probes.end(), {x, x - 1, x + 1, x ^ (std::uint64_t{1} << (rng() % 64))});
+            }
+            for (int k = 0; k < 6; ++k) {
+                auto from = static_cast<std::uint32_t>(rng() % (n + 1)), to = static_cast<std::uint32_t>(rng() % (n + 1));
+                if (k == 0) { from = 0; to = n; }
+                if (from > to) std::swap(from, to);
+                for (std::uint64_t x : probes) {
+                    const auto b = values.begin();
+                    const auto want_ge = static_cast<std::uint32_t>(std::lower_bound(b + from, b + to, x) - b);
+                    const auto want_gt = static_cast<std::uint32_t>(std::upper_bound(b + from, b + to, x) - b);
+                    ASSERT_EQ(v.lower_bound(x, false, from, to), want_ge)
+                        << "trial " << trial << " x " << x << " [" << from << ", " << to << ")";
+                    ASSERT_EQ(v.lower_bound(x, true, from, to), want_gt)
+                        << "trial " << trial << " x " << x << " [" << from << ", " << to << ") strict";
+                }
+            }
+        }
+    }
+    EXPECT_GT(monotone, 50);
 }
 
 // A Monotone lane to damage: 64 ascending values.

@@ -145,7 +145,7 @@ void DirectoryView::block_lanes(std::uint32_t b, LaneView* lanes) const {
         h_.nleaves - b * kDirBlockEntries < kDirBlockEntries ? h_.nleaves - b * kDirBlockEntries : kDirBlockEntries;
     std::size_t at = off;
     for (int l = 0; l < kLanesPerBlock; ++l) {
-        lanes[l].parse(data_ + at, len_ - at, count, format_);
+        lanes[l].parse_again(data_ + at, len_ - at, count, format_);  // parse() checked them
         at += lanes[l].bytes();
     }
 }

@@ -281,6 +281,11 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat
 }
 
 bool LaneView::parse(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format) {
+    return parse_lane(data, avail, n, format, true);
+}
+
+bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format,
+                          bool check_bitmap) {
     *this = LaneView();  // a failed parse leaves an empty view
     if (data == nullptr || avail < 4)
         return false;
@@ -326,15 +331,18 @@ bool LaneView::parse(const std::uint8_t* data, std::size_t avail, std::uint32_t 
         if (upper_bits < n)
             return false;
         const std::uint8_t* upper = data + header + nwords * 8;
-        std::uint64_t ones = 0;
-        for (std::uint64_t k = 0; k < upper_words; ++k)
-            ones += static_cast<std::uint64_t>(__builtin_popcountll(load64(upper + k * 8)));
-        const std::uint64_t tail = load64(upper + (upper_words - 1) * 8);
-        const unsigned last_bit = (upper_bits - 1) & 63;
-        if (ones != n || (tail >> last_bit) != 1)
-            return false;
+        if (check_bitmap) {
+            std::uint64_t ones = 0;
+            for (std::uint64_t k = 0; k < upper_words; ++k)
+                ones += static_cast<std::uint64_t>(__builtin_popcountll(load64(upper + k * 8)));
+            const std::uint64_t tail = load64(upper + (upper_words - 1) * 8);
+            const unsigned last_bit = (upper_bits - 1) & 63;
+            if (ones != n || (tail >> last_bit) != 1)
+                return false;
+        }
         upper_ = upper;
         upper_words_ = static_cast<std::uint32_t>(upper_words);
+        upper_bits_ = upper_bits;
     }
     n_ = n;
     bits_ = bits;
@@ -354,7 +362,24 @@ bool LaneView::parse(const std::uint8_t* data, std::size_t avail, std::uint32_t 
     return true;
 }
 
+// The position of the k-th set bit of w (k < popcount(w)): whole bytes
+// first, then within the byte.
+inline unsigned select_in_word(std::uint64_t w, unsigned k) {
+    unsigned at = 0;
+    for (;; at += 8) {
+        const auto ones = static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>((w >> at) & 0xFF)));
+        if (k < ones) break;
+        k -= ones;
+    }
+    std::uint64_t byte = (w >> at) & 0xFF;
+    for (; k > 0; --k)
+        byte &= byte - 1;
+    return at + static_cast<unsigned>(__builtin_ctzll(byte));
+}
+
 std::uint64_t LaneView::select(std::uint32_t i) const {
+    // The last value's bit ends the bitmap (parse() checked).
+    if (i + 1 == n_) return upper_bits_ - 1;
     // parse() counted n set bits, so for i < n the loop finds word k.
     std::uint32_t k = 0;
     std::uint64_t w = 0;
@@ -365,9 +390,73 @@ std::uint64_t LaneView::select(std::uint32_t i) const {
         i -= ones;
     }
     if (k == upper_words_) return 0;  // i >= n: not a value of the lane
-    for (; i > 0; --i)
-        w &= w - 1;
-    return std::uint64_t{k} * 64 + static_cast<unsigned>(__builtin_ctzll(w));
+    return std::uint64_t{k} * 64 + select_in_word(w, i);
+}
+
+std::uint64_t LaneView::select_zero(std::uint64_t k) const {
+    // The bitmap holds upper_bits - n clear bits before its end, so for k
+    // below that the loop finds word j (its padding after the end is never
+    // reached).
+    std::uint32_t j = 0;
+    std::uint64_t w = 0;
+    for (; j < upper_words_; ++j) {
+        w = ~load64(upper_ + std::size_t{j} * 8);
+        const auto zeros = static_cast<std::uint64_t>(__builtin_popcountll(w));
+        if (k < zeros) break;
+        k -= zeros;
+    }
+    if (j == upper_words_) return upper_bits_;
+    return std::uint64_t{j} * 64 + select_in_word(w, static_cast<unsigned>(k));
+}
+
+std::uint32_t LaneView::monotone_lower_bound(std::uint64_t x) const {
+    // Values are multiples of 2^shift: v >= x when v >> shift >= x / 2^shift
+    // rounded up.
+    std::uint64_t xs = x >> shift_;
+    if (shift_ > 0 && (x & ((std::uint64_t{1} << shift_) - 1)) != 0) ++xs;
+    if (xs <= rmin_) return 0;
+    const std::uint64_t d = xs - rmin_;
+    const std::uint64_t h = d >> bits_;  // x's bucket: the values with this high part
+    const std::uint64_t buckets_end = upper_bits_ - n_;  // clear bits: the last bucket's high part
+    if (h > buckets_end) return n_;
+    // Bucket h's values are the set bits between clear bit h - 1 and clear
+    // bit h: before them, the values of the lower buckets.
+    const std::uint64_t first = h == 0 ? 0 : select_zero(h - 1) + 1 - h;
+    const std::uint64_t end = h == buckets_end ? n_ : select_zero(h) - h;
+    // Within the bucket the high parts are equal: search the low parts.
+    auto lo = static_cast<std::uint32_t>(first), hi = static_cast<std::uint32_t>(end);
+    const std::uint64_t want = d & mask_;
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        if (extract(words_, last_word_, mid, bits_, mask_) < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+std::uint32_t LaneView::lower_bound(std::uint64_t x, bool strict, std::uint32_t from, std::uint32_t to) const {
+    if (from >= to) return to;
+    if (strict) {
+        if (x == ~std::uint64_t{0}) return to;
+        ++x;
+    }
+    if (mode_ == LaneMode::Monotone) {
+        const std::uint32_t i = monotone_lower_bound(x);
+        return i < from ? from : i > to ? to : i;
+    }
+    if (mode_ == LaneMode::Offset && bits_ == 0)  // one value throughout
+        return (rmin_ << shift_) >= x ? from : to;
+    std::uint32_t lo = from, hi = to;
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        if (get(mid) < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 std::uint64_t LaneView::get(std::uint32_t i) const {

@@ -55,14 +55,33 @@ public:
     // Values from..to-1 (to <= size()) into out[0], out[stride], ...: what
     // get() reads, in one pass without a division per value.
     void decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t* out, std::size_t stride) const;
+    // The first i in [from, to) whose value is >= x (strict: > x), or to.
+    // The values in [from, to) must be ascending (a Monotone lane's all
+    // are): a binary search, but a Monotone lane goes straight to x's
+    // bucket in the bitmap instead of a select() per probe.
+    std::uint32_t lower_bound(std::uint64_t x, bool strict, std::uint32_t from, std::uint32_t to) const;
+
+    // parse() for bytes it accepted before that cannot have changed since
+    // (a backend's private copy): the same view, without the O(n) check of
+    // a Monotone lane's bitmap.
+    bool parse_again(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format) {
+        return parse_lane(data, avail, n, format, false);
+    }
 
 private:
-    // Monotone: the bit position of the i-th set bit of the bitmap.
+    bool parse_lane(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format,
+                    bool check_bitmap);
+    // Monotone: the bit position of the i-th set bit of the bitmap, and of
+    // the k-th clear one (k < upper_bits - n).
     std::uint64_t select(std::uint32_t i) const;
+    std::uint64_t select_zero(std::uint64_t k) const;
+    // Monotone: the first value >= x over the whole lane (n if none).
+    std::uint32_t monotone_lower_bound(std::uint64_t x) const;
 
     const std::uint8_t* words_ = nullptr;  // packed residuals or low parts (unaligned)
     const std::uint8_t* upper_ = nullptr;  // Monotone: the bitmap (unaligned)
     std::uint32_t upper_words_ = 0;
+    std::uint32_t upper_bits_ = 0;
     std::uint32_t n_ = 0;
     std::uint8_t bits_ = 0;
     LaneMode mode_ = LaneMode::Offset;

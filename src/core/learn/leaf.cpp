@@ -255,16 +255,18 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
 }
 
 std::uint32_t LeafView::lower_bound(const Pos& pos, bool strict) const {
+    // A word at a time (rank, hi, lo): the entries whose earlier words
+    // equal pos's are a range, ascending in the next word.
     std::uint32_t lo = 0, hi = n_;
-    while (lo < hi) {
-        const std::uint32_t mid = lo + (hi - lo) / 2;
-        const int c = compare(first_column(mid), pos);
-        if (c < 0 || (strict && c == 0))
-            lo = mid + 1;
-        else
-            hi = mid;
+    const std::uint64_t want[3] = {pos.rank, pos.hi, pos.lo};
+    for (std::uint32_t w = 0; w < 3; ++w) {
+        const std::uint32_t from = lanes_[w].lower_bound(want[w], false, lo, hi);
+        const std::uint32_t to = lanes_[w].lower_bound(want[w], true, from, hi);
+        if (from == to) return from;  // none equal: the first above it, either way
+        lo = from;
+        hi = to;
     }
-    return lo;
+    return strict ? hi : lo;
 }
 
 bool LeafView::ends_within_bounds() const {
