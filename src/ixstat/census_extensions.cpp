@@ -177,16 +177,17 @@ void ixbrin_page(Relation index, BlockNumber blkno, Page page, Census& c, const 
 // ---- ixlearn (docs/ixlearn-format.md) -----------------------------------------------
 // Model pages route (internal); leaves hold coded entries and a pending
 // area, both live (VACUUM removes dead entries; none are marked dead).
-void ixlearn_meta(Relation index, Census& c, ReaderState&) {
+void ixlearn_meta(Relation index, Census& c, ReaderState& state) {
     const ixlearn::IxlMeta m =
         ixpg::read_metapage<ixlearn::IxlMeta>(index, ixlearn::kPages, ixlearn::kMetaSpec, nullptr, nullptr);
+    state.format_version = m.format_version;
     ++c.meta;
     c.add("format_version", m.format_version, false);
     c.add("model_version", m.model_version, false);
     c.add("epsilon", m.epsilon, false);
 }
 
-void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState&) {
+void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const ReaderState& state) {
     ixpg::check_page_kind(index, blkno, page, ixlearn::kPages,
                           ixlearn::kPageLeaf | ixlearn::kPageModel | ixlearn::kPageDeleted |
                               ixlearn::kPageUnlinked);
@@ -205,8 +206,9 @@ void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const
         c.free_bytes += ixlearn::kPageBytes - ixpg::page_body_used(page);
     } else {
         const int nkeys = IndexRelationGetNumberOfKeyAttributes(index);
-        const ixcore::learn::LeafShape shape{static_cast<uint16>(nkeys),
-                                             IndexRelationGetNumberOfAttributes(index) > nkeys};
+        const ixcore::learn::LeafShape shape{
+            static_cast<uint16>(nkeys), IndexRelationGetNumberOfAttributes(index) > nkeys,
+            state.format_version == 1 ? ixcore::learn::LaneFormat::V1 : ixcore::learn::LaneFormat::V2};
         ixcore::learn::LeafView* view =
             static_cast<ixcore::learn::LeafView*>(palloc(sizeof(ixcore::learn::LeafView)));
         const ixcore::learn::LeafFault fault = view->parse(

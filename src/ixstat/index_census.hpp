@@ -44,8 +44,9 @@ static_assert(std::is_trivially_destructible<Census>::value, "lives in pg_call f
 
 // What a reader keeps from the metapage for the other pages.
 struct ReaderState {
-    uint32 entry_bytes;  // contrib bloom: tuple size; ixbloom: insert-buffer entry size
-    uint32 sig_bits;     // ixbloom
+    uint32 entry_bytes;     // contrib bloom: tuple size; ixbloom: insert-buffer entry size
+    uint32 sig_bits;        // ixbloom
+    uint32 format_version;  // ixlearn: its leaves' lane layout
 };
 
 struct CensusReader {

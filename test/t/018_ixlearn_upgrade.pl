@@ -15,6 +15,7 @@
 #  * REINDEX writes format 2 (a uuid index gets smaller), and the 1.0
 #    library refuses that index with a clear error and a REINDEX hint
 #    instead of misreading it.
+#  * ixstat.index_stats reads the leaves of both formats.
 # ixlearn's SQL objects did not change: the extension stays version 1.0.
 use strict;
 use warnings;
@@ -43,7 +44,7 @@ my $node = PostgreSQL::Test::Cluster->new('ixlearn_upgrade');
 $node->init;
 $node->append_conf('postgresql.conf', "autovacuum = off\n");
 $node->start;
-$node->safe_psql('postgres', "CREATE EXTENSION ixlearn; CREATE EXTENSION pageinspect; $scan_rows_sql");
+$node->safe_psql('postgres', "CREATE EXTENSION ixlearn; CREATE EXTENSION ixstat; CREATE EXTENSION pageinspect; $scan_rows_sql");
 
 # Sessions started after this run the library given ('current' or 'old').
 sub use_library
@@ -90,6 +91,11 @@ sub answers_like_seqscan
     }
     is($node->safe_psql('postgres', "SELECT ixlearn_check('t_k', true), ixlearn_check('t_u', true)"), '|',
         "$label: ixlearn_check passes on both indexes");
+    # (this build's ixstat, whichever ixlearn library the session runs)
+    is($node->safe_psql('postgres', q{
+        SELECT (SELECT live_entries FROM ixstat.index_stats('t_k')) = (SELECT count(*) FROM t),
+               (SELECT live_entries FROM ixstat.index_stats('t_u')) = (SELECT count(*) FROM t)}), 't|t',
+        "$label: ixstat.index_stats reads both indexes, an entry per row");
 }
 
 # ---- ixlearn 1.0 builds the indexes ---------------------------------------------------
