@@ -259,14 +259,15 @@ std::uint32_t LeafView::lower_bound(const Pos& pos, bool strict) const {
     // equal pos's are a range, ascending in the next word.
     std::uint32_t lo = 0, hi = n_;
     const std::uint64_t want[3] = {pos.rank, pos.hi, pos.lo};
-    for (std::uint32_t w = 0; w < 3; ++w) {
+    for (std::uint32_t w = 0; w < 2; ++w) {
         const std::uint32_t from = lanes_[w].lower_bound(want[w], false, lo, hi);
         const std::uint32_t to = lanes_[w].lower_bound(want[w], true, from, hi);
         if (from == to) return from;  // none equal: the first above it, either way
         lo = from;
         hi = to;
     }
-    return strict ? hi : lo;
+    // The last word: one search, for the end the caller asked for.
+    return lanes_[2].lower_bound(want[2], strict, lo, hi);
 }
 
 bool LeafView::ends_within_bounds() const {
