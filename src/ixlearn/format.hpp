@@ -5,6 +5,7 @@
 // constants only.
 #pragma once
 
+#include "core/learn/lane.hpp"
 #include "pg/am_metapage.hpp"
 
 #include <cstddef>
@@ -68,6 +69,11 @@ struct IxlMeta {
 };
 static_assert(sizeof(IxlMeta) == 56, "metapage layout");
 constexpr ixpg::MetaSpec kMetaSpec{kMagic, kOldestFormatVersion, kFormatVersion, sizeof(IxlMeta)};
+
+// The lane layout of a format version the metapage check accepted.
+inline ixcore::learn::LaneFormat lane_format_of(uint32 format_version) {
+    return format_version == 1 ? ixcore::learn::LaneFormat::V1 : ixcore::learn::LaneFormat::V2;
+}
 
 inline IxlMeta* page_meta(Page page) { return reinterpret_cast<IxlMeta*>(PageGetContents(page)); }
 

@@ -58,8 +58,7 @@ IndexCache* index_cache(Relation index) {
     // an index being built (no blocks yet).  Only REINDEX changes it, and
     // that gives the index a new relfilenode, which frees this cache.
     c->nblocks = RelationGetNumberOfBlocks(index);
-    const uint32 version = c->nblocks == 0 ? kFormatVersion : read_meta(index).format_version;
-    s.leaf.format = version == 1 ? lc::LaneFormat::V1 : lc::LaneFormat::V2;
+    s.leaf.format = lane_format_of(c->nblocks == 0 ? kFormatVersion : read_meta(index).format_version);
     if (natts > nkeys) {
         MemoryContext old = MemoryContextSwitchTo(index->rd_indexcxt);
         c->include_desc = CreateTemplateTupleDesc(natts - nkeys);

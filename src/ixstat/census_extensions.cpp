@@ -208,7 +208,7 @@ void ixlearn_page(Relation index, BlockNumber blkno, Page page, Census& c, const
         const int nkeys = IndexRelationGetNumberOfKeyAttributes(index);
         const ixcore::learn::LeafShape shape{
             static_cast<uint16>(nkeys), IndexRelationGetNumberOfAttributes(index) > nkeys,
-            state.format_version == 1 ? ixcore::learn::LaneFormat::V1 : ixcore::learn::LaneFormat::V2};
+            ixlearn::lane_format_of(state.format_version)};
         ixcore::learn::LeafView* view =
             static_cast<ixcore::learn::LeafView*>(palloc(sizeof(ixcore::learn::LeafView)));
         const ixcore::learn::LeafFault fault = view->parse(

@@ -377,36 +377,26 @@ inline unsigned select_in_word(std::uint64_t w, unsigned k) {
     return at + static_cast<unsigned>(__builtin_ctzll(byte));
 }
 
-std::uint64_t LaneView::select(std::uint32_t i) const {
-    // The last value's bit ends the bitmap (parse() checked).
-    if (i + 1 == n_) return upper_bits_ - 1;
-    // parse() counted n set bits, so for i < n the loop finds word k.
-    std::uint32_t k = 0;
-    std::uint64_t w = 0;
-    for (; k < upper_words_; ++k) {
-        w = load64(upper_ + std::size_t{k} * 8);
-        const auto ones = static_cast<std::uint32_t>(__builtin_popcountll(w));
-        if (i < ones) break;
-        i -= ones;
-    }
-    if (k == upper_words_) return 0;  // i >= n: not a value of the lane
-    return std::uint64_t{k} * 64 + select_in_word(w, i);
-}
-
-std::uint64_t LaneView::select_zero(std::uint64_t k) const {
-    // The bitmap holds upper_bits - n clear bits before its end, so for k
-    // below that the loop finds word j (its padding after the end is never
-    // reached).
+std::uint64_t LaneView::find_bit(bool set, std::uint64_t k) const {
+    // parse() counted n set bits before upper_bits, so upper_bits - n clear
+    // ones: for k below the count the loop finds word j (a clear bit's
+    // search never reaches the padding after the end).
     std::uint32_t j = 0;
     std::uint64_t w = 0;
     for (; j < upper_words_; ++j) {
-        w = ~load64(upper_ + std::size_t{j} * 8);
-        const auto zeros = static_cast<std::uint64_t>(__builtin_popcountll(w));
-        if (k < zeros) break;
-        k -= zeros;
+        w = load64(upper_ + std::size_t{j} * 8);
+        if (!set) w = ~w;
+        const auto count = static_cast<std::uint64_t>(__builtin_popcountll(w));
+        if (k < count) break;
+        k -= count;
     }
-    if (j == upper_words_) return upper_bits_;
+    if (j == upper_words_) return upper_bits_;  // k past the count: no such bit
     return std::uint64_t{j} * 64 + select_in_word(w, static_cast<unsigned>(k));
+}
+
+std::uint64_t LaneView::select(std::uint32_t i) const {
+    // The last value's bit ends the bitmap (parse() checked).
+    return i + 1 == n_ ? upper_bits_ - 1 : find_bit(true, i);
 }
 
 std::uint32_t LaneView::monotone_lower_bound(std::uint64_t x) const {
@@ -421,8 +411,8 @@ std::uint32_t LaneView::monotone_lower_bound(std::uint64_t x) const {
     if (h > buckets_end) return n_;
     // Bucket h's values are the set bits between clear bit h - 1 and clear
     // bit h: before them, the values of the lower buckets.
-    const std::uint64_t first = h == 0 ? 0 : select_zero(h - 1) + 1 - h;
-    const std::uint64_t end = h == buckets_end ? n_ : select_zero(h) - h;
+    const std::uint64_t first = h == 0 ? 0 : find_bit(false, h - 1) + 1 - h;
+    const std::uint64_t end = h == buckets_end ? n_ : find_bit(false, h) - h;
     // Within the bucket the high parts are equal: search the low parts.
     auto lo = static_cast<std::uint32_t>(first), hi = static_cast<std::uint32_t>(end);
     const std::uint64_t want = d & mask_;

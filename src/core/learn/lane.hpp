@@ -71,10 +71,10 @@ public:
 private:
     bool parse_lane(const std::uint8_t* data, std::size_t avail, std::uint32_t n, LaneFormat format,
                     bool check_bitmap);
-    // Monotone: the bit position of the i-th set bit of the bitmap, and of
-    // the k-th clear one (k < upper_bits - n).
+    // Monotone: the position of the k-th set (or clear) bit of the bitmap;
+    // select(i) is value i's.
+    std::uint64_t find_bit(bool set, std::uint64_t k) const;
     std::uint64_t select(std::uint32_t i) const;
-    std::uint64_t select_zero(std::uint64_t k) const;
     // Monotone: the first value >= x over the whole lane (n if none).
     std::uint32_t monotone_lower_bound(std::uint64_t x) const;
 
