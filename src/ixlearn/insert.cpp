@@ -1,7 +1,9 @@
 // insert.cpp — aminsert: route the entry through the model to a leaf (or
 // start at the rightmost leaf this backend inserted into last, for keys
 // in order), move right while it is at or above the leaf's high bound (a split since
-// the model was built), and code the leaf again with the entry in place.
+// the model was built), and append the entry to the leaf's pending area.  When
+// that is full, entries above the coded ones (keys in order) are appended to
+// the coded lanes as they are coded; others code the leaf again.
 // A leaf that cannot hold it splits: the upper part moves to a new page on
 // its right (Lehman–Yao), in one WAL record with the right neighbour's
 // left link and the metapage's split count.  The model is not touched.
@@ -15,6 +17,7 @@ IXPG_BEGIN_C_HEADERS
 IXPG_END_C_HEADERS
 
 #include <cstring>
+#include <utility>
 
 #include "pg/longjmp_safe.hpp"
 
@@ -234,6 +237,47 @@ Buffer try_rightmost_hint(Relation index, IndexCache* cache, const uint64* key, 
     return InvalidBuffer;
 }
 
+// The pending entries and the new one coded onto the end of the leaf's
+// coded ones, when they all lie above them (keys inserted in order) and
+// every lane's coding takes them: a few dozen values coded instead of the
+// whole leaf.  False if not (the caller codes the leaf again).
+bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafView& view, const uint64* key,
+                     const uint8* include, uint32 include_len) {
+    const lc::LeafShape& ls = s.leaf;
+    const uint32 stride = ls.stride();
+    const uint32 m = view.pending() + 1;
+    uint64* entries = static_cast<uint64*>(palloc(sizeof(uint64) * stride * m));
+    uint8* inc = static_cast<uint8*>(palloc(view.total_include_bytes() - view.include_bytes() + include_len + 1));
+    // Sorted as they are gathered (a few dozen at most).
+    std::size_t inc_used = 0;
+    for (uint32 k = 0; k < m; ++k) {
+        uint64* e = entries + static_cast<std::size_t>(k) * stride;
+        const uint8* src;
+        if (k < view.pending()) {
+            view.pending_entry(k, e);
+            src = view.pending_include(k);
+        } else {
+            std::memcpy(e, key, sizeof(uint64) * stride);
+            e[ls.w_include_len()] = include_len;
+            src = include;
+        }
+        const std::size_t len = e[ls.w_include_len()];
+        if (len > 0) std::memcpy(inc + inc_used, src, len);
+        e[ls.w_include_start()] = inc_used;
+        inc_used += len;
+        for (uint32 j = k; j > 0; --j) {
+            uint64* a = entries + static_cast<std::size_t>(j - 1) * stride;
+            if (lc::compare_words(a, a + stride, ls.key_words()) <= 0) break;
+            for (uint32 w = 0; w < stride; ++w) std::swap(a[w], a[stride + w]);
+        }
+    }
+    uint8* out = static_cast<uint8*>(palloc(kLeafCapacity));
+    const std::size_t bytes = view.append(entries, m, inc, out, kLeafCapacity);
+    if (bytes == 0) return false;
+    ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], out, bytes); });
+    return true;
+}
+
 // Before an insert changes leaf blkno: if it is the rightmost, an insert
 // that follows in key order starts there (if this one splits the leaf,
 // the new right half is one step away).
@@ -299,6 +343,13 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
                 lc::set_pending_count(body, npending);
                 ixpg::set_page_body_used(p[0], at_byte + entry_bytes);
             });
+            UnlockReleaseBuffer(buf);
+            MemoryContextSwitchTo(old_cxt);
+            if (steps > 0) retrain_if_lagging(heap, index, steps);
+            return false;
+        }
+
+        if (append_in_order(index, s, buf, *view, key, include, include_len)) {
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
             if (steps > 0) retrain_if_lagging(heap, index, steps);

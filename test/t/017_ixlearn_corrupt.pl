@@ -80,7 +80,7 @@ sub u32 { return pack('V', $_[0]) }
 sub u16 { return pack('v', $_[0]) }
 
 # A format 2 lane's header (docs/ixlearn-format.md, "Lanes"): mode, bits,
-# shift, reserved, then by mode: Offset rmin; Linear first, last, rmin;
+# shift, reserved, then by mode: Offset rmin; Linear first, last, rmin, span;
 # Monotone base, upper_bits.  Its size, and where its base (rmin) is.
 sub lane_size
 {
@@ -88,7 +88,7 @@ sub lane_size
     my ($mode, $bits) = unpack('C C', substr($page, $p, 2));
     my $words = int(($n * $bits + 63) / 64);
     return 12 + 8 * $words if $mode == 0;
-    return 28 + 8 * $words if $mode == 1;
+    return 32 + 8 * $words if $mode == 1;
     my $upper_bits = unpack('V', substr($page, $p + 12, 4));
     return 16 + 8 * ($words + int(($upper_bits + 63) / 64));
 }

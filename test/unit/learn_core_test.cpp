@@ -467,16 +467,168 @@ TEST(LearnLaneV2, NeverLargerThanFormat1) {
     EXPECT_GT(monotone, 100);  // most ascending lanes with random gaps
 }
 
-TEST(LearnLaneV2, HeadersAreShorter) {
+TEST(LearnLaneV2, HeaderSizes) {
     std::vector<std::uint8_t> buf;
     EXPECT_EQ(round_trip({}, buf, LaneFormat::V2).bytes(), 12u);             // Offset
     EXPECT_EQ(round_trip({7, 7, 7}, buf, LaneFormat::V2).bytes(), 12u);      // Offset, 0 bits
     std::vector<std::uint64_t> seq(100);
     for (std::uint32_t i = 0; i < 100; ++i) seq[i] = 1 + i;
-    EXPECT_EQ(round_trip(seq, buf, LaneFormat::V2).bytes(), 28u);            // Linear, 0 bits
+    EXPECT_EQ(round_trip(seq, buf, LaneFormat::V2).bytes(), 32u);            // Linear, 0 bits (with its span)
     const LaneView v = round_trip({9, 3, 7}, buf, LaneFormat::V2);            // Offset, 3 bits
     EXPECT_EQ(v.mode(), LaneMode::Offset);
     EXPECT_EQ(v.bytes(), 12u + 8);
+}
+
+// Appends the values after the first n to a lane coded from those n, into
+// a buffer with a guard zone; returns the bytes (0: refused).  An accepted
+// lane must parse with all the values, read every one back, keep the
+// coding, and write nothing past its size.
+std::size_t append_and_check(const std::vector<std::uint64_t>& values, std::uint32_t n, std::size_t room = 1 << 20) {
+    std::vector<std::uint8_t> buf;
+    const LaneView v = round_trip(std::vector<std::uint64_t>(values.begin(), values.begin() + n), buf, LaneFormat::V2);
+    const auto total = static_cast<std::uint32_t>(values.size());
+    const std::uint32_t m = total - n;
+    std::vector<std::uint8_t> out(std::min<std::size_t>(room, 64 + std::size_t{total} * 24) + 16, 0xA5);
+    const std::size_t bytes = v.append(values.data() + n, 1, m, out.data(), std::min(room, out.size() - 16));
+    for (std::size_t i = bytes; i < out.size(); ++i)
+        if (out[i] != 0xA5 && bytes != 0) {
+            ADD_FAILURE() << "append wrote past its size at " << i;
+            break;
+        }
+    if (bytes == 0) return 0;
+    LaneView w;
+    EXPECT_TRUE(w.parse(out.data(), bytes, total, LaneFormat::V2));
+    EXPECT_EQ(w.bytes(), bytes);
+    EXPECT_EQ(w.mode(), v.mode());
+    EXPECT_EQ(w.bits(), v.bits());
+    std::vector<std::uint64_t> decoded(total);
+    w.decode_range(0, total, decoded.data(), 1);
+    EXPECT_EQ(decoded, values);
+    for (std::uint32_t i = 0; i < total; ++i)
+        if (w.get(i) != values[i]) {
+            ADD_FAILURE() << "get(" << i << ") = " << w.get(i) << ", want " << values[i];
+            break;
+        }
+    return bytes;
+}
+
+// Append coding takes values that continue what a lane holds, in each
+// coding, and reads them all back; a fresh coding of all of them is never
+// much smaller than the appended lane when the values follow one pattern.
+TEST(LearnLaneV2, AppendContinuesEachCoding) {
+    std::mt19937_64 rng(41);
+    int appended[3] = {}, refused = 0;
+    for (int iter = 0; iter < 3000; ++iter) {
+        const auto n = static_cast<std::uint32_t>(2 + rng() % 300);
+        const auto m = static_cast<std::uint32_t>(1 + rng() % 70);
+        std::vector<std::uint64_t> values(n + m);
+        const unsigned shift = rng() % 4 == 0 ? static_cast<unsigned>(rng() % 20) : 0;
+        const std::uint64_t start = rng() >> (rng() % 64);
+        switch (iter % 5) {
+            case 0:  // keys in order: a line, small jitter or none
+            case 1: {
+                const std::uint64_t step = 1 + rng() % 1000, jitter = iter % 5 == 0 ? 1 : 1 + rng() % step;
+                for (std::uint32_t i = 0; i < n + m; ++i) values[i] = start + i * step + rng() % jitter;
+                break;
+            }
+            case 2:  // a small range (heap offsets, ranks)
+                for (auto& x : values) x = start + rng() % (1 + rng() % 300);
+                break;
+            case 3:  // ascending with random gaps
+                values[0] = start;
+                for (std::uint32_t i = 1; i < n + m; ++i) values[i] = values[i - 1] + rng() % (std::uint64_t{1} << (rng() % 40));
+                break;
+            default:  // anything
+                for (auto& x : values) x = rng();
+                break;
+        }
+        for (auto& x : values) x <<= shift;
+        std::vector<std::uint8_t> buf;
+        const LaneView v = round_trip(std::vector<std::uint64_t>(values.begin(), values.begin() + n), buf, LaneFormat::V2);
+        const std::size_t bytes = append_and_check(values, n);
+        if (bytes == 0) {
+            ++refused;
+        } else {
+            ++appended[static_cast<int>(v.mode())];
+        }
+        if (HasFailure()) return;
+    }
+    EXPECT_GT(appended[0], 100);  // Offset
+    EXPECT_GT(appended[1], 100);  // Linear
+    EXPECT_GT(appended[2], 50);   // Monotone
+    EXPECT_GT(refused, 300);
+}
+
+// What a lane's coding cannot hold is refused, and nothing is written.
+TEST(LearnLaneV2, AppendRefusesWhatTheCodingCannotHold) {
+    // Offset, rmin 10, 2 bits.
+    EXPECT_GT(append_and_check({10, 12, 11, 13}, 3), 0u);
+    EXPECT_EQ(append_and_check({10, 12, 11, 14}, 3), 0u);
+    EXPECT_EQ(append_and_check({10, 12, 11, 9}, 3), 0u);
+    // Shift 3: a value without the zero bits the lane drops.
+    EXPECT_GT(append_and_check({8, 16, 24, 32}, 3), 0u);
+    EXPECT_EQ(append_and_check({8, 16, 24, 28}, 3), 0u);
+    // Linear 1..100, 0 bits: 101 is on the line, 103 is not.
+    std::vector<std::uint64_t> seq(101);
+    for (std::uint32_t i = 0; i < 101; ++i) seq[i] = 1 + i;
+    EXPECT_GT(append_and_check(seq, 100), 0u);
+    seq[100] = 103;
+    EXPECT_EQ(append_and_check(seq, 100), 0u);
+    // Monotone: a value below the last one.
+    std::mt19937_64 rng(5);
+    std::vector<std::uint64_t> up = ascending(rng, 400, 30, 1000);
+    std::vector<std::uint8_t> buf;
+    ASSERT_EQ(round_trip(std::vector<std::uint64_t>(up.begin(), up.end() - 1), buf, LaneFormat::V2).mode(),
+              LaneMode::Monotone);
+    EXPECT_GT(append_and_check(up, 399), 0u);
+    up.back() = up[397];
+    EXPECT_EQ(append_and_check(up, 399), 0u);
+    // Too little room.
+    seq[100] = 101;
+    EXPECT_EQ(append_and_check(seq, 100, 20), 0u);
+    // A format 1 lane is never appended to.
+    const LaneView v1 = round_trip({1, 2, 3}, buf, LaneFormat::V1);
+    std::uint8_t out[64];
+    const std::uint64_t more = 4;
+    EXPECT_EQ(v1.append(&more, 1, 1, out, sizeof out), 0u);
+}
+
+// Bits past the last packed value are padding nobody checks: an append
+// clears them before it packs there.
+TEST(LearnLaneV2, AppendIgnoresPaddingBits) {
+    const std::vector<std::uint64_t> values{100, 105, 101, 107, 102};  // Offset, 3 bits
+    std::vector<std::uint8_t> buf;
+    LaneView v = round_trip(std::vector<std::uint64_t>(values.begin(), values.begin() + 3), buf, LaneFormat::V2);
+    ASSERT_EQ(v.mode(), LaneMode::Offset);
+    ASSERT_EQ(v.bits(), 3);
+    buf[12 + 7] = 0xFF;  // the packed word's high byte: padding after 9 bits
+    ASSERT_TRUE(v.parse(buf.data(), buf.size(), 3, LaneFormat::V2));
+    std::vector<std::uint8_t> out(64);
+    const std::size_t bytes = v.append(values.data() + 3, 1, 2, out.data(), out.size());
+    ASSERT_GT(bytes, 0u);
+    LaneView w;
+    ASSERT_TRUE(w.parse(out.data(), bytes, 5, LaneFormat::V2));
+    for (std::uint32_t i = 0; i < 5; ++i) EXPECT_EQ(w.get(i), values[i]) << i;
+}
+
+// A Linear lane's span: 1 .. n - 1 parse (appended lanes have less than
+// n - 1), 0 and n do not.
+TEST(LearnLaneV2, LinearSpanIsChecked) {
+    std::vector<std::uint64_t> seq(50);
+    for (std::uint32_t i = 0; i < 50; ++i) seq[i] = 7 * i;
+    std::vector<std::uint8_t> buf;
+    ASSERT_EQ(round_trip(seq, buf, LaneFormat::V2).mode(), LaneMode::Linear);
+    auto with_span = [&](std::uint32_t span) {
+        std::vector<std::uint8_t> b = buf;
+        std::memcpy(b.data() + 28, &span, 4);
+        LaneView v;
+        return v.parse(b.data(), b.size(), 50, LaneFormat::V2);
+    };
+    EXPECT_TRUE(with_span(49));
+    EXPECT_TRUE(with_span(1));
+    EXPECT_FALSE(with_span(0));
+    EXPECT_FALSE(with_span(50));
+    EXPECT_FALSE(with_span(0xFFFFFFFFu));
 }
 
 TEST(LearnLaneV2, RandomGapsAreMonotoneAndSmaller) {

@@ -830,6 +830,102 @@ PendingCase make_pending_case(std::mt19937_64& rng, const LeafShape& s, std::uin
     return c;
 }
 
+// Entries in key order, as a serial or time key inserted in order makes
+// them: the first column a line with jitter, TIDs filling heap pages, the
+// other columns and INCLUDE lengths random.
+Entries in_order_entries(std::mt19937_64& rng, const LeafShape& s, std::uint32_t n) {
+    std::vector<Words> recs;
+    const std::uint64_t start = rng() >> 20, step = 1 + rng() % 50, jitter = 1 + rng() % step;
+    const std::uint64_t per_page = 20 + rng() % 200;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        Words e(s.stride(), 0);
+        e[0] = kRankValue;
+        e[2] = start + i * step + rng() % jitter;
+        for (std::uint32_t c = 1; c < s.nkeys; ++c) {
+            e[3 * c] = kRankValue;
+            e[3 * c + 2] = rng() % 5;
+        }
+        e[s.w_block()] = 1000 + i / per_page;
+        e[s.w_offset()] = 1 + i % per_page;
+        e[s.w_include_len()] = s.has_include ? rng() % 9 : 0;
+        recs.push_back(e);
+    }
+    return make_entries(rng, s, recs);
+}
+
+// Appending entries in order to a coded leaf gives the leaf that holds
+// them all: it parses, decodes to every entry and INCLUDE byte, and has no
+// pending area.  Entries not above the coded ones are refused.
+TEST(LearnLeaf, AppendInOrder) {
+    std::mt19937_64 rng(77);
+    int appended = 0, refused = 0;
+    for (int iter = 0; iter < 400; ++iter) {
+        LeafShape s = random_shape(rng);
+        s.format = LaneFormat::V2;
+        const auto n = static_cast<std::uint32_t>(1 + rng() % 400);
+        const auto m = static_cast<std::uint32_t>(1 + rng() % 65);
+        const Entries all = iter % 4 == 3 ? random_leaf(rng, s, n + m).e : in_order_entries(rng, s, n + m);
+        Entries coded;
+        coded.shape = s;
+        coded.w.assign(all.w.begin(), all.w.begin() + static_cast<std::ptrdiff_t>(n) * s.stride());
+        coded.inc.assign(all.inc.begin(), all.inc.begin() + static_cast<std::ptrdiff_t>(coded.include_total()));
+        const Bound low = minus_inf(), high = plus_inf();
+        const Bytes leaf = encode_leaf(coded, low, high);
+        LeafView v;
+        ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
+        Bytes out(kMaxLeafEntries * 8, 0xA5);
+        const std::uint8_t* inc = all.inc.empty() ? kNoBytes : all.inc.data();
+        const std::size_t bytes = v.append(all.at(n), m, inc, out.data(), out.size() - 64);
+        for (std::size_t k = bytes; k < out.size() && bytes > 0; ++k)
+            if (out[k] != 0xA5) {
+                ADD_FAILURE() << "append wrote past its size at " << k;
+                break;
+            }
+        if (bytes == 0) {
+            ++refused;
+            continue;
+        }
+        ++appended;
+        out.resize(bytes);
+        LeafView w;
+        ASSERT_EQ(w.parse(out.data(), out.size(), s), LeafFault::None) << "iter " << iter;
+        EXPECT_EQ(w.size(), n + m);
+        EXPECT_EQ(w.pending(), 0u);
+        const Decoded d = decode_leaf(s, w, false);
+        ASSERT_TRUE(d.ok) << "iter " << iter;
+        EXPECT_EQ(d.w, all.w);
+        EXPECT_EQ(d.inc, all.inc);
+        check_random_access(w, all);
+        check_lower_bound(rng, w, all);
+        if (HasFailure()) return;
+    }
+    EXPECT_GT(appended, 100);
+    EXPECT_GT(refused, 50);
+
+    // Not above the last coded entry, or not ascending: refused.
+    LeafShape s{1, false, LaneFormat::V2};
+    std::vector<Words> recs;
+    for (std::uint64_t i = 0; i < 40; ++i) recs.push_back(Words{kRankValue, 0, 1000 + i, 5, 1 + i, 0, 0, 0});
+    const Entries all = make_entries(rng, s, recs);  // every lane a line or a constant
+    Entries coded;
+    coded.shape = s;
+    coded.w.assign(all.w.begin(), all.w.begin() + 30 * s.stride());
+    const Bytes leaf = encode_leaf(coded, minus_inf(), plus_inf());
+    LeafView v;
+    ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
+    Bytes out(4096);
+    EXPECT_GT(v.append(all.at(30), 10, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(all.at(29), 11, kNoBytes, out.data(), out.size()), 0u);  // repeats the last coded entry
+    Words swapped(all.at(30), all.at(30) + 2 * s.stride());
+    std::swap_ranges(swapped.begin(), swapped.begin() + s.stride(), swapped.begin() + s.stride());
+    EXPECT_EQ(v.append(swapped.data(), 2, kNoBytes, out.data(), out.size()), 0u);
+    // A format 1 leaf is never appended to.
+    s.format = LaneFormat::V1;
+    const Bytes leaf1 = encode_leaf(Entries{s, coded.w, {}}, minus_inf(), plus_inf());
+    ASSERT_EQ(v.parse(leaf1.data(), leaf1.size(), s), LeafFault::None);
+    EXPECT_EQ(v.append(all.at(30), 10, kNoBytes, out.data(), out.size()), 0u);
+}
+
 // Pending entries read back as written; decode() merges them into index
 // order with their INCLUDE bytes; decode_coded() leaves them out.
 TEST(LearnLeaf, PendingRoundTrip) {

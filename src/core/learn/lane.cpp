@@ -3,8 +3,10 @@
 // reader, for both lane layouts (format 1 and 2).
 //
 // Linear is only considered when last >= first: the line's rise is then an
-// unsigned 64-bit number and the prediction first + floor(rise * i / (n-1))
-// never leaves [first, last].  Split into quotient and remainder (see Line)
+// unsigned 64-bit number and the prediction first + floor(rise * i / span)
+// (span = n - 1 when the lane is coded) never leaves [first, last] for
+// i <= span.  Values appended later (LaneView::append) extend the line
+// past last, modulo 2^64 like every lane value.  Split into quotient and remainder (see Line)
 // it is exact in 64-bit arithmetic, so the reader needs no 128-bit
 // multiply or division.  Values out of order in between are fine: the
 // residuals absorb them (the encoder measures them in 128 bits).  A
@@ -47,18 +49,18 @@ std::uint64_t packed_words(std::uint32_t n, unsigned bits) { return (std::uint64
 // The header of a lane of this mode (docs/ixlearn-format.md, "Lanes").
 std::size_t header_bytes(LaneFormat format, std::uint8_t mode) {
     if (format == LaneFormat::V1) return kLaneHeaderBytes;
-    return mode == kOffset ? 12 : mode == kLinear ? 28 : 16;
+    return mode == kOffset ? 12 : mode == kLinear ? 32 : 16;
 }
 
-// The Linear prediction first + floor((last - first) * i / (n - 1)) for
-// i = 0, 1, ...: with rise = q * (n - 1) + rem it is
-// first + q * i + floor(rem * i / (n - 1)), and the second term is carried
-// by a remainder that stays below n - 1 (so below 2^32).
+// The Linear prediction first + floor((last - first) * i / span) for
+// i = 0, 1, ...: with rise = q * span + rem it is
+// first + q * i + floor(rem * i / span), and the second term is carried
+// by a remainder that stays below span (so below 2^32).
 class Line {
 public:
-    // Stepping from index `start` (rem * start < (n - 1) * n < 2^64).
-    Line(std::uint64_t first, std::uint64_t last, std::uint32_t n, std::uint32_t start = 0)
-        : value_(first), q_((last - first) / (n - 1)), rem_((last - first) % (n - 1)), den_(n - 1) {
+    // Stepping from index `start` (rem * start < span * 2^32 < 2^64).
+    Line(std::uint64_t first, std::uint64_t last, std::uint32_t span, std::uint32_t start = 0)
+        : value_(first), q_((last - first) / span), rem_((last - first) % span), den_(span) {
         const std::uint64_t t = rem_ * start;
         value_ += q_ * start + t / den_;
         frac_ = t % den_;
@@ -105,7 +107,7 @@ struct Shifted {
 bool plan_linear(Shifted v, std::uint32_t n, Plan* p) {
     if (n < 2 || v[n - 1] < v[0])
         return false;
-    Line line(v[0], v[n - 1], n);
+    Line line(v[0], v[n - 1], n - 1);
     i128 dmin = 0, dmax = 0;  // d(0) = d(n - 1) = 0
     for (std::uint32_t i = 0; i < n; ++i, line.next()) {
         const i128 d = static_cast<i128>(v[i]) - static_cast<i128>(line.value());
@@ -248,6 +250,8 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat
         store64(out + 4, p.first);
         store64(out + 12, p.last);
         store64(out + 20, p.rmin);
+        const std::uint32_t span = n - 1;
+        std::memcpy(out + 28, &span, 4);
     } else {
         store64(out + 4, p.rmin);
         std::memcpy(out + 12, &p.upper_bits, 4);
@@ -258,7 +262,7 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat
         pack(words, n, p.bits, [&](std::uint32_t i) { return v[i] - p.rmin; });
     } else if (p.mode == kLinear) {
         // Called for i = 0, 1, ... in order, so the line can step along.
-        Line line(p.first, p.last, n);
+        Line line(p.first, p.last, n - 1);
         pack(words, n, p.bits, [&](std::uint32_t i) {
             const std::uint64_t r = v[i] - line.value() - p.rmin;
             line.next();
@@ -298,6 +302,7 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
         return false;
     std::uint64_t first = 0, last = 0, rmin = 0;
     std::uint32_t upper_bits = 0;
+    std::uint32_t span = n - 1;  // a format 1 line's; a format 2 one says
     if (format == LaneFormat::V1) {
         std::uint32_t stored_n;
         std::memcpy(&stored_n, data + 4, 4);
@@ -313,13 +318,16 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
         first = load64(data + 4);
         last = load64(data + 12);
         rmin = load64(data + 20);
+        std::memcpy(&span, data + 28, 4);
     } else {
         rmin = load64(data + 4);
         std::memcpy(&upper_bits, data + 12, 4);
     }
     // What the encoder never writes: a Linear lane that is too short for a
-    // line or descends, a Monotone lane of fewer than two values.
-    if ((mode == kLinear && (n < 2 || last < first)) || (mode == kMonotone && n < 2))
+    // line, descends, or whose line was fitted to more values than it has
+    // (span n - 1 when coded, less after appends); a Monotone lane of
+    // fewer than two values.
+    if ((mode == kLinear && (n < 2 || last < first || span < 1 || span > n - 1)) || (mode == kMonotone && n < 2))
         return false;
     const std::uint64_t nwords = packed_words(n, bits);  // < 2^33
     const std::uint64_t upper_words = (std::uint64_t{upper_bits} + 63) / 64;
@@ -344,6 +352,8 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
         upper_words_ = static_cast<std::uint32_t>(upper_words);
         upper_bits_ = upper_bits;
     }
+    data_ = data;
+    format_ = format;
     n_ = n;
     bits_ = bits;
     shift_ = shift;
@@ -356,8 +366,9 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
     last_word_ = nwords == 0 ? 0 : static_cast<std::size_t>(nwords - 1);
     mask_ = bits == 0 ? 0 : ~std::uint64_t{0} >> (64 - bits);
     if (mode_ == LaneMode::Linear) {
-        step_ = (last - first) / (n - 1);
-        step_rem_ = (last - first) % (n - 1);
+        span_ = span;
+        step_ = (last - first) / span;
+        step_rem_ = (last - first) % span;
     }
     return true;
 }
@@ -449,14 +460,90 @@ std::uint32_t LaneView::lower_bound(std::uint64_t x, bool strict, std::uint32_t 
     return lo;
 }
 
+std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint8_t* out,
+                             std::size_t room) const {
+    if (format_ != LaneFormat::V2 || data_ == nullptr || std::uint64_t{n_} + m > 0xFFFFFFFFu)
+        return 0;
+    const std::uint32_t total = n_ + m;
+    const std::uint64_t zero_bits = shift_ == 0 ? 0 : (std::uint64_t{1} << shift_) - 1;
+    const bool full_width = bits_ == 64;
+    // Each new value's packed part (residual or low part), or false if it
+    // does not fit; Monotone: its bitmap position in *bit.
+    std::uint64_t prev = mode_ == LaneMode::Monotone ? get(n_ - 1) >> shift_ : 0;
+    Line line(first_, last_, span_, n_);
+    auto part = [&](std::uint32_t j, std::uint64_t* r, std::uint64_t* bit) {
+        const std::uint64_t x = values[std::size_t{j} * stride];
+        if ((x & zero_bits) != 0) return false;
+        const std::uint64_t v = x >> shift_;
+        if (mode_ == LaneMode::Monotone) {
+            if (v < prev) return false;
+            prev = v;
+            const std::uint64_t d = v - rmin_;  // >= 0: v >= the lane's values >= rmin
+            *r = d & mask_;
+            *bit = (d >> bits_) + n_ + j;
+            return *bit < 0xFFFFFFFFu;
+        }
+        *r = v - rmin_;
+        if (mode_ == LaneMode::Linear) {
+            *r -= line.value();
+            line.next();
+        }
+        return full_width || *r <= mask_;
+    };
+    std::uint64_t r = 0, bit = 0;
+    for (std::uint32_t j = 0; j < m; ++j)
+        if (!part(j, &r, &bit)) return 0;
+    const std::size_t header = header_bytes(LaneFormat::V2, static_cast<std::uint8_t>(mode_));
+    const std::uint64_t old_words = packed_words(n_, bits_), new_words = packed_words(total, bits_);
+    const std::uint32_t upper_bits = mode_ == LaneMode::Monotone && m > 0 ? static_cast<std::uint32_t>(bit + 1) : upper_bits_;
+    const std::uint64_t upper_words = (std::uint64_t{upper_bits} + 63) / 64;
+    const std::uint64_t bytes = header + (new_words + upper_words) * 8;
+    if (bytes > room) return 0;
+
+    std::memcpy(out, data_, header);
+    if (mode_ == LaneMode::Monotone) std::memcpy(out + 12, &upper_bits, 4);
+    std::uint8_t* words = out + header;
+    if (old_words > 0) std::memcpy(words, words_, old_words * 8);
+    std::memset(words + old_words * 8, 0, (new_words - old_words) * 8);
+    // Bits past the n values in their last word are padding the reader
+    // never checked: clear them before new bits go there.
+    const unsigned used = static_cast<unsigned>((std::uint64_t{n_} * bits_) & 63);
+    if (used != 0) {
+        std::uint8_t* w = words + (old_words - 1) * 8;
+        store64(w, load64(w) & ((std::uint64_t{1} << used) - 1));
+    }
+    std::uint8_t* upper = words + new_words * 8;
+    if (mode_ == LaneMode::Monotone) {
+        std::memcpy(upper, upper_, std::size_t{upper_words_} * 8);
+        std::memset(upper + std::size_t{upper_words_} * 8, 0, (upper_words - upper_words_) * 8);
+    }
+    prev = mode_ == LaneMode::Monotone ? get(n_ - 1) >> shift_ : 0;
+    line = Line(first_, last_, span_, n_);
+    for (std::uint32_t j = 0; j < m; ++j) {
+        part(j, &r, &bit);
+        if (bits_ > 0) {
+            const std::uint64_t pos = std::uint64_t{n_ + j} * bits_;
+            std::uint8_t* w = words + (pos >> 6) * 8;
+            const unsigned off = static_cast<unsigned>(pos & 63);
+            store64(w, load64(w) | r << off);
+            if (off + bits_ > 64) store64(w + 8, load64(w + 8) | r >> (64 - off));
+        }
+        if (mode_ == LaneMode::Monotone) {
+            std::uint8_t* w = upper + (bit >> 6) * 8;
+            store64(w, load64(w) | std::uint64_t{1} << (bit & 63));
+        }
+    }
+    return static_cast<std::size_t>(bytes);
+}
+
 std::uint64_t LaneView::get(std::uint32_t i) const {
     // A 0-bit lane reads kZeroWord (words_, last_word_ 0) and masks it off.
     const std::uint64_t r = extract(words_, last_word_, i, bits_, mask_);
     if (mode_ == LaneMode::Monotone)
         return (rmin_ + ((select(i) - i) << bits_ | r)) << shift_;
     std::uint64_t v = r + rmin_;
-    if (mode_ == LaneMode::Linear)  // step_rem_ * i < (n - 1) * n < 2^64
-        v += first_ + step_ * i + step_rem_ * i / (n_ - 1);
+    if (mode_ == LaneMode::Linear)  // step_rem_ * i < span * n < 2^64
+        v += first_ + step_ * i + step_rem_ * i / span_;
     return v << shift_;
 }
 
@@ -483,7 +570,7 @@ void LaneView::decode_range(std::uint32_t from, std::uint32_t to, std::uint64_t*
         }
     } else if (mode_ == LaneMode::Linear) {
         // One pass: the line's carry chain overlaps the unpacking.
-        Line line(first_ + rmin, last_ + rmin, n_, from);  // same rise, rmin included
+        Line line(first_ + rmin, last_ + rmin, span_, from);  // same rise, rmin included
         if (bits == 0) {  // such as keys 1..N
             for (std::uint32_t i = from; i < to; ++i, line.next(), out += stride)
                 *out = line.value() << shift;

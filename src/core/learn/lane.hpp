@@ -3,10 +3,10 @@
 //
 // Three codings, the encoder keeps the smallest:
 //   Offset    value(i) = rmin + r(i)  (frame of reference), for any values.
-//   Linear    value(i) = first + floor((last - first) * i / (n - 1)) + rmin + r(i)
+//   Linear    value(i) = first + floor((last - first) * i / span) + rmin + r(i)
 //             for values in order (keys 1..N cost 0 bits a value); the fitted
-//             line goes through the first and the last value, computed in
-//             128-bit arithmetic, and r(i) >= 0 is bit-packed.
+//             line goes through the first and the last value (span = n - 1),
+//             computed in 128-bit arithmetic, and r(i) >= 0 is bit-packed.
 //   Monotone  (format 2) Elias–Fano, for ascending values with random gaps:
 //             value(i) - base split into `bits` low bits, packed like r(i),
 //             and a high part in unary, as bit high(i) + i of a bitmap.
@@ -61,6 +61,19 @@ public:
     // bucket in the bitmap instead of a select() per probe.
     std::uint32_t lower_bound(std::uint64_t x, bool strict, std::uint32_t from, std::uint32_t to) const;
 
+    // Append coding (format 2): this lane followed by m more values
+    // (values[0], values[stride], ...), written to out (at most room
+    // bytes) without coding the n it has again: its header with what grew,
+    // their packed bits as they are, then the new values in the same
+    // coding (a Linear lane's line runs on past its last value).  Returns
+    // the bytes written, or 0 when a new value does not fit that coding
+    // (outside an Offset lane's width, too far from a Linear lane's line,
+    // below a Monotone lane's last value, lacking the zero bits the lane
+    // drops), for a format 1 lane, or when room is short: the caller then
+    // codes all the values afresh.
+    std::size_t append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint8_t* out,
+                       std::size_t room) const;
+
     // parse() for bytes it accepted before that cannot have changed since
     // (a backend's private copy): the same view, without the O(n) check of
     // a Monotone lane's bitmap.
@@ -78,6 +91,8 @@ private:
     // Monotone: the first value >= x over the whole lane (n if none).
     std::uint32_t monotone_lower_bound(std::uint64_t x) const;
 
+    const std::uint8_t* data_ = nullptr;   // the header
+    LaneFormat format_ = LaneFormat::V2;
     const std::uint8_t* words_ = nullptr;  // packed residuals or low parts (unaligned)
     const std::uint8_t* upper_ = nullptr;  // Monotone: the bitmap (unaligned)
     std::uint32_t upper_words_ = 0;
@@ -88,9 +103,10 @@ private:
     std::uint64_t first_ = 0, last_ = 0, rmin_ = 0;  // Monotone: base in rmin_
     std::size_t bytes_ = 0;
     // Cached by parse() so that get() needs no 128-bit arithmetic:
-    // (last - first) / (n - 1) and its remainder (Linear only), the mask
+    // (last - first) / span and its remainder (Linear only), the mask
     // of `bits` low bits, and the index of the last packed word.
     std::uint64_t step_ = 0, step_rem_ = 0, mask_ = 0;
+    std::uint32_t span_ = 1;  // Linear: the line's span (n - 1 until values are appended)
     std::uint8_t shift_ = 0;
     std::size_t last_word_ = 0;
 };

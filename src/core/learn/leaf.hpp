@@ -167,6 +167,19 @@ public:
     // The coded entries alone (size() of them), checked the same way.
     bool decode_coded(std::uint64_t* out, std::uint8_t* include_out) const { return decode_entries(out, include_out, false); }
     std::size_t total_include_bytes() const { return include_bytes_ + pending_include_; }
+
+    // Append coding (format 2), for keys inserted in order: this leaf with
+    // m more entries after its coded ones and no pending area, written to
+    // out (at most room bytes) without coding the coded entries again:
+    // each lane takes its new values in its own coding (LaneView::append),
+    // the INCLUDE area its new bytes.  The entries (stride words each) must
+    // be ascending and above the last coded entry; their INCLUDE bytes are
+    // at include + include_start.  Returns the leaf's bytes, or 0 when the
+    // entries are not in that order, a lane cannot take its values, the
+    // leaf has no coded entries, or it would pass kMaxLeafEntries or room:
+    // the caller then codes the leaf afresh.
+    std::size_t append(const std::uint64_t* entries, std::uint32_t m, const std::uint8_t* include,
+                       std::uint8_t* out, std::size_t room) const;
     // Pending entry k's INCLUDE bytes (its include_len of them).
     const std::uint8_t* pending_include(std::uint32_t k) const { return data_ + pending_off_[k] + 8u * (shape_.stride() - 1); }
     // The lane of word w (w != include_start): its bit width for
