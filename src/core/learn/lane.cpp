@@ -42,6 +42,19 @@ std::uint64_t load64(const std::uint8_t* p) {
 
 void store64(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
 
+// Per-byte counts of set bits (SWAR).  Not __builtin_popcount: built for
+// the x86-64 baseline (no POPCNT instruction) that is a call into
+// libgcc's table loop, which showed up in lookups' profiles.
+inline std::uint64_t byte_counts(std::uint64_t w) {
+    w = w - ((w >> 1) & 0x5555555555555555u);
+    w = (w & 0x3333333333333333u) + ((w >> 2) & 0x3333333333333333u);
+    return (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+}
+
+inline unsigned popcount64(std::uint64_t w) {
+    return static_cast<unsigned>((byte_counts(w) * 0x0101010101010101u) >> 56);
+}
+
 unsigned bit_width(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v)); }
 
 std::uint64_t packed_words(std::uint32_t n, unsigned bits) { return (std::uint64_t{n} * bits + 63) / 64; }
@@ -342,7 +355,7 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
         if (check_bitmap) {
             std::uint64_t ones = 0;
             for (std::uint64_t k = 0; k < upper_words; ++k)
-                ones += static_cast<std::uint64_t>(__builtin_popcountll(load64(upper + k * 8)));
+                ones += popcount64(load64(upper + k * 8));
             const std::uint64_t tail = load64(upper + (upper_words - 1) * 8);
             const unsigned last_bit = (upper_bits - 1) & 63;
             if (ones != n || (tail >> last_bit) != 1)
@@ -373,15 +386,14 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
     return true;
 }
 
-// The position of the k-th set bit of w (k < popcount(w)): whole bytes
-// first, then within the byte.
+// The position of the k-th set bit of w (k < popcount(w)): the byte by
+// the running byte counts (byte i of `upto` counts bytes 0..i), then
+// within the byte.
 inline unsigned select_in_word(std::uint64_t w, unsigned k) {
+    const std::uint64_t upto = byte_counts(w) * 0x0101010101010101u;
     unsigned at = 0;
-    for (;; at += 8) {
-        const auto ones = static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>((w >> at) & 0xFF)));
-        if (k < ones) break;
-        k -= ones;
-    }
+    while (((upto >> at) & 0xFF) <= k) at += 8;
+    if (at > 0) k -= static_cast<unsigned>((upto >> (at - 8)) & 0xFF);
     std::uint64_t byte = (w >> at) & 0xFF;
     for (; k > 0; --k)
         byte &= byte - 1;
@@ -397,7 +409,7 @@ std::uint64_t LaneView::find_bit(bool set, std::uint64_t k) const {
     for (; j < upper_words_; ++j) {
         w = load64(upper_ + std::size_t{j} * 8);
         if (!set) w = ~w;
-        const auto count = static_cast<std::uint64_t>(__builtin_popcountll(w));
+        const std::uint64_t count = popcount64(w);
         if (k < count) break;
         k -= count;
     }
@@ -514,8 +526,15 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
     }
     std::uint8_t* upper = words + new_words * 8;
     if (mode_ == LaneMode::Monotone) {
+        // The bitmap as it is, but nothing past its last bit (which a
+        // view that skipped the bitmap check has not looked at).
         std::memcpy(upper, upper_, std::size_t{upper_words_} * 8);
         std::memset(upper + std::size_t{upper_words_} * 8, 0, (upper_words - upper_words_) * 8);
+        const unsigned end = upper_bits_ & 63;
+        if (end != 0) {
+            std::uint8_t* w = upper + (std::size_t{upper_words_} - 1) * 8;
+            store64(w, load64(w) & ((std::uint64_t{1} << end) - 1));
+        }
     }
     prev = mode_ == LaneMode::Monotone ? get(n_ - 1) >> shift_ : 0;
     line = Line(first_, last_, span_, n_);
