@@ -47,8 +47,9 @@
 #      (BENCH_INSERT_ROWS rows, made by the same generators as uniform and
 #      seq, to keep the run short): random keys into the uniform-like one,
 #      keys in order (nextval) into the seq-like one; alternating, a
-#      CHECKPOINT before each run; ixlearn_check(index, true) afterwards and
-#      the row count through each index against a seq scan.
+#      CHECKPOINT before each run; the WAL each run writes per row it
+#      inserts (median of the runs); ixlearn_check(index, true) afterwards
+#      and the row count through each index against a seq scan.
 #
 # Each table pair is dropped before the next is loaded, so shared_buffers
 # holds one pair at a time.  Every query runs as a prepared statement, warmed
@@ -195,6 +196,8 @@ CREATE TABLE bench_size (tbl text, phase text, side text, bytes bigint, model_by
                          segments int, epsilon int, bytes_per_entry float8, splits_since_model bigint,
                          max_chain_steps int, model_version bigint, PRIMARY KEY (tbl, phase, side));
 CREATE TABLE bench_pgbench (tbl text, mode text, side text, run int, tps float8);
+-- WAL written by one pgbench insert run, and the rows it inserted
+CREATE TABLE bench_wal (tbl text, side text, run int, wal_bytes float8, rows bigint);
 CREATE TABLE bench_hits (tbl text, n bigint);
 CREATE TABLE bench_check (what text, error text);
 CREATE TABLE bench_timing (tbl text, what text, side text, ms float8);
@@ -539,9 +542,13 @@ for ((r = 1; r <= BENCH_PGBENCH_RUNS; r++)); do
     for kind in random inorder; do
         for side in $order; do
             run -c "CHECKPOINT" || fail "CHECKPOINT failed"
+            wal0=$(sql "SELECT pg_current_wal_insert_lsn()")
+            rows0=$(sql "SELECT count(*) FROM t_ins_${kind}_$side")
             tps=$(pgbench_tps "$CLUSTER_DIR/t_ins_${kind}_$side.sql" "$BENCH_PGBENCH_SECONDS" "$PGOPTIONS" \
                               "insert $kind $side run $r")
-            sql "INSERT INTO bench_pgbench VALUES ('ins_$kind', 'insert', '$side', $r, ${tps:-NULL})" >/dev/null
+            sql "INSERT INTO bench_pgbench VALUES ('ins_$kind', 'insert', '$side', $r, ${tps:-NULL});
+                 INSERT INTO bench_wal SELECT 'ins_$kind', '$side', $r, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '$wal0'),
+                                              count(*) - $rows0 FROM t_ins_${kind}_$side" >/dev/null
         done
     done
 done
@@ -589,6 +596,9 @@ CREATE VIEW bench_tps AS
 SELECT tbl, mode, side, percentile_disc(0.5) WITHIN GROUP (ORDER BY tps) AS tps,
        string_agg(coalesce(round(tps)::text, 'failed'), ' / ' ORDER BY run) AS runs
   FROM bench_pgbench GROUP BY tbl, mode, side;
+CREATE VIEW bench_wal_med AS
+SELECT tbl, side, percentile_disc(0.5) WITHIN GROUP (ORDER BY wal_bytes / nullif(rows, 0)) AS per_row
+  FROM bench_wal GROUP BY tbl, side;
 CREATE VIEW bench_tps2 AS
 SELECT i.tbl, i.mode, i.tps AS i_tps, b.tps AS b_tps, i.runs AS i_runs, b.runs AS b_runs, i.tps / b.tps AS ratio
   FROM bench_tps i JOIN bench_tps b USING (tbl, mode) WHERE i.side = 'ixlearn' AND b.side = 'btree';
@@ -658,11 +668,14 @@ echo
 echo "pgbench single-row inserts into tables of $M rows with one index (random: uniform keys in [0, 2^48);"
 echo "in order: nextval() of a sequence after the last key):"
 echo
-echo "| kind | btree tps | ixlearn tps | ratio | btree size after | ixlearn size after | btree runs | ixlearn runs |"
-echo "|---|--:|--:|--:|--:|--:|---|---|"
-sql "SELECT format('| %s | %s | %s | %s | %s | %s | %s | %s |', replace(p.tbl, 'ins_', ''), round(p.b_tps), round(p.i_tps),
-                   to_char(p.ratio, 'FM0.000'), pg_size_pretty(s.b_bytes), pg_size_pretty(s.i_bytes), p.b_runs, p.i_runs)
+echo "| kind | btree tps | ixlearn tps | ratio | WAL bytes per insert btree / ixlearn | btree size after | ixlearn size after | btree runs | ixlearn runs |"
+echo "|---|--:|--:|--:|--:|--:|--:|---|---|"
+sql "SELECT format('| %s | %s | %s | %s | %s / %s | %s | %s | %s | %s |', replace(p.tbl, 'ins_', ''), round(p.b_tps), round(p.i_tps),
+                   to_char(p.ratio, 'FM0.000'), round(wb.per_row), round(wi.per_row),
+                   pg_size_pretty(s.b_bytes), pg_size_pretty(s.i_bytes), p.b_runs, p.i_runs)
        FROM bench_tps2 p JOIN bench_size2 s ON s.tbl = p.tbl AND s.phase = 'after pgbench'
+       JOIN bench_wal_med wb ON wb.tbl = p.tbl AND wb.side = 'btree'
+       JOIN bench_wal_med wi ON wi.tbl = p.tbl AND wi.side = 'ixlearn'
       WHERE p.mode = 'insert' ORDER BY p.tbl DESC"
 if [ "$HAVE_UNIFORM" = 1 ]; then
     echo
