@@ -593,6 +593,42 @@ TEST(LearnLaneV2, AppendRefusesWhatTheCodingCannotHold) {
     EXPECT_EQ(v1.append(&more, 1, 1, out, sizeof out), 0u);
 }
 
+// A Monotone lane's new bitmap positions come after its last one and
+// stay within 32 bits, whatever the value: a huge gap in a 0-bit lane, or
+// a damaged base (which parse() cannot tell), never wraps a position back
+// into the bitmap (that would shrink it under the bits being copied).
+TEST(LearnLaneV2, AppendNeverWrapsABitmapPosition) {
+    std::mt19937_64 rng(12);
+    std::vector<std::uint64_t> small;
+    for (std::uint64_t x = 0; x < 1500; ++x)
+        if (rng() % 3 != 0) small.push_back(x);
+    const auto n = static_cast<std::uint32_t>(small.size());
+    std::vector<std::uint8_t> buf;
+    const LaneView v = round_trip(small, buf, LaneFormat::V2);
+    ASSERT_EQ(v.mode(), LaneMode::Monotone);
+    ASSERT_EQ(v.bits(), 0);
+    std::vector<std::uint64_t> more = small;
+    more.push_back(kMax);
+    EXPECT_EQ(append_and_check(more, n), 0u);
+    more.back() = 1600;
+    EXPECT_GT(append_and_check(more, n), 0u);
+
+    for (const std::uint64_t base : {kMax, kMax - 10, kMax - 2000, std::uint64_t{1} << 63, std::uint64_t{1} << 40}) {
+        std::vector<std::uint8_t> damaged = buf;
+        std::memcpy(damaged.data() + 4, &base, 8);
+        LaneView d;
+        ASSERT_TRUE(d.parse(damaged.data(), damaged.size(), n, LaneFormat::V2));
+        for (const std::uint64_t x : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 40, kMax - 1, kMax}) {
+            std::vector<std::uint8_t> out(damaged.size() + 64 + 16, 0xA5);
+            const std::size_t bytes = d.append(&x, 1, 1, out.data(), out.size() - 16);
+            for (std::size_t k = out.size() - 16; k < out.size(); ++k) ASSERT_EQ(out[k], 0xA5) << "written past room";
+            if (bytes == 0) continue;
+            LaneView w;
+            EXPECT_TRUE(w.parse(out.data(), bytes, n + 1, LaneFormat::V2)) << base << " " << x;
+        }
+    }
+}
+
 // Bits past the last packed value are padding nobody checks: an append
 // clears them before it packs there.
 TEST(LearnLaneV2, AppendIgnoresPaddingBits) {

@@ -480,20 +480,38 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
     const std::uint64_t zero_bits = shift_ == 0 ? 0 : (std::uint64_t{1} << shift_) - 1;
     const bool full_width = bits_ == 64;
     // Each new value's packed part (residual or low part), or false if it
-    // does not fit; Monotone: its bitmap position in *bit.
-    std::uint64_t prev = mode_ == LaneMode::Monotone ? get(n_ - 1) >> shift_ : 0;
+    // does not fit; Monotone: its bitmap position in *bit.  Two passes
+    // (check, then write) start from the same state.
+    std::uint64_t prev = 0, last_bit = 0;
     Line line(first_, last_, span_, n_);
+    auto start = [&] {
+        if (mode_ == LaneMode::Monotone) {
+            prev = get(n_ - 1) >> shift_;
+            last_bit = upper_bits_ - 1;
+        }
+        line = Line(first_, last_, span_, n_);
+    };
+    start();
     auto part = [&](std::uint32_t j, std::uint64_t* r, std::uint64_t* bit) {
         const std::uint64_t x = values[std::size_t{j} * stride];
         if ((x & zero_bits) != 0) return false;
         const std::uint64_t v = x >> shift_;
         if (mode_ == LaneMode::Monotone) {
-            if (v < prev) return false;
+            // Ascending and at or above the base, with each bit after the
+            // last one and the bitmap's length within 32 bits: checked
+            // as such because a damaged base (which parse() cannot tell)
+            // or a bits = 0 lane's huge gap must not wrap a position
+            // back into the bitmap.
+            if (v < prev || v < rmin_) return false;
             prev = v;
-            const std::uint64_t d = v - rmin_;  // >= 0: v >= the lane's values >= rmin
+            const std::uint64_t d = v - rmin_;
+            const std::uint64_t high = d >> bits_;
+            if (high >= 0xFFFFFFFFu - (std::uint64_t{n_} + j)) return false;
             *r = d & mask_;
-            *bit = (d >> bits_) + n_ + j;
-            return *bit < 0xFFFFFFFFu;
+            *bit = high + n_ + j;
+            if (*bit <= last_bit) return false;
+            last_bit = *bit;
+            return true;
         }
         *r = v - rmin_;
         if (mode_ == LaneMode::Linear) {
@@ -536,8 +554,7 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
             store64(w, load64(w) & ((std::uint64_t{1} << end) - 1));
         }
     }
-    prev = mode_ == LaneMode::Monotone ? get(n_ - 1) >> shift_ : 0;
-    line = Line(first_, last_, span_, n_);
+    start();
     for (std::uint32_t j = 0; j < m; ++j) {
         part(j, &r, &bit);
         if (bits_ > 0) {
