@@ -217,12 +217,17 @@ inline std::uint64_t extract(const std::uint8_t* words, std::size_t last_word, s
     return ((load64(words + w * 8) >> off) | (load64(words + w1 * 8) << 1 << (63 - off))) & mask;
 }
 
-// Packs the residual of each i < n, `bits` wide, LSB first into
-// little-endian words at out; residual(i) < 2^bits.
+// Packs residual(i) of each i < n, `bits` wide, as the values from,
+// from + 1, ... of the packed words at `words` (LSB first, little-endian),
+// calling it in order; residual(i) < 2^bits.  The bits of the values
+// before `from` in their last word are kept, the padding after them is
+// cleared (an append's: the reader never checked it).
 template <typename Residual>
-void pack(std::uint8_t* out, std::uint32_t n, unsigned bits, Residual residual) {
-    std::uint64_t acc = 0;
-    unsigned fill = 0;  // bits of acc in use, < 64
+void pack(std::uint8_t* words, std::uint32_t from, std::uint32_t n, unsigned bits, Residual residual) {
+    const std::uint64_t start = std::uint64_t{from} * bits;
+    std::uint8_t* out = words + (start >> 6) * 8;
+    unsigned fill = static_cast<unsigned>(start & 63);  // bits of acc in use, < 64
+    std::uint64_t acc = fill == 0 ? 0 : load64(out) & ((std::uint64_t{1} << fill) - 1);
     for (std::uint32_t i = 0; i < n; ++i) {
         const std::uint64_t r = residual(i);
         acc |= r << fill;
@@ -238,6 +243,12 @@ void pack(std::uint8_t* out, std::uint32_t n, unsigned bits, Residual residual) 
     }
     if (fill != 0)
         store64(out, acc);
+}
+
+// Sets bit `bit` of a bitmap of little-endian words.
+inline void set_bit(std::uint8_t* bitmap, std::uint64_t bit) {
+    std::uint8_t* w = bitmap + (bit >> 6) * 8;
+    store64(w, load64(w) | std::uint64_t{1} << (bit & 63));
 }
 
 }  // namespace
@@ -272,11 +283,11 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat
     std::uint8_t* words = out + header_bytes(format, p.mode);
     const Shifted v{values, p.shift};
     if (p.mode == kOffset) {
-        pack(words, n, p.bits, [&](std::uint32_t i) { return v[i] - p.rmin; });
+        pack(words, 0, n, p.bits, [&](std::uint32_t i) { return v[i] - p.rmin; });
     } else if (p.mode == kLinear) {
         // Called for i = 0, 1, ... in order, so the line can step along.
         Line line(p.first, p.last, n - 1);
-        pack(words, n, p.bits, [&](std::uint32_t i) {
+        pack(words, 0, n, p.bits, [&](std::uint32_t i) {
             const std::uint64_t r = v[i] - line.value() - p.rmin;
             line.next();
             return r;
@@ -284,15 +295,12 @@ std::size_t lane_encode(const std::uint64_t* values, std::uint32_t n, LaneFormat
     } else {
         // The low parts, then value i's high part as bit high + i of the bitmap.
         const std::uint64_t low_mask = p.bits == 0 ? 0 : ~std::uint64_t{0} >> (64 - p.bits);
-        pack(words, n, p.bits, [&](std::uint32_t i) { return (v[i] - p.rmin) & low_mask; });
+        pack(words, 0, n, p.bits, [&](std::uint32_t i) { return (v[i] - p.rmin) & low_mask; });
         std::uint8_t* upper = words + packed_words(n, p.bits) * 8;
         const std::size_t upper_words = (std::size_t{p.upper_bits} + 63) / 64;
         std::memset(upper, 0, upper_words * 8);
-        for (std::uint32_t i = 0; i < n; ++i) {
-            const std::uint64_t bit = ((v[i] - p.rmin) >> p.bits) + i;
-            std::uint8_t* w = upper + (bit >> 6) * 8;
-            store64(w, load64(w) | std::uint64_t{1} << (bit & 63));
-        }
+        for (std::uint32_t i = 0; i < n; ++i)
+            set_bit(upper, ((v[i] - p.rmin) >> p.bits) + i);
     }
     return coded_bytes(format, n, p);
 }
@@ -534,14 +542,6 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
     if (mode_ == LaneMode::Monotone) std::memcpy(out + 12, &upper_bits, 4);
     std::uint8_t* words = out + header;
     if (old_words > 0) std::memcpy(words, words_, old_words * 8);
-    std::memset(words + old_words * 8, 0, (new_words - old_words) * 8);
-    // Bits past the n values in their last word are padding the reader
-    // never checked: clear them before new bits go there.
-    const unsigned used = static_cast<unsigned>((std::uint64_t{n_} * bits_) & 63);
-    if (used != 0) {
-        std::uint8_t* w = words + (old_words - 1) * 8;
-        store64(w, load64(w) & ((std::uint64_t{1} << used) - 1));
-    }
     std::uint8_t* upper = words + new_words * 8;
     if (mode_ == LaneMode::Monotone) {
         // The bitmap as it is, but nothing past its last bit (which a
@@ -554,21 +554,14 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
             store64(w, load64(w) & ((std::uint64_t{1} << end) - 1));
         }
     }
+    // The new values after the n packed ones (pack keeps those, clears
+    // the padding after them), and their bits in the bitmap.
     start();
-    for (std::uint32_t j = 0; j < m; ++j) {
+    pack(words, n_, m, bits_, [&](std::uint32_t j) {
         part(j, &r, &bit);
-        if (bits_ > 0) {
-            const std::uint64_t pos = std::uint64_t{n_ + j} * bits_;
-            std::uint8_t* w = words + (pos >> 6) * 8;
-            const unsigned off = static_cast<unsigned>(pos & 63);
-            store64(w, load64(w) | r << off);
-            if (off + bits_ > 64) store64(w + 8, load64(w + 8) | r >> (64 - off));
-        }
-        if (mode_ == LaneMode::Monotone) {
-            std::uint8_t* w = upper + (bit >> 6) * 8;
-            store64(w, load64(w) | std::uint64_t{1} << (bit & 63));
-        }
-    }
+        if (mode_ == LaneMode::Monotone) set_bit(upper, bit);
+        return r;
+    });
     return static_cast<std::size_t>(bytes);
 }
 
