@@ -36,7 +36,7 @@ SELECT p.oid::regprocedure AS added
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'ixstat')
    AND p.proname NOT IN (SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace)
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 -- Not executable by PUBLIC; executable by pg_stat_scan_tables.
 CREATE ROLE ixstat_nobody;
@@ -45,7 +45,7 @@ SELECT p.oid::regprocedure AS function,
        has_function_privilege('ixstat_nobody', p.oid, 'EXECUTE') AS nobody,
        has_function_privilege('ixstat_monitor', p.oid, 'EXECUTE') AS monitor
   FROM pg_proc p WHERE p.pronamespace = 'ixstat'::regnamespace
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
 
 CREATE TABLE ixstat_priv (a int);
 GRANT SELECT ON ixstat_priv TO ixstat_nobody;

@@ -278,6 +278,16 @@ bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafV
     return true;
 }
 
+// Is the key above the leaf's last coded entry (false if it has none)?
+bool above_last_coded(const lc::LeafShape& ls, const lc::LeafView& view, const uint64* key) {
+    if (view.size() == 0) return false;
+    for (uint32 w = 0; w < ls.key_words(); ++w) {
+        const uint64 last = view.word(view.size() - 1, w);
+        if (key[w] != last) return key[w] > last;
+    }
+    return false;
+}
+
 // Before an insert changes leaf blkno: if it is the rightmost, an insert
 // that follows in key order starts there (if this one splits the leaf,
 // the new right half is one step away).
@@ -330,6 +340,17 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
 
         note_rightmost(cache, blkno, *view);
 
+        // A leaf with no pending entries takes a key above its coded ones
+        // onto the end of its lanes (keys inserted in order): the record
+        // holds the lanes' changed words, fewer bytes than a pending entry,
+        // and the leaf stays coded for readers.
+        if (view->pending() == 0 && above_last_coded(ls, *view, key) &&
+            append_in_order(index, s, buf, *view, key, include, include_len)) {
+            UnlockReleaseBuffer(buf);
+            MemoryContextSwitchTo(old_cxt);
+            if (steps > 0) retrain_if_lagging(heap, index, steps);
+            return false;
+        }
         // Room in the pending area: append the entry as it is (a small WAL record).
         const std::size_t entry_bytes = lc::pending_entry_bytes(ls, include_len);
         if (view->pending() < lc::kMaxPending && view->used_bytes() + entry_bytes <= kLeafCapacity) {
