@@ -1,6 +1,7 @@
 // learn_core_test.cpp — ixlearn's core: lane round trips and damaged lanes
 // (exact-size buffers, so the sanitizer build reports any read past them),
 // and the PLA's ±epsilon bound on adversarial key sequences.
+#include "core/learn/bit_count.hpp"
 #include "core/learn/lane.hpp"
 #include "core/learn/pla.hpp"
 
@@ -1242,6 +1243,45 @@ TEST(LearnPla, MillionKeys) {
     for (auto& x : keys)
         x = k += rng() % 7 == 0 ? rng() % 100000 : rng() % 10;
     fit_checked(keys, 16);
+}
+
+// The bitmap counts a Monotone lane reads with: the POPCNT copy (where
+// this CPU has one) and the portable one agree with a bit-by-bit count,
+// for every rank of a set and of a clear bit, at every density.
+TEST(BitCount, PopcountAndPortableAgree) {
+    std::mt19937_64 rng(12);
+    for (const double density : {0.0, 0.03, 0.5, 0.97, 1.0}) {
+        for (const std::uint32_t words : {1u, 2u, 7u, 64u, 300u}) {
+            std::vector<std::uint64_t> w(words);
+            std::bernoulli_distribution bit(density);
+            for (auto& x : w)
+                for (unsigned b = 0; b < 64; ++b)
+                    if (bit(rng)) x |= std::uint64_t{1} << b;
+            const auto* p = reinterpret_cast<const std::uint8_t*>(w.data());
+            std::uint64_t ones = 0;
+            for (const auto x : w)
+                for (unsigned b = 0; b < 64; ++b) ones += (x >> b) & 1;
+            ASSERT_EQ(count_ones(p, words), ones);
+            ASSERT_EQ(count_ones_portable(p, words), ones);
+            for (const bool set : {true, false}) {
+                const std::uint64_t total = set ? ones : std::uint64_t{words} * 64 - ones;
+                std::uint64_t seen = 0;  // bits of the wanted kind before word j
+                std::uint32_t j = 0;
+                for (std::uint64_t k = 0; k <= total; ++k) {
+                    while (j < words && seen + static_cast<std::uint64_t>(popcount64(set ? w[j] : ~w[j])) <= k)
+                        seen += popcount64(set ? w[j] : ~w[j]), ++j;
+                    std::uint64_t k1 = k, k2 = k;
+                    ASSERT_EQ(find_word_of_bit(p, words, set, &k1), j) << "k " << k;
+                    ASSERT_EQ(find_word_of_bit_portable(p, words, set, &k2), j) << "k " << k;
+                    if (j < words) {
+                        ASSERT_EQ(k1, k - seen);
+                        ASSERT_EQ(k2, k - seen);
+                    }
+                }
+            }
+        }
+    }
+    if (!cpu_has_popcount()) GTEST_SKIP() << "no POPCNT here: only the portable path ran";
 }
 
 }  // namespace

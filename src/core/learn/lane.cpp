@@ -12,6 +12,7 @@
 // residuals absorb them (the encoder measures them in 128 bits).  A
 // descending lane (last < first) is coded Offset.
 #include "core/learn/lane.hpp"
+#include "core/learn/bit_count.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -41,19 +42,6 @@ std::uint64_t load64(const std::uint8_t* p) {
 }
 
 void store64(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
-
-// Per-byte counts of set bits (SWAR).  Not __builtin_popcount: built for
-// the x86-64 baseline (no POPCNT instruction) that is a call into
-// libgcc's table loop, which showed up in lookups' profiles.
-inline std::uint64_t byte_counts(std::uint64_t w) {
-    w = w - ((w >> 1) & 0x5555555555555555u);
-    w = (w & 0x3333333333333333u) + ((w >> 2) & 0x3333333333333333u);
-    return (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-}
-
-inline unsigned popcount64(std::uint64_t w) {
-    return static_cast<unsigned>((byte_counts(w) * 0x0101010101010101u) >> 56);
-}
 
 unsigned bit_width(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v)); }
 
@@ -361,9 +349,7 @@ bool LaneView::parse_lane(const std::uint8_t* data, std::size_t avail, std::uint
             return false;
         const std::uint8_t* upper = data + header + nwords * 8;
         if (check_bitmap) {
-            std::uint64_t ones = 0;
-            for (std::uint64_t k = 0; k < upper_words; ++k)
-                ones += popcount64(load64(upper + k * 8));
+            const std::uint64_t ones = count_ones(upper, upper_words);
             const std::uint64_t tail = load64(upper + (upper_words - 1) * 8);
             const unsigned last_bit = (upper_bits - 1) & 63;
             if (ones != n || (tail >> last_bit) != 1)
@@ -412,17 +398,21 @@ std::uint64_t LaneView::find_bit(bool set, std::uint64_t k) const {
     // parse() counted n set bits before upper_bits, so upper_bits - n clear
     // ones: for k below the count the loop finds word j (a clear bit's
     // search never reaches the padding after the end).
-    std::uint32_t j = 0;
-    std::uint64_t w = 0;
-    for (; j < upper_words_; ++j) {
-        w = load64(upper_ + std::size_t{j} * 8);
-        if (!set) w = ~w;
-        const std::uint64_t count = popcount64(w);
-        if (k < count) break;
-        k -= count;
-    }
+    const std::uint32_t j = find_word_of_bit(upper_, upper_words_, set, &k);
     if (j == upper_words_) return upper_bits_;  // k past the count: no such bit
+    std::uint64_t w = load64(upper_ + std::size_t{j} * 8);
+    if (!set) w = ~w;
     return std::uint64_t{j} * 64 + select_in_word(w, static_cast<unsigned>(k));
+}
+
+std::uint64_t LaneView::next_clear_bit(std::uint64_t from) const {
+    if (from >= upper_bits_) return upper_bits_;
+    auto j = static_cast<std::uint32_t>(from / 64);
+    std::uint64_t w = ~load64(upper_ + std::size_t{j} * 8) & (~std::uint64_t{0} << (from % 64));
+    while (w == 0 && ++j < upper_words_) w = ~load64(upper_ + std::size_t{j} * 8);
+    if (w == 0) return upper_bits_;
+    // The padding after upper_bits is clear too: never past it.
+    return std::min<std::uint64_t>(upper_bits_, std::uint64_t{j} * 64 + static_cast<unsigned>(__builtin_ctzll(w)));
 }
 
 std::uint64_t LaneView::select(std::uint32_t i) const {
@@ -442,8 +432,10 @@ std::uint32_t LaneView::monotone_lower_bound(std::uint64_t x) const {
     if (h > buckets_end) return n_;
     // Bucket h's values are the set bits between clear bit h - 1 and clear
     // bit h: before them, the values of the lower buckets.
-    const std::uint64_t first = h == 0 ? 0 : find_bit(false, h - 1) + 1 - h;
-    const std::uint64_t end = h == buckets_end ? n_ : find_bit(false, h) - h;
+    // (Clear bit h is the first one after clear bit h - 1.)
+    const std::uint64_t from = h == 0 ? 0 : find_bit(false, h - 1) + 1;
+    const std::uint64_t first = from - h;
+    const std::uint64_t end = h == buckets_end ? n_ : next_clear_bit(from) - h;
     // Within the bucket the high parts are equal: search the low parts.
     auto lo = static_cast<std::uint32_t>(first), hi = static_cast<std::uint32_t>(end);
     const std::uint64_t want = d & mask_;

@@ -87,6 +87,8 @@ private:
     // Monotone: the position of the k-th set (or clear) bit of the bitmap;
     // select(i) is value i's.
     std::uint64_t find_bit(bool set, std::uint64_t k) const;
+    // Monotone: the first clear bit at or after `from` (upper_bits if none).
+    std::uint64_t next_clear_bit(std::uint64_t from) const;
     std::uint64_t select(std::uint32_t i) const;
     // Monotone: the first value >= x over the whole lane (n if none).
     std::uint32_t monotone_lower_bound(std::uint64_t x) const;
