@@ -458,6 +458,24 @@ SELECT ixlearn_check('serial_keys_k', true);
 SELECT q, index_matches_seqscan(q, s) FROM (VALUES
   ('SELECT k, pad FROM serial_keys WHERE k > 29000 ORDER BY k, pad', 'Index Scan'),
   ('SELECT k FROM serial_keys WHERE k BETWEEN 100 AND 2000 ORDER BY k DESC', 'Index Scan')) v(q, s);
+-- Keys with gaps, every fifth one late (as concurrent inserts of a serial
+-- arrive): the late key takes the last coded entries above it off the
+-- lanes and is appended with them, and a split at the right end keeps the
+-- left leaf full, so the index has no more leaves than the same keys
+-- inserted in order.
+CREATE TABLE late_keys (k int8) WITH (autovacuum_enabled = off);
+CREATE INDEX late_keys_k ON late_keys USING ixlearn (k);
+INSERT INTO late_keys SELECT i * 1000 + (hashint4(i) & 1023) FROM generate_series(1, 20000) i
+  ORDER BY i + CASE WHEN i % 5 = 0 THEN 1.5 ELSE 0 END;
+CREATE TABLE sorted_keys (k int8) WITH (autovacuum_enabled = off);
+CREATE INDEX sorted_keys_k ON sorted_keys USING ixlearn (k);
+INSERT INTO sorted_keys SELECT k FROM late_keys ORDER BY k;
+SELECT l.leaves <= s.leaves AS no_more_leaves, l.leaf_fill > 80 AS full
+  FROM ixlearn_stats('late_keys_k') l, ixlearn_stats('sorted_keys_k') s;
+SELECT ixlearn_check('late_keys_k', true);
+SELECT q, index_matches_seqscan(q, s) FROM (VALUES
+  ('SELECT k FROM late_keys WHERE k > 19000000 ORDER BY k', 'Index Scan'),
+  ('SELECT k FROM late_keys WHERE k < 3000000 ORDER BY k DESC', 'Index Scan')) v(q, s);
 
 -- 15. Permissions: ixlearn_stats and ixlearn_check are for superusers and
 -- pg_stat_scan_tables, ixlearn_retrain for the table's owner.

@@ -25,6 +25,12 @@ namespace ixlearn {
 
 namespace {
 
+// Keys inserted in order reach the rightmost leaf's last few entries at
+// most this far from its end (a serial's key that arrives late): appends
+// take such a tail off and code it again, and a split there keeps the
+// leaf full.
+constexpr uint32 kTailEntries = 64;
+
 // The position in the decoded leaf where `key` goes.
 uint32 insert_position(const lc::LeafShape& ls, const LeafData& d, const uint64* key) {
     uint32 lo = 0, hi = d.n;
@@ -93,15 +99,19 @@ bool split(Relation index, const Shape& s, Buffer lbuf, const lc::LeafView& view
     const lc::LeafShape& ls = s.leaf;
     const uint32 n = d.n;
     const uint64* words = d.words;
-    uint32 m;
-    if (view.high().kind == lc::BoundKind::PlusInf && at == n - 1 && n > 1 && fits(s, words, n - 1) &&
-        fits(s, words + static_cast<std::size_t>(n - 1) * ls.stride(), 1)) {
-        m = n - 1;  // appending at the right end: keep the leaf full, start a new one
-    } else {
+    uint32 m = 0;
+    // Inserting at or near the right end of the rightmost leaf (keys in
+    // order, a few late): keep the leaf as full as it goes and start a new
+    // one with the last entries, rather than leave two half-full leaves
+    // that later keys never fill.
+    if (view.high().kind == lc::BoundKind::PlusInf && n > 1 && at + kTailEntries >= n) {
+        for (uint32 c = n - 1; c >= 1 && c + kTailEntries >= n && m == 0; --c)
+            if (fits(s, words, c) && fits(s, words + static_cast<std::size_t>(c) * ls.stride(), n - c)) m = c;
+    }
+    if (m == 0) {
         // The split nearest the middle where both halves fit (they may not
         // at the middle: INCLUDE values of very different sizes, or keys
         // whose range widens a column's coding).
-        m = 0;
         for (uint32 delta = 0; delta < n && m == 0; ++delta) {
             for (int sign = 0; sign < 2 && m == 0; ++sign) {
                 const int64 cand = static_cast<int64>(n / 2) + (sign == 0 ? static_cast<int64>(delta) : -static_cast<int64>(delta));
@@ -238,24 +248,61 @@ Buffer try_rightmost_hint(Relation index, IndexCache* cache, const uint64* key, 
 }
 
 // The pending entries and the new one coded onto the end of the leaf's
-// coded ones, when they all lie above them (keys inserted in order) and
-// every lane's coding takes them: a few dozen values coded instead of the
-// whole leaf.  False if not (the caller codes the leaf again).
+// coded entries, when they lie above them (keys inserted in order), or
+// above all but the last few: a key that arrives a little late, as
+// concurrent inserts of a serial do, takes the coded entries above it
+// (kTailEntries at most) off the lanes, and they are appended again with
+// it.  A few dozen values coded instead of the whole leaf.  False if the
+// entries lie deeper or a lane's coding cannot take them (the caller
+// codes the leaf again).
+
 bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafView& view, const uint64* key,
                      const uint8* include, uint32 include_len) {
     const lc::LeafShape& ls = s.leaf;
     const uint32 stride = ls.stride();
-    const uint32 m = view.pending() + 1;
+    const uint32 kw = ls.key_words();
+    const uint32 n = view.size();
+    if (n == 0) return false;
+    // The lowest new entry: the key or a pending one.
+    const uint64* lowest = key;
+    uint64* pend = static_cast<uint64*>(palloc(sizeof(uint64) * stride * (view.pending() + 1)));
+    for (uint32 k = 0; k < view.pending(); ++k) {
+        uint64* e = pend + static_cast<std::size_t>(k) * stride;
+        view.pending_entry(k, e);
+        if (lc::compare_words(e, lowest, kw) < 0) lowest = e;
+    }
+    // The coded entries above it are the tail that comes off: keep the rest.
+    const uint32 from = n > kTailEntries ? n - kTailEntries : 0;
+    uint64* tail = static_cast<uint64*>(palloc(sizeof(uint64) * stride * (n - from)));
+    view.decode_range(from, n, tail);
+    uint32 keep = n;
+    while (keep > from && lc::compare_words(tail + static_cast<std::size_t>(keep - 1 - from) * stride, lowest, kw) > 0)
+        --keep;
+    if (keep == 0 || keep == from) return false;  // deeper than the tail (or below every coded entry)
+
+    // The entries to append: the tail, the pending ones and the key, with
+    // their INCLUDE bytes, sorted as they are gathered (a few dozen).
+    const uint32 dropped = n - keep;
+    const uint32 m = dropped + view.pending() + 1;
     uint64* entries = static_cast<uint64*>(palloc(sizeof(uint64) * stride * m));
-    uint8* inc = static_cast<uint8*>(palloc(view.total_include_bytes() - view.include_bytes() + include_len + 1));
-    // Sorted as they are gathered (a few dozen at most).
+    std::size_t dropped_include = 0;
+    for (uint32 i = keep; i < n; ++i)
+        dropped_include += tail[static_cast<std::size_t>(i - from) * stride + ls.w_include_len()];
+    if (dropped_include > view.include_bytes()) return false;  // damaged lengths: decoding the leaf reports them
+    const uint8* dropped_src = view.include_area() + (view.include_bytes() - dropped_include);
+    uint8* inc = static_cast<uint8*>(
+        palloc(dropped_include + view.total_include_bytes() - view.include_bytes() + include_len + 1));
     std::size_t inc_used = 0;
     for (uint32 k = 0; k < m; ++k) {
         uint64* e = entries + static_cast<std::size_t>(k) * stride;
         const uint8* src;
-        if (k < view.pending()) {
-            view.pending_entry(k, e);
-            src = view.pending_include(k);
+        if (k < dropped) {
+            std::memcpy(e, tail + static_cast<std::size_t>(keep - from + k) * stride, sizeof(uint64) * stride);
+            src = dropped_src;
+            dropped_src += e[ls.w_include_len()];
+        } else if (k < dropped + view.pending()) {
+            std::memcpy(e, pend + static_cast<std::size_t>(k - dropped) * stride, sizeof(uint64) * stride);
+            src = view.pending_include(k - dropped);
         } else {
             std::memcpy(e, key, sizeof(uint64) * stride);
             e[ls.w_include_len()] = include_len;
@@ -267,25 +314,15 @@ bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafV
         inc_used += len;
         for (uint32 j = k; j > 0; --j) {
             uint64* a = entries + static_cast<std::size_t>(j - 1) * stride;
-            if (lc::compare_words(a, a + stride, ls.key_words()) <= 0) break;
+            if (lc::compare_words(a, a + stride, kw) <= 0) break;
             for (uint32 w = 0; w < stride; ++w) std::swap(a[w], a[stride + w]);
         }
     }
     uint8* out = static_cast<uint8*>(palloc(kLeafCapacity));
-    const std::size_t bytes = view.append(entries, m, inc, out, kLeafCapacity);
+    const std::size_t bytes = view.append(entries, m, keep, inc, out, kLeafCapacity);
     if (bytes == 0) return false;
     ixpg::log_change(index, {buf}, 0, [&](Page* p) { put_coded_leaf(p[0], out, bytes); });
     return true;
-}
-
-// Is the key above the leaf's last coded entry (false if it has none)?
-bool above_last_coded(const lc::LeafShape& ls, const lc::LeafView& view, const uint64* key) {
-    if (view.size() == 0) return false;
-    for (uint32 w = 0; w < ls.key_words(); ++w) {
-        const uint64 last = view.word(view.size() - 1, w);
-        if (key[w] != last) return key[w] > last;
-    }
-    return false;
 }
 
 // Before an insert changes leaf blkno: if it is the rightmost, an insert
@@ -340,12 +377,17 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
 
         note_rightmost(cache, blkno, *view);
 
-        // A leaf with no pending entries takes a key above its coded ones
-        // onto the end of its lanes (keys inserted in order): the record
-        // holds the lanes' changed words, fewer bytes than a pending entry,
-        // and the leaf stays coded for readers.
-        if (view->pending() == 0 && above_last_coded(ls, *view, key) &&
-            append_in_order(index, s, buf, *view, key, include, include_len)) {
+        // A leaf with no pending entries takes a key above its coded ones,
+        // or above all but the last few, onto the end of its lanes (keys
+        // inserted in order): the record holds the lanes' changed words,
+        // fewer bytes than a pending entry, and the leaf stays coded for
+        // readers.  (Once the pending area holds entries, as when a
+        // serial's key arrives before the one below it and a lane's line
+        // cannot take the gap, they are appended together when it is
+        // full: a lane that grows a word moves the lanes after it, and
+        // that record is large, so appending one by one from there costs
+        // more WAL than the pending area does.)
+        if (view->pending() == 0 && append_in_order(index, s, buf, *view, key, include, include_len)) {
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
             if (steps > 0) retrain_if_lagging(heap, index, steps);

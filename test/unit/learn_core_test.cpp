@@ -484,13 +484,18 @@ TEST(LearnLaneV2, HeaderSizes) {
 // a buffer with a guard zone; returns the bytes (0: refused).  An accepted
 // lane must parse with all the values, read every one back, keep the
 // coding, and write nothing past its size.
-std::size_t append_and_check(const std::vector<std::uint64_t>& values, std::uint32_t n, std::size_t room = 1 << 20) {
+// With keep < n, the lane is coded from `coded` (n values, the first keep
+// of them values'), keeps keep and takes values[keep..] after them.
+std::size_t append_and_check(const std::vector<std::uint64_t>& values, std::uint32_t n, std::size_t room = 1 << 20,
+                             std::uint32_t keep = 0, const std::vector<std::uint64_t>* coded = nullptr) {
+    if (keep == 0) keep = n;
     std::vector<std::uint8_t> buf;
-    const LaneView v = round_trip(std::vector<std::uint64_t>(values.begin(), values.begin() + n), buf, LaneFormat::V2);
+    const LaneView v = round_trip(coded != nullptr ? *coded : std::vector<std::uint64_t>(values.begin(), values.begin() + n),
+                                  buf, LaneFormat::V2);
     const auto total = static_cast<std::uint32_t>(values.size());
-    const std::uint32_t m = total - n;
+    const std::uint32_t m = total - keep;
     std::vector<std::uint8_t> out(std::min<std::size_t>(room, 64 + std::size_t{total} * 24) + 16, 0xA5);
-    const std::size_t bytes = v.append(values.data() + n, 1, m, out.data(), std::min(room, out.size() - 16));
+    const std::size_t bytes = v.append(values.data() + keep, 1, m, keep, out.data(), std::min(room, out.size() - 16));
     for (std::size_t i = bytes; i < out.size(); ++i)
         if (out[i] != 0xA5 && bytes != 0) {
             ADD_FAILURE() << "append wrote past its size at " << i;
@@ -518,7 +523,7 @@ std::size_t append_and_check(const std::vector<std::uint64_t>& values, std::uint
 // much smaller than the appended lane when the values follow one pattern.
 TEST(LearnLaneV2, AppendContinuesEachCoding) {
     std::mt19937_64 rng(41);
-    int appended[3] = {}, refused = 0;
+    int appended[3] = {}, refused = 0, kept_fewer = 0;
     for (int iter = 0; iter < 3000; ++iter) {
         const auto n = static_cast<std::uint32_t>(2 + rng() % 300);
         const auto m = static_cast<std::uint32_t>(1 + rng() % 70);
@@ -552,8 +557,15 @@ TEST(LearnLaneV2, AppendContinuesEachCoding) {
         } else {
             ++appended[static_cast<int>(v.mode())];
         }
+        // The same lane keeping fewer values: its last ones (here other
+        // values, coded before) come off, and values[keep..] go after.
+        const std::uint32_t keep = 1 + static_cast<std::uint32_t>(rng() % n);
+        std::vector<std::uint64_t> coded(values.begin(), values.begin() + n);
+        for (std::uint32_t i = keep; i < n; ++i) coded[i] = iter % 2 == 0 ? coded[i] : coded[i] + (coded[i] >> 8 << shift);
+        if (append_and_check(values, n, 1 << 20, keep, &coded) > 0) ++kept_fewer;
         if (HasFailure()) return;
     }
+    EXPECT_GT(kept_fewer, 300);
     EXPECT_GT(appended[0], 100);  // Offset
     EXPECT_GT(appended[1], 100);  // Linear
     EXPECT_GT(appended[2], 50);   // Monotone
@@ -591,7 +603,7 @@ TEST(LearnLaneV2, AppendRefusesWhatTheCodingCannotHold) {
     const LaneView v1 = round_trip({1, 2, 3}, buf, LaneFormat::V1);
     std::uint8_t out[64];
     const std::uint64_t more = 4;
-    EXPECT_EQ(v1.append(&more, 1, 1, out, sizeof out), 0u);
+    EXPECT_EQ(v1.append(&more, 1, 1, 3, out, sizeof out), 0u);
 }
 
 // A Monotone lane's new bitmap positions come after its last one and
@@ -621,7 +633,7 @@ TEST(LearnLaneV2, AppendNeverWrapsABitmapPosition) {
         ASSERT_TRUE(d.parse(damaged.data(), damaged.size(), n, LaneFormat::V2));
         for (const std::uint64_t x : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{1} << 40, kMax - 1, kMax}) {
             std::vector<std::uint8_t> out(damaged.size() + 64 + 16, 0xA5);
-            const std::size_t bytes = d.append(&x, 1, 1, out.data(), out.size() - 16);
+            const std::size_t bytes = d.append(&x, 1, 1, n, out.data(), out.size() - 16);
             for (std::size_t k = out.size() - 16; k < out.size(); ++k) ASSERT_EQ(out[k], 0xA5) << "written past room";
             if (bytes == 0) continue;
             LaneView w;
@@ -641,7 +653,7 @@ TEST(LearnLaneV2, AppendIgnoresPaddingBits) {
     buf[12 + 7] = 0xFF;  // the packed word's high byte: padding after 9 bits
     ASSERT_TRUE(v.parse(buf.data(), buf.size(), 3, LaneFormat::V2));
     std::vector<std::uint8_t> out(64);
-    const std::size_t bytes = v.append(values.data() + 3, 1, 2, out.data(), out.size());
+    const std::size_t bytes = v.append(values.data() + 3, 1, 2, 3, out.data(), out.size());
     ASSERT_GT(bytes, 0u);
     LaneView w;
     ASSERT_TRUE(w.parse(out.data(), bytes, 5, LaneFormat::V2));

@@ -875,7 +875,10 @@ TEST(LearnLeaf, AppendInOrder) {
         ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
         Bytes out(kMaxLeafEntries * 8, 0xA5);
         const std::uint8_t* inc = all.inc.empty() ? kNoBytes : all.inc.data();
-        const std::size_t bytes = v.append(all.at(n), m, inc, out.data(), out.size() - 64);
+        // Every third leaf keeps fewer than its coded entries: the last
+        // few come off and are appended again with the new ones.
+        const std::uint32_t keep = iter % 3 == 1 ? n - static_cast<std::uint32_t>(rng() % std::min(n, 20u)) : n;
+        const std::size_t bytes = v.append(all.at(keep), n - keep + m, keep, inc, out.data(), out.size() - 64);
         for (std::size_t k = bytes; k < out.size() && bytes > 0; ++k)
             if (out[k] != 0xA5) {
                 ADD_FAILURE() << "append wrote past its size at " << k;
@@ -914,16 +917,24 @@ TEST(LearnLeaf, AppendInOrder) {
     LeafView v;
     ASSERT_EQ(v.parse(leaf.data(), leaf.size(), s), LeafFault::None);
     Bytes out(4096);
-    EXPECT_GT(v.append(all.at(30), 10, kNoBytes, out.data(), out.size()), 0u);
-    EXPECT_EQ(v.append(all.at(29), 11, kNoBytes, out.data(), out.size()), 0u);  // repeats the last coded entry
+    EXPECT_GT(v.append(all.at(30), 10, 30, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(all.at(29), 11, 30, kNoBytes, out.data(), out.size()), 0u);  // repeats the last coded entry
     Words swapped(all.at(30), all.at(30) + 2 * s.stride());
     std::swap_ranges(swapped.begin(), swapped.begin() + s.stride(), swapped.begin() + s.stride());
-    EXPECT_EQ(v.append(swapped.data(), 2, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(swapped.data(), 2, 30, kNoBytes, out.data(), out.size()), 0u);
+    // Entries taken off must all come back: keeping 27 needs 27..29 among them.
+    EXPECT_GT(v.append(all.at(27), 13, 27, kNoBytes, out.data(), out.size()), 0u);
+    Words gap(all.at(27), all.at(27) + 13 * s.stride());
+    gap.erase(gap.begin() + s.stride(), gap.begin() + 2 * s.stride());  // entry 28 missing
+    EXPECT_EQ(v.append(gap.data(), 12, 27, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(all.at(30), 10, 27, kNoBytes, out.data(), out.size()), 0u);  // 27..29 all missing
+    EXPECT_EQ(v.append(all.at(30), 10, 0, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(all.at(30), 10, 31, kNoBytes, out.data(), out.size()), 0u);
     // A format 1 leaf is never appended to.
     s.format = LaneFormat::V1;
     const Bytes leaf1 = encode_leaf(Entries{s, coded.w, {}}, minus_inf(), plus_inf());
     ASSERT_EQ(v.parse(leaf1.data(), leaf1.size(), s), LeafFault::None);
-    EXPECT_EQ(v.append(all.at(30), 10, kNoBytes, out.data(), out.size()), 0u);
+    EXPECT_EQ(v.append(all.at(30), 10, 30, kNoBytes, out.data(), out.size()), 0u);
 }
 
 // Pending entries read back as written; decode() merges them into index

@@ -472,24 +472,28 @@ std::uint32_t LaneView::lower_bound(std::uint64_t x, bool strict, std::uint32_t 
     return lo;
 }
 
-std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint8_t* out,
-                             std::size_t room) const {
-    if (format_ != LaneFormat::V2 || data_ == nullptr || std::uint64_t{n_} + m > 0xFFFFFFFFu)
+std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint32_t keep,
+                             std::uint8_t* out, std::size_t room) const {
+    if (format_ != LaneFormat::V2 || data_ == nullptr || keep < 1 || keep > n_ || std::uint64_t{keep} + m > 0xFFFFFFFFu)
         return 0;
-    const std::uint32_t total = n_ + m;
+    const std::uint32_t total = keep + m;
+    // A Linear lane's reader wants span <= n - 1.
+    if (mode_ == LaneMode::Linear && span_ > total - 1) return 0;
     const std::uint64_t zero_bits = shift_ == 0 ? 0 : (std::uint64_t{1} << shift_) - 1;
     const bool full_width = bits_ == 64;
+    // Monotone: the bitmap ends after the last kept value's bit.
+    const std::uint64_t kept_bits = mode_ == LaneMode::Monotone ? select(keep - 1) + 1 : 0;
     // Each new value's packed part (residual or low part), or false if it
     // does not fit; Monotone: its bitmap position in *bit.  Two passes
     // (check, then write) start from the same state.
     std::uint64_t prev = 0, last_bit = 0;
-    Line line(first_, last_, span_, n_);
+    Line line(first_, last_, span_, keep);
     auto start = [&] {
         if (mode_ == LaneMode::Monotone) {
-            prev = get(n_ - 1) >> shift_;
-            last_bit = upper_bits_ - 1;
+            prev = get(keep - 1) >> shift_;
+            last_bit = kept_bits - 1;
         }
-        line = Line(first_, last_, span_, n_);
+        line = Line(first_, last_, span_, keep);
     };
     start();
     auto part = [&](std::uint32_t j, std::uint64_t* r, std::uint64_t* bit) {
@@ -506,9 +510,9 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
             prev = v;
             const std::uint64_t d = v - rmin_;
             const std::uint64_t high = d >> bits_;
-            if (high >= 0xFFFFFFFFu - (std::uint64_t{n_} + j)) return false;
+            if (high >= 0xFFFFFFFFu - (std::uint64_t{keep} + j)) return false;
             *r = d & mask_;
-            *bit = high + n_ + j;
+            *bit = high + keep + j;
             if (*bit <= last_bit) return false;
             last_bit = *bit;
             return true;
@@ -524,8 +528,9 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
     for (std::uint32_t j = 0; j < m; ++j)
         if (!part(j, &r, &bit)) return 0;
     const std::size_t header = header_bytes(LaneFormat::V2, static_cast<std::uint8_t>(mode_));
-    const std::uint64_t old_words = packed_words(n_, bits_), new_words = packed_words(total, bits_);
-    const std::uint32_t upper_bits = mode_ == LaneMode::Monotone && m > 0 ? static_cast<std::uint32_t>(bit + 1) : upper_bits_;
+    const std::uint64_t old_words = packed_words(keep, bits_), new_words = packed_words(total, bits_);
+    const std::uint32_t upper_bits =
+        mode_ != LaneMode::Monotone ? upper_bits_ : static_cast<std::uint32_t>(m > 0 ? bit + 1 : kept_bits);
     const std::uint64_t upper_words = (std::uint64_t{upper_bits} + 63) / 64;
     const std::uint64_t bytes = header + (new_words + upper_words) * 8;
     if (bytes > room) return 0;
@@ -536,20 +541,22 @@ std::size_t LaneView::append(const std::uint64_t* values, std::size_t stride, st
     if (old_words > 0) std::memcpy(words, words_, old_words * 8);
     std::uint8_t* upper = words + new_words * 8;
     if (mode_ == LaneMode::Monotone) {
-        // The bitmap as it is, but nothing past its last bit (which a
-        // view that skipped the bitmap check has not looked at).
-        std::memcpy(upper, upper_, std::size_t{upper_words_} * 8);
-        std::memset(upper + std::size_t{upper_words_} * 8, 0, (upper_words - upper_words_) * 8);
-        const unsigned end = upper_bits_ & 63;
+        // The bitmap up to the last kept value's bit, and nothing after it
+        // (past the end, a view that skipped the bitmap check has not
+        // looked).
+        const std::uint64_t kept_words = (kept_bits + 63) / 64;
+        std::memcpy(upper, upper_, kept_words * 8);
+        std::memset(upper + kept_words * 8, 0, (upper_words - kept_words) * 8);
+        const unsigned end = kept_bits & 63;
         if (end != 0) {
-            std::uint8_t* w = upper + (std::size_t{upper_words_} - 1) * 8;
+            std::uint8_t* w = upper + (kept_words - 1) * 8;
             store64(w, load64(w) & ((std::uint64_t{1} << end) - 1));
         }
     }
-    // The new values after the n packed ones (pack keeps those, clears
+    // The new values after the kept packed ones (pack keeps those, clears
     // the padding after them), and their bits in the bitmap.
     start();
-    pack(words, n_, m, bits_, [&](std::uint32_t j) {
+    pack(words, keep, m, bits_, [&](std::uint32_t j) {
         part(j, &r, &bit);
         if (mode_ == LaneMode::Monotone) set_bit(upper, bit);
         return r;

@@ -61,18 +61,19 @@ public:
     // bucket in the bitmap instead of a select() per probe.
     std::uint32_t lower_bound(std::uint64_t x, bool strict, std::uint32_t from, std::uint32_t to) const;
 
-    // Append coding (format 2): this lane followed by m more values
-    // (values[0], values[stride], ...), written to out (at most room
-    // bytes) without coding the n it has again: its header with what grew,
-    // their packed bits as they are, then the new values in the same
-    // coding (a Linear lane's line runs on past its last value).  Returns
-    // the bytes written, or 0 when a new value does not fit that coding
-    // (outside an Offset lane's width, too far from a Linear lane's line,
-    // below a Monotone lane's last value, lacking the zero bits the lane
-    // drops), for a format 1 lane, or when room is short: the caller then
-    // codes all the values afresh.
-    std::size_t append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint8_t* out,
-                       std::size_t room) const;
+    // Append coding (format 2): this lane's first `keep` values (1 <= keep
+    // <= n) followed by m more (values[0], values[stride], ...), written
+    // to out (at most room bytes) without coding the kept ones again: its
+    // header with what changed, their packed bits as they are, then the
+    // new values in the same coding (a Linear lane's line runs on past its
+    // last value).  Returns the bytes written, or 0 when a new value does
+    // not fit that coding (outside an Offset lane's width, too far from a
+    // Linear lane's line, below a Monotone lane's last kept value, lacking
+    // the zero bits the lane drops), when a Linear lane would end up with
+    // fewer values than its span needs, for a format 1 lane, or when room
+    // is short: the caller then codes all the values afresh.
+    std::size_t append(const std::uint64_t* values, std::size_t stride, std::uint32_t m, std::uint32_t keep,
+                       std::uint8_t* out, std::size_t room) const;
 
     // parse() for bytes it accepted before that cannot have changed since
     // (a backend's private copy): the same view, without the O(n) check of

@@ -254,32 +254,43 @@ LeafFault LeafView::parse(const std::uint8_t* data, std::size_t avail, const Lea
     return LeafFault::None;
 }
 
-std::size_t LeafView::append(const std::uint64_t* entries, std::uint32_t m, const std::uint8_t* include,
-                             std::uint8_t* out, std::size_t room) const {
+std::size_t LeafView::append(const std::uint64_t* entries, std::uint32_t m, std::uint32_t keep,
+                             const std::uint8_t* include, std::uint8_t* out, std::size_t room) const {
     const std::uint32_t stride = shape_.stride();
     const std::uint32_t kw = shape_.key_words();
-    if (n_ == 0 || m == 0 || n_ + m > kMaxLeafEntries) return 0;
+    if (keep == 0 || keep > n_ || m == 0 || keep + m > kMaxLeafEntries) return 0;
     std::uint64_t last[3 * kMaxKeyColumns + 5];
-    for (std::uint32_t w = 0; w < kw; ++w) last[w] = word(n_ - 1, w);
+    for (std::uint32_t w = 0; w < kw; ++w) last[w] = word(keep - 1, w);
     std::uint64_t added_include = 0;
     for (std::uint32_t j = 0; j < m; ++j) {
         const std::uint64_t* e = entries + static_cast<std::size_t>(j) * stride;
         if (compare_words(j == 0 ? last : e - stride, e, kw) >= 0) return 0;
         added_include += e[shape_.w_include_len()];
     }
+    // Every entry taken off must come back among the m (none is lost), and
+    // the kept entries' INCLUDE bytes are the area less the dropped ones'.
+    std::uint64_t kept_include = include_bytes_;
+    std::uint32_t j = 0;
+    for (std::uint32_t i = keep; i < n_; ++i) {
+        for (std::uint32_t w = 0; w < kw; ++w) last[w] = word(i, w);
+        while (j < m && compare_words(entries + static_cast<std::size_t>(j) * stride, last, kw) < 0) ++j;
+        if (j == m || compare_words(entries + static_cast<std::size_t>(j) * stride, last, kw) != 0) return 0;
+        kept_include -= word(i, shape_.w_include_len());
+    }
+    if (kept_include > include_bytes_) return 0;  // damaged lengths: code the leaf afresh (and check it)
     const std::size_t fixed = sizeof(LeafHeader) + 2 * bound_bytes(shape_);
-    if (room < fixed + include_bytes_ + added_include) return 0;
+    if (room < fixed + kept_include + added_include) return 0;
     std::size_t at = fixed;
     std::memcpy(out + sizeof(LeafHeader), data_ + sizeof(LeafHeader), 2 * bound_bytes(shape_));
-    const std::size_t lanes_room = room - include_bytes_ - added_include;
+    const std::size_t lanes_room = room - kept_include - added_include;
     for (std::uint32_t l = 0; l < lane_count(shape_); ++l) {
         const std::size_t b =
-            lanes_[l].append(entries + word_of_lane(shape_, l), stride, m, out + at, lanes_room - at);
+            lanes_[l].append(entries + word_of_lane(shape_, l), stride, m, keep, out + at, lanes_room - at);
         if (b == 0) return 0;
         at += b;
     }
-    if (include_bytes_ > 0) std::memcpy(out + at, include_, include_bytes_);
-    at += include_bytes_;
+    if (kept_include > 0) std::memcpy(out + at, include_, kept_include);
+    at += kept_include;
     for (std::uint32_t j = 0; j < m; ++j) {
         const std::uint64_t* e = entries + static_cast<std::size_t>(j) * stride;
         const std::uint64_t len = e[shape_.w_include_len()];
@@ -287,12 +298,12 @@ std::size_t LeafView::append(const std::uint64_t* entries, std::uint32_t m, cons
         at += len;
     }
     LeafHeader h;
-    h.nentries = static_cast<std::uint16_t>(n_ + m);
+    h.nentries = static_cast<std::uint16_t>(keep + m);
     h.nkeys = shape_.nkeys;
     h.has_include = shape_.has_include ? 1 : 0;
     h.npending = 0;
     h.body_bytes = static_cast<std::uint32_t>(at);
-    h.include_bytes = static_cast<std::uint32_t>(include_bytes_ + added_include);
+    h.include_bytes = static_cast<std::uint32_t>(kept_include + added_include);
     std::memcpy(out, &h, sizeof h);
     return at;
 }

@@ -133,6 +133,8 @@ public:
     const Bound& high() const { return high_; }
     std::size_t bytes() const { return bytes_; }
     std::uint32_t include_bytes() const { return include_bytes_; }
+    // The coded entries' INCLUDE bytes, in entry order (include_bytes() of them).
+    const std::uint8_t* include_area() const { return include_; }
 
     // Word w of entry i (w != include_start).
     std::uint64_t word(std::uint32_t i, std::uint32_t w) const { return lanes_[lane_of(w)].get(i); }
@@ -168,17 +170,20 @@ public:
     bool decode_coded(std::uint64_t* out, std::uint8_t* include_out) const { return decode_entries(out, include_out, false); }
     std::size_t total_include_bytes() const { return include_bytes_ + pending_include_; }
 
-    // Append coding (format 2), for keys inserted in order: this leaf with
-    // m more entries after its coded ones and no pending area, written to
-    // out (at most room bytes) without coding the coded entries again:
-    // each lane takes its new values in its own coding (LaneView::append),
-    // the INCLUDE area its new bytes.  The entries (stride words each) must
-    // be ascending and above the last coded entry; their INCLUDE bytes are
-    // at include + include_start.  Returns the leaf's bytes, or 0 when the
-    // entries are not in that order, a lane cannot take its values, the
-    // leaf has no coded entries, or it would pass kMaxLeafEntries or room:
-    // the caller then codes the leaf afresh.
-    std::size_t append(const std::uint64_t* entries, std::uint32_t m, const std::uint8_t* include,
+    // Append coding (format 2), for keys inserted in order: this leaf's
+    // first `keep` coded entries (1 <= keep <= size()) followed by m more,
+    // with no pending area, written to out (at most room bytes) without
+    // coding the kept entries again: each lane takes its new values in its
+    // own coding (LaneView::append), the INCLUDE area its new bytes.  The
+    // entries (stride words each) must be ascending and above the last
+    // kept entry; their INCLUDE bytes are at include + include_start.
+    // With keep < size(), the entries after the kept ones must be among
+    // the m (a key that arrived late goes before the last few coded
+    // entries: they are taken off and appended again).  Returns the leaf's
+    // bytes, or 0 when the entries are not in that order, a lane cannot
+    // take its values, or the leaf would pass kMaxLeafEntries or room: the
+    // caller then codes the leaf afresh.
+    std::size_t append(const std::uint64_t* entries, std::uint32_t m, std::uint32_t keep, const std::uint8_t* include,
                        std::uint8_t* out, std::size_t room) const;
     // Pending entry k's INCLUDE bytes (its include_len of them).
     const std::uint8_t* pending_include(std::uint32_t k) const { return data_ + pending_off_[k] + 8u * (shape_.stride() - 1); }
