@@ -271,14 +271,21 @@ bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafV
         view.pending_entry(k, e);
         if (lc::compare_words(e, lowest, kw) < 0) lowest = e;
     }
-    // The coded entries above it are the tail that comes off: keep the rest.
-    const uint32 from = n > kTailEntries ? n - kTailEntries : 0;
-    uint64* tail = static_cast<uint64*>(palloc(sizeof(uint64) * stride * (n - from)));
-    view.decode_range(from, n, tail);
-    uint32 keep = n;
-    while (keep > from && lc::compare_words(tail + static_cast<std::size_t>(keep - 1 - from) * stride, lowest, kw) > 0)
-        --keep;
-    if (keep == 0 || keep == from) return false;  // deeper than the tail (or below every coded entry)
+    // The coded entries above it are the tail that comes off: keep the
+    // rest.  Usually there are none (keys in order): only then is the
+    // tail decoded.
+    uint64 last[3 * lc::kMaxKeyColumns + 2];
+    for (uint32 w = 0; w < kw; ++w) last[w] = view.word(n - 1, w);
+    uint32 keep = n, from = n;
+    uint64* tail = nullptr;
+    if (lc::compare_words(last, lowest, kw) > 0) {
+        from = n > kTailEntries ? n - kTailEntries : 0;
+        tail = static_cast<uint64*>(palloc(sizeof(uint64) * stride * (n - from)));
+        view.decode_range(from, n, tail);
+        while (keep > from && lc::compare_words(tail + static_cast<std::size_t>(keep - 1 - from) * stride, lowest, kw) > 0)
+            --keep;
+        if (keep == 0 || keep == from) return false;  // deeper than the tail (or below every coded entry)
+    }
 
     // The entries to append: the tail, the pending ones and the key, with
     // their INCLUDE bytes, sorted as they are gathered (a few dozen).
