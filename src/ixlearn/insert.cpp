@@ -255,7 +255,6 @@ Buffer try_rightmost_hint(Relation index, IndexCache* cache, const uint64* key, 
 // it.  A few dozen values coded instead of the whole leaf.  False if the
 // entries lie deeper or a lane's coding cannot take them (the caller
 // codes the leaf again).
-
 bool append_in_order(Relation index, const Shape& s, Buffer buf, const lc::LeafView& view, const uint64* key,
                      const uint8* include, uint32 include_len) {
     const lc::LeafShape& ls = s.leaf;
@@ -384,25 +383,34 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
 
         note_rightmost(cache, blkno, *view);
 
-        // A leaf with no pending entries takes a key above its coded ones,
-        // or above all but the last few, onto the end of its lanes (keys
-        // inserted in order): the record holds the lanes' changed words,
-        // fewer bytes than a pending entry, and the leaf stays coded for
-        // readers.  (Once the pending area holds entries, as when a
-        // serial's key arrives before the one below it and a lane's line
-        // cannot take the gap, they are appended together when it is
-        // full: a lane that grows a word moves the lanes after it, and
-        // that record is large, so appending one by one from there costs
-        // more WAL than the pending area does.)
-        if (view->pending() == 0 && append_in_order(index, s, buf, *view, key, include, include_len)) {
+        // The insert is done once the leaf is written: and a walk right
+        // means the model is older than the leaves, so take the newer one
+        // if a retrain made it, or make one.
+        auto done = [&] {
             UnlockReleaseBuffer(buf);
             MemoryContextSwitchTo(old_cxt);
             if (steps > 0) retrain_if_lagging(heap, index, steps);
             return false;
-        }
-        // Room in the pending area: append the entry as it is (a small WAL record).
+        };
         const std::size_t entry_bytes = lc::pending_entry_bytes(ls, include_len);
-        if (view->pending() < lc::kMaxPending && view->used_bytes() + entry_bytes <= kLeafCapacity) {
+        const bool pending_has_room =
+            view->pending() < lc::kMaxPending && view->used_bytes() + entry_bytes <= kLeafCapacity;
+
+        // A leaf with no pending entries takes a key above its coded ones,
+        // or above all but the last few, onto the end of its lanes (keys
+        // inserted in order): the record holds the lanes' changed words,
+        // fewer bytes than a pending entry, and the leaf stays coded for
+        // readers.  So does a full pending area, with the key.  (In
+        // between, as when a serial's key arrives before the one below it
+        // and a lane's line cannot take the gap, entries wait in the
+        // pending area: a lane that grows a word moves the lanes after it,
+        // and that record is large, so appending one by one from there
+        // costs more WAL than the pending area does.)
+        if ((view->pending() == 0 || !pending_has_room) &&
+            append_in_order(index, s, buf, *view, key, include, include_len))
+            return done();
+        // Room in the pending area: append the entry as it is (a small WAL record).
+        if (pending_has_room) {
             key[ls.w_include_start()] = 0;
             key[ls.w_include_len()] = include_len;
             const std::size_t at_byte = view->used_bytes();
@@ -413,17 +421,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
                 lc::set_pending_count(body, npending);
                 ixpg::set_page_body_used(p[0], at_byte + entry_bytes);
             });
-            UnlockReleaseBuffer(buf);
-            MemoryContextSwitchTo(old_cxt);
-            if (steps > 0) retrain_if_lagging(heap, index, steps);
-            return false;
-        }
-
-        if (append_in_order(index, s, buf, *view, key, include, include_len)) {
-            UnlockReleaseBuffer(buf);
-            MemoryContextSwitchTo(old_cxt);
-            if (steps > 0) retrain_if_lagging(heap, index, steps);
-            return false;
+            return done();
         }
 
         LeafData d;
@@ -447,12 +445,7 @@ bool insert(Relation index, Datum* values, bool* isnull, ItemPointer tid, Relati
             buf = read_leaf_right(index, blkno, LeafLock::Exclusive, view, &blkno);  // the same leaf again
             goto again;
         }
-        UnlockReleaseBuffer(buf);
-        MemoryContextSwitchTo(old_cxt);
-        // A walk right means the model is older than the leaves: take the
-        // newer one if a retrain made it, or make one.
-        if (steps > 0) retrain_if_lagging(heap, index, steps);
-        return false;
+        return done();
     });
 }
 
