@@ -25,13 +25,18 @@ uint32 descriptors_on(Relation index, BlockNumber blkno, Page page) {
 
 }  // namespace
 
-IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot) {
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot,
+                      BlockNumber** dir_blocks, bool* consistent) {
     const BlockNumber nblocks = meta.ngroups > 0 ? RelationGetNumberOfBlocks(index) : 0;
     // Every group takes at least two blocks (a slice page and a TID page).
     if (meta.ngroups > nblocks)
         ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "It counts %u groups in an index of %u blocks.",
                                   meta.ngroups, nblocks);
-    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * (static_cast<std::size_t>(meta.ngroups) + 1)));
+    const std::size_t room = static_cast<std::size_t>(meta.ngroups) + 1;
+    IxbGroup* groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * room));
+    BlockNumber* on = dir_blocks != nullptr ? static_cast<BlockNumber*>(palloc(sizeof(BlockNumber) * room)) : nullptr;
+    if (consistent != nullptr)
+        *consistent = true;
     uint32 n = 0;
     ixpg::ChainWalk walk(index, kPages, kPageDirectory, meta.ngroups > 0 ? meta.dir_head : InvalidBlockNumber);
     for (; !walk.done() && n < meta.ngroups; walk.advance()) {
@@ -44,21 +49,33 @@ IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snap
         for (uint32 i = 0; i < count && n < meta.ngroups; ++i) {
             // Everything a scan computes from a descriptor must stay inside
             // the index and inside its buffers.
-            if (!bl::descriptor_is_valid(on_page[i], meta.sig_bits, nblocks, kPageBytes))
+            if (!bl::descriptor_is_valid(on_page[i], meta.sig_bits, nblocks, kPageBytes)) {
+                if (consistent != nullptr) {
+                    *consistent = false;
+                    continue;
+                }
                 ixpg::report_index_damage(
                     index, blkno, "group descriptor",
                     "Descriptor %u (first block %u, %u of %u rows, %u live, %u TID pages) does not fit the index of "
                     "%u blocks.",
                     i, on_page[i].first, on_page[i].nrows, on_page[i].capacity, on_page[i].live, on_page[i].tid_pages,
                     nblocks);
+            }
+            if (on != nullptr)
+                on[n] = blkno;
             groups[n++] = on_page[i];
         }
         UnlockReleaseBuffer(buf);
     }
-    if (n != meta.ngroups)
-        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
-                                  "It counts %u groups; the directory holds %u.", meta.ngroups, n);
+    if (n != meta.ngroups) {
+        if (consistent == nullptr)
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                      "It counts %u groups; the directory holds %u.", meta.ngroups, n);
+        *consistent = false;
+    }
     *ngroups = n;
+    if (dir_blocks != nullptr)
+        *dir_blocks = on;
     return groups;
 }
 
@@ -130,6 +147,73 @@ void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber
     UnlockReleaseBuffer(meta_buf);
 }
 
+void replace_groups(Relation index, const IxbGroup* old, uint32 k, const BlockNumber* dir_blocks,
+                    const IxbGroup* merged) {
+    Buffer bufs[MAX_GENERIC_XLOG_PAGES];
+    int nbufs = 0;
+    bufs[nbufs++] = ixpg::lock_metapage(index, kPages, kMetaSpec, BUFFER_LOCK_EXCLUSIVE);
+    const bool totals = meta_has_totals(BufferGetPage(bufs[0]));
+    // Each old descriptor's page (index into bufs) and slot, found before
+    // anything changes.
+    int page_of[kMaxMergeGroups];
+    uint32 slot_of[kMaxMergeGroups];
+    if (k == 0 || k > kMaxMergeGroups)
+        elog(ERROR, "ixbloom: a merge of %u groups", k);
+    for (uint32 j = 0; j < k; ++j) {
+        if (BufferGetBlockNumber(bufs[nbufs - 1]) != dir_blocks[j]) {
+            if (nbufs == MAX_GENERIC_XLOG_PAGES)
+                elog(ERROR, "ixbloom: a merge's descriptors lie on more than %d directory pages",
+                     MAX_GENERIC_XLOG_PAGES - 1);
+            check_link(index, dir_blocks[j], ixpg::kMetaBlock, "directory page", true);
+            Buffer buf = ReadBuffer(index, dir_blocks[j]);
+            LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+            ixpg::check_page_kind(index, dir_blocks[j], BufferGetPage(buf), kPages, kPageDirectory);
+            bufs[nbufs++] = buf;
+        }
+        Page page = BufferGetPage(bufs[nbufs - 1]);
+        const uint32 count = descriptors_on(index, dir_blocks[j], page);
+        const IxbGroup* on_page = reinterpret_cast<const IxbGroup*>(ixpg::page_body(page));
+        uint32 slot = 0;
+        while (slot < count && std::memcmp(&on_page[slot], &old[j], sizeof(IxbGroup)) != 0)
+            ++slot;
+        if (slot == count)
+            elog(ERROR, "ixbloom: the group at block %u changed during its merge", old[j].first);
+        page_of[j] = nbufs - 1;
+        slot_of[j] = slot;
+    }
+
+    ixpg::log_change(index, bufs, nbufs, 0, [&](Page* p) {
+        grow_meta_body(p[0]);
+        IxbMeta* m = page_meta(p[0]);
+        m->format_version = kFormatVersion;  // a format 2 index is format 3 from its first merge
+        m->merges += 1;
+        for (uint32 j = 0; j < k; ++j) {
+            m->grouped_rows -= old[j].nrows;
+            if (totals)
+                bl::count_group(m->totals, old[j], m->sig_bits, kPageBytes, -1);
+        }
+        m->ngroups -= k;
+        if (merged != nullptr) {
+            m->ngroups += 1;
+            m->grouped_rows += merged->nrows;
+            if (totals)
+                bl::count_group(m->totals, *merged, m->sig_bits, kPageBytes, +1);
+            std::memcpy(ixpg::page_body(p[page_of[0]]) + slot_of[0] * sizeof(IxbGroup), merged, sizeof(IxbGroup));
+        }
+        // Remove the others (and old[0] without a merged group), from the
+        // last: a removal moves only the descriptors after it up.
+        for (uint32 j = k; j-- > (merged != nullptr ? 1u : 0u);) {
+            Page page = p[page_of[j]];
+            const std::size_t used = ixpg::page_body_used(page);
+            char* at = ixpg::page_body(page) + slot_of[j] * sizeof(IxbGroup);
+            std::memmove(at, at + sizeof(IxbGroup), used - (slot_of[j] + 1) * sizeof(IxbGroup));
+            ixpg::set_page_body_used(page, used - sizeof(IxbGroup));
+        }
+    });
+    for (int i = nbufs; i-- > 0;)
+        UnlockReleaseBuffer(bufs[i]);
+}
+
 void update_live_counts(Relation index, const IxbMeta& meta, const uint32* live, uint32 ngroups) {
     uint32 n = 0;
     ixpg::ChainWalk walk(index, kPages, kPageDirectory, ngroups > 0 ? meta.dir_head : InvalidBlockNumber);
@@ -180,10 +264,7 @@ void store_totals(Relation index, const bl::GroupTotals& totals) {
         ixpg::log_change(index, {meta_buf}, 0, [&](Page* p) {
             // A metapage of ixbloom 1.0 grows to the full layout; the options
             // it was built with stay unrecorded.
-            if (ixpg::page_body_used(p[0]) < sizeof(IxbMeta)) {
-                std::memset(ixpg::page_body(p[0]) + kMetaBytesV1, 0, sizeof(IxbMeta) - kMetaBytesV1);
-                ixpg::set_page_body_used(p[0], sizeof(IxbMeta));
-            }
+            grow_meta_body(p[0]);
             IxbMeta* w = page_meta(p[0]);
             w->recorded |= kRecordedTotals;
             w->totals = totals;

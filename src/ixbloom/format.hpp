@@ -1,4 +1,4 @@
-// format.hpp — the on-disk contract of an ixbloom index, format version 2
+// format.hpp — the on-disk contract of an ixbloom index, format version 3
 // (docs/ixbloom-format.md): page kinds and the special space, the metapage,
 // group descriptors, insert-buffer entries.  Types and constants only, so
 // that ixstat and the tests can read an ixbloom index through it.
@@ -16,13 +16,16 @@ IXPG_BEGIN_C_HEADERS
 IXPG_END_C_HEADERS
 
 #include <cstddef>
+#include <cstring>
 
 namespace ixbloom {
 
 namespace bl = ixcore::bloom;
 
 constexpr uint32 kMagic = 0x1B100F01;
-constexpr uint32 kFormatVersion = 2;
+constexpr uint32 kFormatVersion = 3;
+// Format 2 indexes are read as they are; their first merge converts them.
+constexpr uint32 kOldestFormatVersion = 2;
 constexpr uint16 kPageId = 0xB10F;
 
 // Page kinds (IxbPageOpaque::flags).
@@ -90,17 +93,32 @@ struct IxbMeta {
     float8 opt_false_positive_rate;     // WITH (false_positive_rate), 0 if not given
     uint16 opt_col_bits[bl::kMaxColumns];  // WITH (colN), 0 if not given
     bl::GroupTotals totals;             // sums over the group descriptors (core/bloom/group_totals.hpp)
+    // ---- appended in format 3 ----
+    uint32 merges;     // merges committed so far (a hot-standby scan compares it)
+    uint32 reserved2;
 };
 constexpr std::size_t kMetaBytesV1 = offsetof(IxbMeta, recorded);  // ixbloom 1.0's metapage body
-static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, totals) == 192 && sizeof(IxbMeta) == 480,
+constexpr std::size_t kMetaBytesV2 = offsetof(IxbMeta, merges);  // ixbloom 1.1's metapage body
+static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, totals) == 192 && kMetaBytesV2 == 480 &&
+                  sizeof(IxbMeta) == 488,
               "metapage layout (docs/ixbloom-format.md)");
 
-constexpr ixpg::MetaSpec kMetaSpec{kMagic, kFormatVersion, kFormatVersion, kMetaBytesV1};
+constexpr ixpg::MetaSpec kMetaSpec{kMagic, kOldestFormatVersion, kFormatVersion, kMetaBytesV1};
+
+// Grow a metapage body written by an older release to the full layout: the
+// appended fields read as zeros, which is what they meant when absent.
+inline void grow_meta_body(Page meta_page) {
+    const std::size_t used = ixpg::page_body_used(meta_page);
+    if (used < sizeof(IxbMeta)) {
+        std::memset(ixpg::page_body(meta_page) + used, 0, sizeof(IxbMeta) - used);
+        ixpg::set_page_body_used(meta_page, sizeof(IxbMeta));
+    }
+}
 
 // Does this metapage page hold the 1.1 fields, with totals recorded?  (A
 // 1.0 body is shorter; the bytes after its pd_lower are the page's hole.)
 inline bool meta_has_totals(Page meta_page) {
-    return ixpg::page_body_used(meta_page) >= sizeof(IxbMeta) &&
+    return ixpg::page_body_used(meta_page) >= kMetaBytesV2 &&
            (reinterpret_cast<const IxbMeta*>(PageGetContents(meta_page))->recorded & kRecordedTotals);
 }
 

@@ -19,6 +19,35 @@ Buffer read_group_page(Relation index, BlockNumber blkno, uint16 kind, Snapshot 
     return buf;
 }
 
+Buffer try_read_group_page(Relation index, BlockNumber blkno, uint16 kind, Snapshot snapshot) {
+    Buffer buf = ReadBuffer(index, blkno);
+    LockBuffer(buf, BUFFER_LOCK_SHARE);
+    Page page = BufferGetPage(buf);
+    TestForOldSnapshot(snapshot, index, page);
+    if (ixpg::page_is(page, kPages, kind))
+        return buf;
+    UnlockReleaseBuffer(buf);
+    return InvalidBuffer;
+}
+
+bool slice_fits(Page page, const bl::GroupGeometry& g, int slice) {
+    return bl::slice_is_stored(g, slice, ixpg::page_body_used(page));
+}
+
+bool try_open_tid_page(Page page, const IxbGroup& group, uint32 i, const bl::TidPageReader* page0,
+                       bl::TidPageReader* reader) {
+    return ixpg::page_is(page, kPages, kPageTid) &&
+           reader->open(reinterpret_cast<const uint8*>(ixpg::page_body(page)), ixpg::page_body_used(page), i,
+                        group.tid_pages, group.nrows, page0);
+}
+
+bool dead_slice_fits(const uint8* dead, const IxbGroup& group) {
+    for (uint32 pos = group.nrows; pos < group.capacity; ++pos)
+        if ((dead[pos / 8] >> (pos % 8)) & 1)
+            return false;
+    return true;
+}
+
 void copy_slice(Relation index, BlockNumber blkno, Page page, const bl::GroupGeometry& g, int slice, uint8* dst) {
     if (!bl::slice_is_stored(g, slice, ixpg::page_body_used(page)))
         ixpg::report_index_damage(index, blkno, "slice page",

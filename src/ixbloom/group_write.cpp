@@ -1,5 +1,5 @@
-// group_write.cpp — writing one bit-sliced group on freshly extended,
-// contiguous blocks: its slice pages (the signature bits, then the dead
+// group_write.cpp — writing one bit-sliced group on contiguous blocks (a
+// run of free pages, or freshly extended ones): its slice pages (the signature bits, then the dead
 // slice, all zeros) and its TID pages.  Unreachable until a descriptor
 // names it (directory.cpp), so a crash midway leaves only orphan pages.
 #include "ixbloom/ixbloom.hpp"
@@ -51,6 +51,33 @@ void fill_group_page(Page page, const bl::GroupGeometry& g, uint32 p, const uint
     }
 }
 
+// Write the group's pages at first .. first + total_pages - 1.  On a
+// claimed run, each page must still be free when locked; returns how many
+// pages were written before one was not (all of them otherwise).
+uint32 write_group_pages(Relation index, BlockNumber first, bool claimed, const bl::GroupGeometry& g,
+                         const uint8* slices, std::size_t stride, const bl::Tid* tids, const bl::TidPagePlan* plans,
+                         bool use_wal) {
+    const uint32 npages = g.total_pages();
+    for (uint32 p = 0; p < npages; ++p) {
+        CHECK_FOR_INTERRUPTS();
+        Buffer buf = ReadBuffer(index, first + p);
+        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+        if (claimed && !ixpg::page_is_reusable(BufferGetPage(buf), kPages)) {
+            UnlockReleaseBuffer(buf);
+            return p;
+        }
+        if (use_wal) {
+            ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE,
+                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, stride, tids, plans); });
+        } else {
+            fill_group_page(BufferGetPage(buf), g, p, slices, stride, tids, plans);
+            MarkBufferDirty(buf);
+        }
+        UnlockReleaseBuffer(buf);
+    }
+    return npages;
+}
+
 }  // namespace
 
 IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, std::size_t stride, const bl::Tid* tids,
@@ -65,21 +92,24 @@ IxbGroup write_group_slices(Relation index, int sig_bits, const uint8* slices, s
     if (g.tid_pages == 0)
         elog(ERROR, "ixbloom: %u rows do not fit the TID pages of one group", nrows);
 
-    // Groups are contiguous, so always on new blocks (docs/ixbloom-format.md).
+    // A group's blocks are contiguous: a run of free pages if the FSM has
+    // one (only where WAL is written: CREATE INDEX fills a new relation),
+    // else new blocks.
     const uint32 npages = g.total_pages();
-    const BlockNumber first = ixpg::extend_contiguous(index, npages);
-    for (uint32 p = 0; p < npages; ++p) {
-        CHECK_FOR_INTERRUPTS();
-        Buffer buf = ReadBuffer(index, first + p);
-        LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-        if (use_wal) {
-            ixpg::log_change(index, {buf}, GENERIC_XLOG_FULL_IMAGE,
-                             [&](Page* pages) { fill_group_page(pages[0], g, p, slices, stride, tids, plans); });
-        } else {
-            fill_group_page(BufferGetPage(buf), g, p, slices, stride, tids, plans);
-            MarkBufferDirty(buf);
+    BlockNumber first = use_wal ? ixpg::claim_free_run(index, npages) : InvalidBlockNumber;
+    if (first != InvalidBlockNumber) {
+        const uint32 written = write_group_pages(index, first, true, g, slices, stride, tids, plans, true);
+        if (written < npages) {
+            // An insert took page `written` first: undo, and extend instead.
+            ixpg::give_back_run(index, first + written + 1, npages - written - 1);
+            for (uint32 p = 0; p < written; ++p)
+                ixpg::free_page(index, kPages, first + p);
+            first = InvalidBlockNumber;
         }
-        UnlockReleaseBuffer(buf);
+    }
+    if (first == InvalidBlockNumber) {
+        first = ixpg::extend_contiguous(index, npages);
+        write_group_pages(index, first, false, g, slices, stride, tids, plans, use_wal);
     }
 
     IxbGroup group;

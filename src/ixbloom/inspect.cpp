@@ -7,6 +7,11 @@
 
 IXPG_BEGIN_C_HEADERS
 #include "access/relation.h"
+#include "access/table.h"
+#include "access/xlog.h"
+#include "catalog/index.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -100,6 +105,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(ixbloom_metapage);
 PG_FUNCTION_INFO_V1(ixbloom_groups);
 PG_FUNCTION_INFO_V1(ixbloom_tid_pages);
+PG_FUNCTION_INFO_V1(ixbloom_merge_groups);
 
 // ixbloom_metapage(regclass): one row.
 Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
@@ -114,8 +120,11 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
             elog(ERROR, "return type must be a row type");
         const bool options = meta.recorded & kRecordedOptions;
         const bool totals = meta.recorded & kRecordedTotals;
-        Datum values[19];
-        bool nulls[19] = {};
+        // ixbloom 1.1 declares 19 columns; 1.2 adds merges.
+        if (desc->natts != 19 && desc->natts != 20)
+            elog(ERROR, "ixbloom_metapage: the SQL declaration has %d columns", desc->natts);
+        Datum values[20];
+        bool nulls[20] = {};
         values[0] = Int32GetDatum(static_cast<int32>(meta.format_version));
         values[1] = Int32GetDatum(meta.sig_bits);
         values[2] = Int32GetDatum(meta.ncols);
@@ -138,6 +147,7 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
         values[18] = Int64GetDatum(meta.totals.dead_groups);
         for (int i = 14; i < 19; ++i)
             nulls[i] = !totals;
+        values[19] = Int64GetDatum(meta.merges);
         PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
     });
 }
@@ -219,6 +229,47 @@ Datum ixbloom_tid_pages(PG_FUNCTION_ARGS) {
         UnlockReleaseBuffer(buf0);
         relation_close(index, AccessShareLock);
         return Datum(0);
+    });
+}
+
+// ixbloom_merge_groups(regclass): merge the index's small groups now, as
+// VACUUM does (ixbloom 1.2).  Like brin_summarize_range: for the table's
+// owner, under ShareUpdateExclusiveLock on the table and the index, so it
+// waits for VACUUM rather than running beside it.
+Datum ixbloom_merge_groups(PG_FUNCTION_ARGS) {
+    using namespace ixbloom;
+    return ixpg::sql_entry([&]() -> Datum {
+        const Oid index_oid = PG_GETARG_OID(0);
+        if (RecoveryInProgress())
+            ereport(ERROR,
+                    (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("recovery is in progress"),
+                     errhint("ixbloom_merge_groups() cannot be executed during recovery.")));
+        // The table first, as VACUUM locks it; then the index.
+        const Oid heap_oid = IndexGetRelation(index_oid, true);
+        if (!OidIsValid(heap_oid))
+            ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                            errmsg("relation with OID %u is not an index", index_oid)));
+        Relation heap = table_open(heap_oid, ShareUpdateExclusiveLock);
+        if (!pg_class_ownercheck(heap_oid, GetUserId()))
+            aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(heap->rd_rel->relkind),
+                           RelationGetRelationName(heap));
+        Relation index = index_open(index_oid, ShareUpdateExclusiveLock);
+        relation_close(open_ixbloom(index_oid), AccessShareLock);
+
+        lock_merge(index);
+        const MergeResult r = merge_groups(index);
+        unlock_merge(index);
+        index_close(index, ShareUpdateExclusiveLock);
+        table_close(heap, ShareUpdateExclusiveLock);
+
+        TupleDesc desc;
+        if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+            elog(ERROR, "return type must be a row type");
+        Datum values[3] = {Int32GetDatum(static_cast<int32>(r.groups_before)),
+                           Int32GetDatum(static_cast<int32>(r.groups_after)),
+                           Int64GetDatum(static_cast<int64>(r.pages_freed))};
+        bool nulls[3] = {};
+        PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
     });
 }
 }

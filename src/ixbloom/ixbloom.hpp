@@ -8,6 +8,7 @@
 //   group_read.cpp    reading a group's slices and TID pages
 //   insert_buffer.cpp the insert buffer's tail: append, extend, seal
 //   fold.cpp          folding the insert buffer into groups; the fold lock
+//   merge.cpp         merging small groups into full ones; the merge lock
 //   build.cpp, insert.cpp, scan_setup.cpp, scan.cpp, vacuum.cpp, cost.cpp,
 //   validate.cpp, options_check.cpp, inspect.cpp: the callbacks and SQL
 //   functions.
@@ -115,12 +116,28 @@ Buffer lock_chain_tail(Relation index, BlockNumber blkno, BlockNumber held, uint
 // ---- groups (directory.cpp, group_write.cpp, group_read.cpp) -----------------------
 
 // Every group descriptor, in directory order, each checked against the
-// relation's size (palloc'd array).
-IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot = nullptr);
+// relation's size (palloc'd array).  dir_blocks, if given, gets the
+// directory page of each (palloc'd).  consistent, if given, turns the
+// checks' ERRORs into false (a hot-standby scan, whose directory a replayed
+// fold or merge may change between two of its pages: it reads the
+// metapage to tell that from damage); the groups are then incomplete.
+IxbGroup* read_groups(Relation index, const IxbMeta& meta, uint32* ngroups, Snapshot snapshot = nullptr,
+                      BlockNumber** dir_blocks = nullptr, bool* consistent = nullptr);
 
 // Append descriptors to the directory and apply meta changes, in one WAL
 // record with the metapage (the commit point of a fold).
 void commit_groups(Relation index, const IxbGroup* groups, uint32 n, BlockNumber new_buf_head, uint32 folded_pages);
+
+// A merge's commit (docs/ixbloom-format.md, "Merge"): in one record with
+// the metapage, the descriptor old[0] is replaced by *merged (or removed
+// too, if merged is NULL) and old[1..k-1] are removed.  dir_blocks[i] is
+// the directory page that holds old[i], in chain order, at most 3 pages;
+// each descriptor must still be there, unchanged.
+// The most groups one merge takes (a bound for arrays; the rows of a
+// merge fit one group, so only groups with few live rows come near it).
+constexpr uint32 kMaxMergeGroups = 64;
+void replace_groups(Relation index, const IxbGroup* old, uint32 k, const BlockNumber* dir_blocks,
+                    const IxbGroup* merged);
 
 // Write the groups' recomputed live counts (one record per directory page
 // that changes, with the metapage's total).
@@ -158,6 +175,16 @@ void open_tid_page(Relation index, BlockNumber blkno, Page page, const IxbGroup&
 // (such bits would make the live count too low and hide rows).
 uint32 count_dead(Relation index, BlockNumber blkno, const uint8* dead, const IxbGroup& group);
 
+// The same checks without the ERROR, for a hot-standby scan, where a page
+// that fails them may have been recycled by a merge replayed under the
+// scan (the scan then reads the metapage to tell that from damage).
+// try_read_group_page returns InvalidBuffer for a page of another kind.
+Buffer try_read_group_page(Relation index, BlockNumber blkno, uint16 kind, Snapshot snapshot);
+bool slice_fits(Page page, const bl::GroupGeometry& g, int slice);
+bool try_open_tid_page(Page page, const IxbGroup& group, uint32 i, const bl::TidPageReader* page0,
+                       bl::TidPageReader* reader);
+bool dead_slice_fits(const uint8* dead, const IxbGroup& group);
+
 // ---- insert buffer and folds (insert_buffer.cpp, fold.cpp) -------------------------
 
 // Entries on a buffer page, from pd_lower: ERROR if pd_lower does not end
@@ -177,6 +204,22 @@ void fold_buffer(Relation index, bool seal);
 void lock_fold(Relation index, LOCKMODE mode);
 bool try_lock_fold(Relation index, LOCKMODE mode);
 void unlock_fold(Relation index, LOCKMODE mode);
+
+// ---- merges (merge.cpp) --------------------------------------------------------------
+
+struct MergeResult {
+    uint32 groups_before;
+    uint32 groups_after;
+    uint64 pages_freed;
+};
+// Merge small or emptied groups until no batch is worth merging.  Caller
+// holds the merge lock and not the fold lock.
+MergeResult merge_groups(Relation index);
+// The lock that keeps merges, bulk deletes and VACUUM's cleanup apart
+// (each reads descriptors and rows that another would change).  Taken
+// before the fold lock.
+void lock_merge(Relation index);
+void unlock_merge(Relation index);
 
 // ---- callbacks ------------------------------------------------------------------
 

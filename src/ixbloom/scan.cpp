@@ -92,24 +92,46 @@ struct GroupScan {
     uint64* scratch;
     ItemPointerData* tidbuf;
     TIDBitmap* tbm;
+    // On a hot standby a page that fails its checks may have been recycled
+    // by a merge replayed under the scan: scan_group then sets *changed and
+    // returns, and the caller reads the metapage's merge counter.
+    bool standby;
 };
+
+// A group page, share-locked; InvalidBuffer (and *changed) if on a standby
+// it is no longer of its kind.  Runs inside ixpg::pg_call.
+Buffer read_page(const GroupScan& s, BlockNumber blk, uint16 kind, bool* changed) {
+    if (!s.standby)
+        return read_group_page(s.index, blk, kind, s.snapshot, nullptr);
+    Buffer buf = try_read_group_page(s.index, blk, kind, s.snapshot);
+    *changed = buf == InvalidBuffer;
+    return buf;
+}
 
 // Does the dead slice mark every row?  Runs inside ixpg::pg_call.  Read only for a group whose live
 // count says so: the count is derived (VACUUM writes it after the slice),
 // so it decides nothing by itself.
-bool all_rows_dead(const GroupScan& s, const IxbGroup& group, const bl::GroupGeometry& g) {
+bool all_rows_dead(const GroupScan& s, const IxbGroup& group, const bl::GroupGeometry& g, bool* changed) {
     const BlockNumber blk = group.first + g.slice_page(g.dead_slice());
-    Buffer buf = read_group_page(s.index, blk, kPageSlice, s.snapshot, nullptr);
-    copy_slice(s.index, blk, BufferGetPage(buf), g, g.dead_slice(), s.arena);
+    Buffer buf = read_page(s, blk, kPageSlice, changed);
+    if (buf == InvalidBuffer)
+        return false;
+    *changed = s.standby && !slice_fits(BufferGetPage(buf), g, g.dead_slice());
+    if (!*changed)
+        copy_slice(s.index, blk, BufferGetPage(buf), g, g.dead_slice(), s.arena);
     UnlockReleaseBuffer(buf);
-    return count_dead(s.index, blk, s.arena, group) == group.nrows;
+    *changed |= s.standby && !dead_slice_fits(s.arena, group);
+    return !*changed && count_dead(s.index, blk, s.arena, group) == group.nrows;
 }
 
 // Candidates of one group, added to the bitmap; returns how many TIDs.
+// On a standby, *changed tells that a page failed its checks (the TIDs
+// added until then are extra, which a bitmap tolerates).
 // Runs inside ixpg::pg_call.
-int64 scan_group(const GroupScan& s, const IxbGroup& group) {
+int64 scan_group(const GroupScan& s, const IxbGroup& group, bool* changed) {
     const bl::GroupGeometry g = group_geometry(group, s.shape->bits);
-    if (group.live == 0 && all_rows_dead(s, group, g))
+    *changed = false;
+    if (group.live == 0 && (all_rows_dead(s, group, g, changed) || *changed))
         return 0;
     // The dead slice is needed only once VACUUM has removed rows; it is the
     // last slice, so the list stays ascending.
@@ -125,8 +147,15 @@ int64 scan_group(const GroupScan& s, const IxbGroup& group) {
         if (blk != current) {
             if (buf != InvalidBuffer)
                 UnlockReleaseBuffer(buf);
-            buf = read_group_page(s.index, blk, kPageSlice, s.snapshot, nullptr);
+            buf = read_page(s, blk, kPageSlice, changed);
+            if (buf == InvalidBuffer)
+                return 0;
             current = blk;
+        }
+        if (s.standby && !slice_fits(BufferGetPage(buf), g, slice)) {
+            UnlockReleaseBuffer(buf);
+            *changed = true;
+            return 0;
         }
         uint8* dst = s.arena + static_cast<std::size_t>(i) * g.slice_bytes();
         copy_slice(s.index, blk, BufferGetPage(buf), g, slice, dst);
@@ -152,8 +181,16 @@ int64 scan_group(const GroupScan& s, const IxbGroup& group) {
     // other pages that hold candidates, each read once.
     bl::TidPageReader page0, other;
     const BlockNumber blk0 = group.first + g.tid_page(0);
-    Buffer buf0 = read_group_page(s.index, blk0, kPageTid, s.snapshot, nullptr);
-    open_tid_page(s.index, blk0, BufferGetPage(buf0), group, 0, nullptr, &page0);
+    Buffer buf0 = read_page(s, blk0, kPageTid, changed);
+    if (buf0 == InvalidBuffer)
+        return 0;
+    if (!s.standby) {
+        open_tid_page(s.index, blk0, BufferGetPage(buf0), group, 0, nullptr, &page0);
+    } else if (!try_open_tid_page(BufferGetPage(buf0), group, 0, nullptr, &page0)) {
+        UnlockReleaseBuffer(buf0);
+        *changed = true;
+        return 0;
+    }
     bl::TidPageReader* reader = &page0;
     buf = InvalidBuffer;
     int64 added = 0;
@@ -171,8 +208,21 @@ int64 scan_group(const GroupScan& s, const IxbGroup& group) {
                 buf = InvalidBuffer;
                 if (page != 0) {
                     const BlockNumber blk = group.first + g.tid_page(page);
-                    buf = read_group_page(s.index, blk, kPageTid, s.snapshot, nullptr);
-                    open_tid_page(s.index, blk, BufferGetPage(buf), group, page, &page0, &other);
+                    buf = read_page(s, blk, kPageTid, changed);
+                    if (!s.standby) {
+                        open_tid_page(s.index, blk, BufferGetPage(buf), group, page, &page0, &other);
+                    } else if (buf != InvalidBuffer &&
+                               !try_open_tid_page(BufferGetPage(buf), group, page, &page0, &other)) {
+                        UnlockReleaseBuffer(buf);
+                        buf = InvalidBuffer;
+                        *changed = true;
+                    }
+                    if (*changed) {
+                        UnlockReleaseBuffer(buf0);
+                        if (ntids > 0)
+                            tbm_add_tuples(s.tbm, s.tidbuf, ntids, true);
+                        return added + ntids;
+                    }
                     reader = &other;
                 }
             }
@@ -258,18 +308,24 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
         ixpg::pvector<uint8*> slice_of(static_cast<std::size_t>(state.shape.bits) + 1, nullptr);
         ixpg::pvector<uint64> cand(cap / 64), scratch(2 * (cap / 64));
         ixpg::pvector<ItemPointerData> tidbuf(std::max<std::size_t>(1024, entries_per_page(state.shape.bits)));
+        bool standby = false;
+        ixpg::pg_call([&] { standby = RecoveryInProgress(); });
         const GroupScan s{index,       scan->xs_snapshot, &state.shape,  &pred,        bits.data(),
                           static_cast<int>(bits.size()), slice_of.data(), arena.data(), cand.data(),
-                          scratch.data(), tidbuf.data(),     tbm};
+                          scratch.data(), tidbuf.data(),     tbm,          standby};
 
         // Scans hold the fold lock in share mode: no fold or VACUUM can move
         // rows between the buffer and the groups under our feet.
         // (If an error escapes, transaction abort releases the lock.)
         ixpg::pg_call([&] { lock_fold(index, ShareLock); });
-        // Groups are only ever appended, so a rescan after a concurrent fold
-        // (hot standby only) needs just the groups added since; a TID seen
-        // twice is harmless in a bitmap.
+        // On a hot standby the primary's folds and merges replay without the
+        // fold lock.  Folds only append groups, so a rescan after one needs
+        // just the groups added since; a merge replaces and removes groups
+        // and recycles their pages, so a rescan after one reads them all.
+        // A TID seen twice, or a stray TID read from a recycled page, is
+        // harmless in a lossy bitmap; a row missed is caught by the rescan.
         uint32 scanned = 0;
+        uint32 merges_scanned = 0;  // the merge counter of the directory scanned so far
         for (int attempt = 0;; ++attempt) {
             if (attempt == 1000)
                 ixpg::pg_call([&] {
@@ -282,21 +338,53 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
             IxbMeta meta;
             IxbGroup* groups = nullptr;
             uint32 ngroups = 0;
+            bool listed = true;
             ixpg::pg_call([&] {
                 meta = read_meta(index, s.snapshot);
-                groups = read_groups(index, meta, &ngroups, s.snapshot);
+                groups = read_groups(index, meta, &ngroups, s.snapshot, nullptr, s.standby ? &listed : nullptr);
             });
-            for (uint32 i = scanned; i < ngroups; ++i) {
+            if (meta.merges != merges_scanned)
+                scanned = 0;
+            merges_scanned = meta.merges;
+            bool changed = !listed;
+            uint32 i = scanned;
+            for (; i < ngroups && !changed; ++i) {
                 ixpg::pg_call([&] {
                     CHECK_FOR_INTERRUPTS();
-                    total += scan_group(s, groups[i]);
+                    total += scan_group(s, groups[i], &changed);
                 });
+            }
+            if (changed) {
+                // Replayed changes, or damage?  If neither counter moved, the
+                // checked reads report the damage.
+                bool moved = false;
+                ixpg::pg_call([&] {
+                    const IxbMeta now = read_meta(index);
+                    moved = now.folds != meta.folds || now.merges != meta.merges;
+                    if (!moved && !listed)
+                        read_groups(index, meta, &ngroups, s.snapshot);
+                    if (!moved && listed) {
+                        GroupScan strict = s;
+                        strict.standby = false;
+                        total += scan_group(strict, groups[i - 1], &changed);
+                    }
+                });
+                // The group that failed is read again, unless the checked read
+                // found it sound after all.
+                if (listed)
+                    scanned = moved ? i - 1 : i;
+                continue;
             }
             scanned = ngroups;
             bool consistent = false;
             ixpg::pg_call([&] {
-                // On a primary the fold lock already rules out a fold.
-                consistent = scan_buffer(s, meta, &total) && (!RecoveryInProgress() || read_meta(index).folds == meta.folds);
+                // On a primary the fold lock already rules out a fold or a merge.
+                bool unchanged = true;
+                if (s.standby) {
+                    const IxbMeta now = read_meta(index);
+                    unchanged = now.folds == meta.folds && now.merges == meta.merges;
+                }
+                consistent = scan_buffer(s, meta, &total) && unchanged;
             });
             if (consistent)
                 break;

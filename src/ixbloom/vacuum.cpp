@@ -3,7 +3,8 @@
 // Bulk delete marks dead rows in each group's dead slice (their signature
 // bits stay: a stale bit only costs a recheck) and compacts insert-buffer
 // pages.  Cleanup folds the whole buffer into groups (unless it is small),
-// frees pages nothing reaches (left by a crash mid-fold), makes the
+// merges small groups, frees pages nothing reaches (left by a crash
+// mid-fold or mid-merge), makes the
 // metapage's totals those of the directory, and reports the live tuple count.
 #include "ixbloom/ixbloom.hpp"
 #include "pg/chain_walk.hpp"
@@ -204,8 +205,11 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         Relation index = info->index;
         if (stats == nullptr)
             stats = static_cast<IndexBulkDeleteResult*>(palloc0(sizeof(IndexBulkDeleteResult)));
-        // Share mode: keeps folds out (they would copy entries we are about
-        // to remove), lets scans run; each page change is under its buffer lock.
+        // The merge lock: a merge copies live rows, so none may be marked
+        // dead under it.  The fold lock in share mode keeps folds out (they
+        // would copy entries we are about to remove) and lets scans run;
+        // each page change is under its buffer lock.
+        lock_merge(index);
         lock_fold(index, ShareLock);
         const IxbMeta meta = read_meta(index);
         uint32 ngroups = 0;
@@ -219,6 +223,7 @@ IndexBulkDeleteResult* bulk_delete(IndexVacuumInfo* info, IndexBulkDeleteResult*
         update_live_counts(index, meta, live, ngroups);
         stats->tuples_removed += delete_in_buffer(index, meta, cb, cb_state, info->strategy);
         unlock_fold(index, ShareLock);
+        unlock_merge(index);
         return stats;
     });
 }
@@ -236,6 +241,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         // small to make a worthwhile group stays (ixbloom.vacuum_fold_min_pages).
         // (Capped at the pages of a full group: above that, inserts fold, but
         // they give up whenever a scan holds the fold lock.)
+        lock_merge(index);
         const IxbMeta before = read_meta(index);
         check_buffer_pages(index, before);
         const uint32 full_group_pages = static_cast<uint32>(
@@ -245,6 +251,9 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
             fold_buffer(index, true);
             unlock_fold(index, ExclusiveLock);
         }
+        // Small groups (from folds of a table that grows by small batches)
+        // and groups emptied by deletes become full-size ones.
+        merge_groups(index);
         lock_fold(index, ShareLock);
         // Hold the metapage while finding unreachable pages: a concurrent
         // insert adding a buffer page links it under this lock.
@@ -261,6 +270,7 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         store_totals(index, totals);
         live += static_cast<double>(totals.live);
         unlock_fold(index, ShareLock);
+        unlock_merge(index);
 
         stats->num_pages = RelationGetNumberOfBlocks(index);
         stats->num_index_tuples = live;

@@ -50,4 +50,16 @@ void log_change(Relation rel, std::initializer_list<Buffer> buffers, std::initia
     GenericXLogFinish(state);
 }
 
+// The same for n buffers known only at run time (1 <= n <= 4), all with
+// the same flags.
+template <class Modify>
+void log_change(Relation rel, const Buffer* buffers, int n, int flags, Modify&& modify) {
+    GenericXLogState* state = GenericXLogStart(rel);
+    Page pages[MAX_GENERIC_XLOG_PAGES];
+    for (int i = 0; i < n; ++i)
+        pages[i] = GenericXLogRegisterBuffer(state, buffers[i], flags);
+    modify(pages);
+    GenericXLogFinish(state);
+}
+
 }  // namespace ixpg

@@ -3,6 +3,7 @@
 #include "pg/generic_wal.hpp"
 
 IXPG_BEGIN_C_HEADERS
+#include "storage/freespace.h"
 #include "storage/indexfsm.h"
 #include "storage/lmgr.h"
 IXPG_END_C_HEADERS
@@ -26,7 +27,7 @@ Buffer new_page(Relation index, const PageSpec& spec, ForkNumber fork) {
             // Conditional: a page someone holds, we included, is not free.
             if (ConditionalLockBuffer(buf)) {
                 Page page = BufferGetPage(buf);
-                if (PageIsNew(page) || page_is(page, spec, spec.deleted_kind))
+                if (page_is_reusable(page, spec))
                     return buf;
                 LockBuffer(buf, BUFFER_LOCK_UNLOCK);
             }
@@ -51,6 +52,35 @@ BlockNumber extend_contiguous(Relation index, uint32 n, ForkNumber fork) {
     }
     UnlockRelationForExtension(index, ExclusiveLock);
     return first;
+}
+
+BlockNumber claim_free_run(Relation index, uint32 n) {
+    // One FSM lookup per block: runs are claimed by folds and merges, a few
+    // per thousands of rows, never per row.
+    const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    BlockNumber first = InvalidBlockNumber;
+    uint32 run = 0;
+    for (BlockNumber b = kMetaBlock + 1; n > 0 && b < nblocks; ++b) {
+        run = GetRecordedFreeSpace(index, b) > 0 ? run + 1 : 0;
+        if (run == n) {
+            first = b + 1 - n;
+            break;
+        }
+    }
+    if (first == InvalidBlockNumber)
+        return InvalidBlockNumber;
+    for (uint32 i = 0; i < n; ++i)
+        RecordUsedIndexPage(index, first + i);
+    return first;
+}
+
+void give_back_run(Relation index, BlockNumber first, uint32 n) {
+    for (uint32 i = 0; i < n; ++i)
+        RecordFreeIndexPage(index, first + i);
+}
+
+bool page_is_reusable(Page page, const PageSpec& spec) {
+    return PageIsNew(page) || page_is(page, spec, spec.deleted_kind);
 }
 
 void free_page(Relation index, const PageSpec& spec, BlockNumber blkno) {

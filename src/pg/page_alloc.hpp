@@ -21,6 +21,18 @@ Buffer new_page(Relation index, const PageSpec& spec, ForkNumber fork = MAIN_FOR
 // all zeros until the caller writes them); returns the first.
 BlockNumber extend_contiguous(Relation index, uint32 n, ForkNumber fork = MAIN_FORKNUM);
 
+// n contiguous blocks of the main fork that the FSM records as free, now
+// recorded as used there; InvalidBlockNumber if there is no such run.  The
+// FSM is a hint: before writing a page of the run, the caller locks it and
+// checks page_is_reusable, since an insert may have taken the page from
+// the FSM before the run was recorded as used.  The caller gives back what
+// it did not write with give_back_run.
+BlockNumber claim_free_run(Relation index, uint32 n);
+void give_back_run(Relation index, BlockNumber first, uint32 n);
+// May this page, locked by the caller, be written from scratch: never
+// initialised, or of the method's deleted kind?
+bool page_is_reusable(Page page, const PageSpec& spec);
+
 // Re-initialise a page as the deleted kind (one WAL record, a full image;
 // none if it already is one) and offer it in the FSM.  The caller holds no
 // lock on it.
