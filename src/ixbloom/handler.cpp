@@ -1,5 +1,5 @@
 // handler.cpp — the ixbloom access method handler, its reloptions and the
-// ixbloom.vacuum_fold_min_pages setting.
+// ixbloom.vacuum_fold_min_pages and ixbloom.vacuum_merge settings.
 #include "ixbloom/ixbloom.hpp"
 #include "pg/index_build.hpp"
 #include "pg/reloptions.hpp"
@@ -17,6 +17,7 @@ IXPG_END_C_HEADERS
 namespace ixbloom {
 
 int vacuum_fold_min_pages = kDefaultVacuumFoldMinPages;
+bool vacuum_merge = true;
 
 namespace {
 
@@ -115,6 +116,10 @@ void _PG_init(void) {
                             "1 folds any buffer.",
                             &vacuum_fold_min_pages, kDefaultVacuumFoldMinPages, 1, 1000000, PGC_USERSET, 0, nullptr,
                             nullptr, nullptr);
+    DefineCustomBoolVariable("ixbloom.vacuum_merge", "Whether VACUUM merges small groups into full-size ones",
+                             "Off leaves merging to ixbloom_merge_groups(), for instance to keep VACUUM of a large "
+                             "index short.",
+                             &vacuum_merge, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("ixbloom");
 }
 

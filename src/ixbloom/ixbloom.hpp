@@ -249,6 +249,9 @@ void end_scan(IndexScanDesc scan);
 constexpr int kDefaultVacuumFoldMinPages = 16;
 extern int vacuum_fold_min_pages;
 
+// ixbloom.vacuum_merge: VACUUM's cleanup merges small groups (merge.cpp).
+extern bool vacuum_merge;
+
 // Build sub-phases reported in pg_stat_progress_create_index.
 constexpr int64 kPhaseScan = 2;
 constexpr int64 kPhaseWrite = 3;

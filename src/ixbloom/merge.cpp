@@ -36,23 +36,56 @@ struct Batch {
     int dir_pages;
 };
 
-bool worth_merging(const Batch& b, const IxbGroup* groups) {
-    return b.k >= 2 || (b.k == 1 && groups[b.member[0]].live == 0);
+// Pages of the group that n rows make (with one TID page, as rows that
+// arrive in heap order need).
+uint32 pages_for(uint64 n, int sig_bits) {
+    IxbGroup d = {};
+    d.nrows = static_cast<uint32>(n);
+    d.capacity = bl::group_capacity_for(n, kPageBytes);
+    d.tid_pages = 1;
+    return group_geometry(d, sig_bits).total_pages();
 }
 
-// The first batch worth merging: groups with at most 7/8 of a full group's
-// rows live, whose live rows fit one group and whose descriptors lie on at
-// most 3 directory pages (one record with the metapage); two or more, or
-// one with no live row (merging it frees its pages).
-bool plan_batch(const IxbGroup* groups, const BlockNumber* dir_blocks, uint32 n, Batch* out) {
+// Is the batch of the first k of these groups worth merging?  Two or more
+// groups whose merged group takes no more pages than they free (the index
+// must not grow by merging: slices are packed per page, so two groups of
+// 8,000 rows take 12 pages each at length=80 but one of 16,000 takes 22),
+// or one group with no live row (merging it frees its pages).
+bool worth_merging(const IxbGroup* groups, const Batch& b, uint32 k, int sig_bits) {
+    if (k == 1)
+        return groups[b.member[0]].live == 0;
+    uint64 live = 0;
+    uint64 freed = 0;
+    for (uint32 j = 0; j < k; ++j) {
+        live += groups[b.member[j]].live;
+        freed += group_geometry(groups[b.member[j]], sig_bits).total_pages();
+    }
+    return k >= 2 && (live == 0 || pages_for(live, sig_bits) <= freed);
+}
+
+// Candidates are groups with at most 7/8 of a full group's rows live,
+// taken in directory order while their live rows fit one group and their
+// descriptors lie on at most 3 directory pages (one record with the
+// metapage).  The first batch, or its longest prefix, worth merging.
+bool plan_batch(const IxbGroup* groups, const BlockNumber* dir_blocks, uint32 n, int sig_bits, Batch* out) {
     const uint32 cap = bl::max_group_capacity(kPageBytes);
     Batch b{};
-    for (uint32 i = 0; i < n; ++i) {
-        if (groups[i].live > cap / 8 * 7)
+    for (uint32 i = 0; i <= n; ++i) {
+        if (i < n && groups[i].live > cap / 8 * 7)
             continue;
-        int pages = b.dir_pages + ((b.k == 0 || dir_blocks[b.member[b.k - 1]] != dir_blocks[i]) ? 1 : 0);
-        if (b.k == kMaxMergeGroups || b.live + groups[i].live > cap || pages > MAX_GENERIC_XLOG_PAGES - 1) {
-            if (worth_merging(b, groups))
+        int pages = 1;
+        if (i < n)
+            pages = b.dir_pages + ((b.k == 0 || dir_blocks[b.member[b.k - 1]] != dir_blocks[i]) ? 1 : 0);
+        if (i == n || b.k == kMaxMergeGroups || b.live + groups[i].live > cap ||
+            pages > MAX_GENERIC_XLOG_PAGES - 1) {
+            for (uint32 k = b.k; k >= 1; --k) {
+                if (worth_merging(groups, b, k, sig_bits)) {
+                    b.k = k;
+                    *out = b;
+                    return true;
+                }
+            }
+            if (i == n)
                 break;
             b = Batch{};
             pages = 1;
@@ -61,8 +94,7 @@ bool plan_batch(const IxbGroup* groups, const BlockNumber* dir_blocks, uint32 n,
         b.live += groups[i].live;
         b.dir_pages = pages;
     }
-    *out = b;
-    return worth_merging(b, groups);
+    return false;
 }
 
 // Where a merge collects its rows: row-major signatures and TIDs.
@@ -218,7 +250,7 @@ MergeResult merge_groups(Relation index) {
         first = false;
         result.groups_after = ngroups;
         Batch b;
-        if (!plan_batch(groups, dir_blocks, ngroups, &b)) {
+        if (!plan_batch(groups, dir_blocks, ngroups, meta.sig_bits, &b)) {
             unlock_fold(index, ShareLock);
             break;
         }

@@ -253,7 +253,8 @@ IndexBulkDeleteResult* vacuum_cleanup(IndexVacuumInfo* info, IndexBulkDeleteResu
         }
         // Small groups (from folds of a table that grows by small batches)
         // and groups emptied by deletes become full-size ones.
-        merge_groups(index);
+        if (vacuum_merge)
+            merge_groups(index);
         lock_fold(index, ShareLock);
         // Hold the metapage while finding unreachable pages: a concurrent
         // insert adding a buffer page links it under this lock.
