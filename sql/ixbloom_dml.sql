@@ -10,6 +10,9 @@ RESET client_min_messages;
 
 -- disable_cost would push plans over jit_above_cost: no JIT (only time).
 SET jit = off;
+-- These tests follow folds, dead slices and emptied groups; VACUUM's merges
+-- would fold those groups away (they have their own test: ixbloom_merge).
+SET ixbloom.vacuum_merge = off;
 -- Most of this file checks what a fold does, even to a buffer of one row:
 -- VACUUM folds whatever the buffer holds.  (The default is tested below.)
 SET ixbloom.vacuum_fold_min_pages = 1;

@@ -248,7 +248,7 @@ Datum ixbloom_merge_groups(PG_FUNCTION_ARGS) {
         const Oid heap_oid = IndexGetRelation(index_oid, true);
         if (!OidIsValid(heap_oid))
             ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                            errmsg("relation with OID %u is not an index", index_oid)));
+                            errmsg("\"%s\" is not an index", get_rel_name(index_oid))));
         Relation heap = table_open(heap_oid, ShareUpdateExclusiveLock);
         if (!pg_class_ownercheck(heap_oid, GetUserId()))
             aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(heap->rd_rel->relkind),

@@ -63,36 +63,34 @@ bool worth_merging(const IxbGroup* groups, const Batch& b, uint32 k, int sig_bit
     return k >= 2 && (live == 0 || pages_for(live, sig_bits) <= freed);
 }
 
-// Candidates are groups with at most 7/8 of a full group's rows live,
-// taken in directory order while their live rows fit one group and their
-// descriptors lie on at most 3 directory pages (one record with the
-// metapage).  The first batch, or its longest prefix, worth merging.
+// Candidates are groups with at most 7/8 of a full group's rows live.  A
+// batch is a run of candidates in directory order whose live rows fit one
+// group and whose descriptors lie on at most 3 directory pages (one record
+// with the metapage).  Returns the first batch worth merging, trying each
+// candidate as the first, and for each the longest batch first.
 bool plan_batch(const IxbGroup* groups, const BlockNumber* dir_blocks, uint32 n, int sig_bits, Batch* out) {
     const uint32 cap = bl::max_group_capacity(kPageBytes);
-    Batch b{};
-    for (uint32 i = 0; i <= n; ++i) {
-        if (i < n && groups[i].live > cap / 8 * 7)
+    for (uint32 first = 0; first < n; ++first) {
+        if (groups[first].live > cap / 8 * 7)
             continue;
-        int pages = 1;
-        if (i < n)
-            pages = b.dir_pages + ((b.k == 0 || dir_blocks[b.member[b.k - 1]] != dir_blocks[i]) ? 1 : 0);
-        if (i == n || b.k == kMaxMergeGroups || b.live + groups[i].live > cap ||
-            pages > MAX_GENERIC_XLOG_PAGES - 1) {
-            for (uint32 k = b.k; k >= 1; --k) {
-                if (worth_merging(groups, b, k, sig_bits)) {
-                    b.k = k;
-                    *out = b;
-                    return true;
-                }
-            }
-            if (i == n)
+        Batch b{};
+        for (uint32 i = first; i < n && b.k < kMaxMergeGroups; ++i) {
+            if (groups[i].live > cap / 8 * 7)
+                continue;
+            const int pages = b.dir_pages + ((b.k == 0 || dir_blocks[b.member[b.k - 1]] != dir_blocks[i]) ? 1 : 0);
+            if (b.live + groups[i].live > cap || pages > MAX_GENERIC_XLOG_PAGES - 1)
                 break;
-            b = Batch{};
-            pages = 1;
+            b.member[b.k++] = i;
+            b.live += groups[i].live;
+            b.dir_pages = pages;
         }
-        b.member[b.k++] = i;
-        b.live += groups[i].live;
-        b.dir_pages = pages;
+        for (uint32 k = b.k; k >= 1; --k) {
+            if (worth_merging(groups, b, k, sig_bits)) {
+                b.k = k;
+                *out = b;
+                return true;
+            }
+        }
     }
     return false;
 }

@@ -56,16 +56,22 @@ BlockNumber extend_contiguous(Relation index, uint32 n, ForkNumber fork) {
 
 BlockNumber claim_free_run(Relation index, uint32 n) {
     // One FSM lookup per block: runs are claimed by folds and merges, a few
-    // per thousands of rows, never per row.
+    // per thousands of rows, never per row.  The shortest run that fits
+    // (best fit), so that long runs stay for large groups.
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
     BlockNumber first = InvalidBlockNumber;
+    uint32 best = 0;
     uint32 run = 0;
-    for (BlockNumber b = kMetaBlock + 1; n > 0 && b < nblocks; ++b) {
-        run = GetRecordedFreeSpace(index, b) > 0 ? run + 1 : 0;
-        if (run == n) {
-            first = b + 1 - n;
-            break;
+    for (BlockNumber b = kMetaBlock + 1; n > 0 && b <= nblocks; ++b) {
+        if (b < nblocks && GetRecordedFreeSpace(index, b) > 0) {
+            ++run;
+            continue;
         }
+        if (run >= n && (best == 0 || run < best)) {
+            best = run;
+            first = b - run;
+        }
+        run = 0;
     }
     if (first == InvalidBlockNumber)
         return InvalidBlockNumber;
