@@ -1,5 +1,6 @@
 # 003_ixbloom_wal.pl — ixbloom through WAL: a streaming standby replays
-# every step (build, buffered inserts, folds, deletes, VACUUM) and answers
+# every step (build, buffered inserts, folds, deletes, VACUUM, merges, with
+# scans running on the standby while merges replay) and answers
 # every query exactly as the primary does, while the primary runs with
 # wal_consistency_checking = 'generic' (any mismatch between a page and its
 # replayed image would stop recovery on the primary's own checks).
@@ -8,6 +9,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use IPC::Run;
 
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
@@ -85,6 +87,48 @@ $primary->safe_psql('postgres', q{
     REINDEX INDEX t_bl;
 });
 compare('after UPDATE, VACUUM, REINDEX');
+
+# Merges (format 3): small batches, each folded by its VACUUM and merged into
+# the growing last group, replay on the standby while scans run there.
+# Each standby scan counts rows that no step changes; a scan that missed a
+# merge replacing or recycling the groups it read would count fewer (the
+# script then divides by zero, and pgbench reports the client aborted).
+my $fixed = $primary->safe_psql('postgres', 'SELECT count(*) FROM t WHERE b = 7 AND a <= 60000');
+my $scan_file = $standby->basedir . '/scan.sql';
+open(my $sfh, '>', $scan_file) or die "write $scan_file: $!";
+print $sfh "SET enable_seqscan = off;\n";
+print $sfh "SELECT count(*) AS n FROM t WHERE b = 7 AND a <= 60000 \\gset\n";
+print $sfh "\\if :n != $fixed\nSELECT 1 / 0;\n\\endif\n";
+close $sfh;
+my $scan_out = '';
+my $scans = IPC::Run::start(
+    [ 'pgbench', '-n', '-c', '2', '-T', '20', '-f', $scan_file, '-h', $standby->host, '-p', $standby->port,
+      'postgres' ],
+    '>', \$scan_out, '2>', \$scan_out);
+for my $batch (1 .. 30) {
+    my $first = 300000 + $batch * 2000;
+    $primary->safe_psql('postgres', "INSERT INTO t SELECT i, i % 50, 'c' || (i % 100) FROM generate_series($first, $first + 1999) i");
+    $primary->safe_psql('postgres', 'VACUUM t');
+}
+$scans->finish;
+unlike($scan_out, qr/aborted|error/i, 'standby scans during replayed merges always counted every row');
+like($scan_out, qr/number of transactions actually processed: [1-9]/, 'standby scans ran during the merges');
+ok($primary->safe_psql('postgres', "SELECT merges > 0 AND format_version = 3 FROM ixbloom_metapage('t_bl')") eq 't',
+    'VACUUM merged groups');
+compare('after batches merged by VACUUM');
+
+# ixbloom_merge_groups, after VACUUMs that only folded.
+$primary->safe_psql('postgres', q{
+    SET ixbloom.vacuum_merge = off;
+    INSERT INTO t SELECT i, i % 50, 'c' || (i % 100) FROM generate_series(400000, 401999) i;
+    VACUUM t;
+    INSERT INTO t SELECT i, i % 50, 'c' || (i % 100) FROM generate_series(402000, 403999) i;
+    VACUUM t;
+    DELETE FROM t WHERE a BETWEEN 300000 AND 330000;
+    VACUUM t;
+    SELECT ixbloom_merge_groups('t_bl');
+});
+compare('after ixbloom_merge_groups');
 
 # An unlogged index: only its init fork (an empty index, the metapage) goes
 # through WAL.  A standby cannot read unlogged relations; once promoted, it

@@ -1,5 +1,6 @@
 # 004_ixbloom_crash.pl — kill -9 during a concurrent insert load on an
-# ixbloom index: a backend in the middle of inserting is killed, so the
+# ixbloom index, with VACUUM folding and merging groups in a loop: a
+# backend in the middle of inserting (or of a VACUUM) is killed, so the
 # postmaster throws away shared memory and runs crash recovery from WAL.
 # Afterwards every committed row is found through the index, and the index
 # keeps working.
@@ -46,6 +47,17 @@ my $pgbench_out = '';
 my $h = IPC::Run::start(
     [ 'pgbench', '-n', '-c', '2', '-T', '60', '-f', $script_file, '-h', $node->host, '-p', $node->port, 'postgres' ],
     '>', \$pgbench_out, '2>', \$pgbench_out);
+# A third client VACUUMs in a loop: each VACUUM folds the buffer into a
+# small group and merges it into the last one, so the crash may also stop
+# a fold or a merge midway.
+my $vacuum_file = $node->basedir . '/vacuum.sql';
+open(my $vfh, '>', $vacuum_file) or die "write $vacuum_file: $!";
+print $vfh "VACUUM t;\n";
+close $vfh;
+my $vacuum_out = '';
+my $v = IPC::Run::start(
+    [ 'pgbench', '-n', '-c', '1', '-T', '60', '-f', $vacuum_file, '-h', $node->host, '-p', $node->port, 'postgres' ],
+    '>', \$vacuum_out, '2>', \$vacuum_out);
 
 # Let it run until some folds have happened, then kill -9 an inserting
 # backend: every other backend is terminated and the server recovers.
@@ -56,6 +68,7 @@ my $victim = $node->safe_psql('postgres',
 ok($victim =~ /^\d+$/, 'found an inserting backend');
 kill 'KILL', $victim;
 $h->finish;    # pgbench fails once its connections are gone; that is expected
+$v->finish;
 $node->poll_query_until('postgres', 'SELECT true') or die 'server did not come back';
 ok($node->log_contains('all server processes terminated; reinitializing'), 'the server went through crash recovery');
 
@@ -75,6 +88,8 @@ is($node->safe_psql('postgres', sprintf($probe, '(SELECT id FROM committed ORDER
 $node->safe_psql('postgres', 'VACUUM t');
 is($node->safe_psql('postgres', sprintf($probe, 'committed')),
     '0', 'every committed row is found through the index after recovery and VACUUM');
+ok($node->safe_psql('postgres', "SELECT merges > 0 FROM ixbloom_metapage('t_bl')") eq 't',
+    'VACUUM merged groups during the load or after recovery');
 
 my ($seq, $idx) = map {
     $node->safe_psql('postgres', "$_ SELECT count(*) FROM t WHERE k = 5 AND v = 'v5'")
