@@ -12,7 +12,9 @@ RETURNS record
 AS 'MODULE_PATHNAME', 'ixbloom_merge_groups'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
--- ixbloom_metapage shows the merge counter: a function's result columns
+-- ixbloom_metapage shows the merge counter and where the signature shape
+-- came from (options, defaults, statistics or sample: an index created
+-- without options is sized from the data).  A function's result columns
 -- cannot be altered, so it is created again, with its privileges.
 DROP FUNCTION ixbloom_metapage(regclass);
 CREATE FUNCTION ixbloom_metapage(index regclass,
@@ -20,7 +22,7 @@ CREATE FUNCTION ixbloom_metapage(index regclass,
     OUT ngroups bigint, OUT grouped_rows bigint, OUT dir_head bigint, OUT dir_tail bigint,
     OUT buf_head bigint, OUT buf_tail bigint, OUT buf_pages bigint, OUT buf_capacity bigint, OUT folds bigint,
     OUT total_live bigint, OUT total_slice_pages bigint, OUT total_tid_pages bigint, OUT total_slice_words bigint,
-    OUT dead_groups bigint, OUT merges bigint)
+    OUT dead_groups bigint, OUT merges bigint, OUT sized_from text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'ixbloom_metapage'
 LANGUAGE C STRICT PARALLEL SAFE;

@@ -119,11 +119,11 @@ void write_directory_and_meta(BuildState* bs) {
 }
 
 // The metapage of a new index, block 0 of `fork`.
-void write_new_meta(Relation index, ForkNumber fork, const bl::SignatureShape& shape) {
+void write_new_meta(Relation index, ForkNumber fork, const bl::SignatureShape& shape, uint32 sized_from) {
     Buffer meta_buf = ReadBufferExtended(index, fork, P_NEW, RBM_NORMAL, nullptr);
     LockBuffer(meta_buf, BUFFER_LOCK_EXCLUSIVE);
     init_meta_page(BufferGetPage(meta_buf), shape,
-                   shape_options(reinterpret_cast<const IxbOptions*>(index->rd_options)));
+                   shape_options(reinterpret_cast<const IxbOptions*>(index->rd_options)), sized_from);
     MarkBufferDirty(meta_buf);
     UnlockReleaseBuffer(meta_buf);
 }
@@ -135,6 +135,9 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         ixpg::check_fork_empty(index, MAIN_FORKNUM);
         BuildState* bs = static_cast<BuildState*>(palloc0(sizeof(BuildState)));
         init_state_from_options(&bs->state, index);
+        uint32 sized_from = kSizedByOptions;
+        if (!bl::options_given(shape_options(reinterpret_cast<const IxbOptions*>(index->rd_options))))
+            sized_from = size_from_data(&bs->state, heap, index, info);
         bs->index = index;
         const uint32 capacity = bl::max_group_capacity(kPageBytes);
         const int sig_bits = bs->state.shape.bits;
@@ -149,7 +152,7 @@ IndexBuildResult* build(Relation heap, Relation index, IndexInfo* info) {
         bs->groups = static_cast<IxbGroup*>(palloc(sizeof(IxbGroup) * bs->max_groups));
         bs->tmp = AllocSetContextCreate(CurrentMemoryContext, "ixbloom build row", ALLOCSET_DEFAULT_SIZES);
 
-        write_new_meta(index, MAIN_FORKNUM, bs->state.shape);  // block 0
+        write_new_meta(index, MAIN_FORKNUM, bs->state.shape, sized_from);  // block 0
         ixpg::progress::set_phase(kPhaseScan);
         const double reltuples = table_index_build_scan(heap, index, info, true, true, build_callback, bs, nullptr);
         write_last_groups(bs);
@@ -170,9 +173,11 @@ void build_empty(Relation index) {
         // buffers like any build, then logged (crash recovery restores the
         // main fork from it).
         ixpg::check_fork_empty(index, INIT_FORKNUM);
+        // (An empty index: with no options, contrib's defaults until the
+        // main fork is built or rebuilt from data.)
         IxbState state;
         init_state_from_options(&state, index);
-        write_new_meta(index, INIT_FORKNUM, state.shape);
+        write_new_meta(index, INIT_FORKNUM, state.shape, kSizedByOptions);
         ixpg::log_built_pages(index, INIT_FORKNUM);
     });
 }

@@ -67,6 +67,19 @@ Datum recorded_options(const IxbMeta& meta) {
     return CStringGetTextDatum(s.data);
 }
 
+// Where the signature shape came from (IxbMeta::sized_from); NULL for an
+// index of ixbloom 1.0, which recorded no options.
+const char* sizing_name(const IxbMeta& meta) {
+    switch (meta.sized_from) {
+        case kSizedByStatistics: return "statistics";
+        case kSizedBySample: return "sample";
+        default: break;
+    }
+    if (!(meta.recorded & kRecordedOptions))
+        return nullptr;
+    return bl::options_given(recorded_shape_options(meta)) ? "options" : "defaults";
+}
+
 // The tuplestore of a set-returning function, an ixbloom index, its
 // metapage and its groups.
 struct GroupsView {
@@ -120,11 +133,11 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
             elog(ERROR, "return type must be a row type");
         const bool options = meta.recorded & kRecordedOptions;
         const bool totals = meta.recorded & kRecordedTotals;
-        // ixbloom 1.1 declares 19 columns; 1.2 adds merges.
-        if (desc->natts != 19 && desc->natts != 20)
+        // ixbloom 1.1 declares 19 columns; 1.2 adds merges and sized_from.
+        if (desc->natts != 19 && desc->natts != 21)
             elog(ERROR, "ixbloom_metapage: the SQL declaration has %d columns", desc->natts);
-        Datum values[20];
-        bool nulls[20] = {};
+        Datum values[21];
+        bool nulls[21] = {};
         values[0] = Int32GetDatum(static_cast<int32>(meta.format_version));
         values[1] = Int32GetDatum(meta.sig_bits);
         values[2] = Int32GetDatum(meta.ncols);
@@ -148,6 +161,9 @@ Datum ixbloom_metapage(PG_FUNCTION_ARGS) {
         for (int i = 14; i < 19; ++i)
             nulls[i] = !totals;
         values[19] = Int64GetDatum(meta.merges);
+        const char* sizing = sizing_name(meta);
+        values[20] = sizing != nullptr ? CStringGetTextDatum(sizing) : Datum(0);
+        nulls[20] = sizing == nullptr;
         PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
     });
 }

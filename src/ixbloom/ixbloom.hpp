@@ -2,6 +2,7 @@
 // is format.hpp):
 //   handler.cpp       the handler, reloptions, the GUC
 //   hashing.cpp       per-index state: signature shape and hash functions
+//   shape_facts.cpp   the shape of an index given no options, from the data
 //   metapage.cpp      reading and checking the metapage, its cached shape
 //   directory.cpp     group descriptors: read, append (a fold's commit), live counts
 //   group_write.cpp   writing a group's slice and TID pages
@@ -63,6 +64,12 @@ struct IxbScanOpaque {
 // backend) or, at build, from the options.
 void init_state(IxbState* state, Relation index);
 void init_state_from_options(IxbState* state, Relation index);
+// At CREATE INDEX given no length, colN or false_positive_rate: the shape
+// chosen from the table (shape_facts.cpp), from pg_statistic or else from a
+// sample of its rows; contrib's defaults for an empty table.  Sets
+// state->shape (state's hash functions must be set: init_state_from_options)
+// and returns kSizedBy*.
+uint32 size_from_data(IxbState* state, Relation heap, Relation index, struct IndexInfo* info);
 
 uint32 hash_value(const IxbState* state, int col, Datum value);
 
@@ -97,10 +104,13 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes);
 // The buffer's page count against the index's size (which a fold, or
 // VACUUM, knows anyway; an insert reads buf_pages to decide on a fold).
 void check_buffer_pages(Relation index, const IxbMeta& meta);
+// The options recorded at CREATE INDEX (meaningful with kRecordedOptions).
+bl::ShapeOptions recorded_shape_options(const IxbMeta& meta);
 // The shape of the index: checked once per backend, then from rd_amcache.
 bl::SignatureShape cached_shape(Relation index);
-// A metapage for a new index (build, and the init fork of an unlogged one).
-void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts);
+// A metapage for a new index (build, and the init fork of an unlogged one);
+// sized_from: kSizedBy*.
+void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts, uint32 sized_from);
 // A page number read from the metapage or a chain that the caller is about
 // to lock: ERROR unless it is a block other than the metapage and other
 // than `held` (a page this backend already holds: locking it again would

@@ -19,14 +19,6 @@ bl::SignatureShape shape_of(const IxbMeta& meta) {
     return shape;
 }
 
-bl::ShapeOptions recorded_options(const IxbMeta& meta) {
-    bl::ShapeOptions opts;
-    opts.length = meta.opt_length;
-    opts.false_positive_rate = meta.opt_false_positive_rate;
-    for (int i = 0; i < bl::kMaxColumns; ++i)
-        opts.col_bits[i] = meta.opt_col_bits[i];
-    return opts;
-}
 
 }  // namespace
 
@@ -36,6 +28,15 @@ void check_link(Relation index, BlockNumber blkno, BlockNumber held, const char*
                                   blkno == ixpg::kMetaBlock ? "the metapage itself"
                                   : blkno == held          ? "a page this operation already holds"
                                                            : "past the end of the index");
+}
+
+bl::ShapeOptions recorded_shape_options(const IxbMeta& meta) {
+    bl::ShapeOptions opts;
+    opts.length = meta.opt_length;
+    opts.false_positive_rate = meta.opt_false_positive_rate;
+    for (int i = 0; i < bl::kMaxColumns; ++i)
+        opts.col_bits[i] = meta.opt_col_bits[i];
+    return opts;
 }
 
 Buffer lock_chain_tail(Relation index, BlockNumber blkno, BlockNumber held, uint16 kind, const char* what) {
@@ -63,7 +64,10 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
     if (meta.ncols != ncols)
         ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "It describes %u columns; the index has %d.",
                                   meta.ncols, ncols);
-    if (stored_bytes >= sizeof(IxbMeta) && (meta.recorded & kRecordedOptions)) {
+    if (meta.sized_from > kSizedBySample)
+        ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage", "Its sizing source %u is unknown.",
+                                  meta.sized_from);
+    if (stored_bytes >= kMetaBytesV2 && (meta.recorded & kRecordedOptions)) {
         // Within the ranges the reloptions allow, before any arithmetic.
         bool in_range = meta.opt_length >= 0 && meta.opt_length <= bl::kMaxSignatureBits &&
                         (meta.opt_false_positive_rate == 0 ||
@@ -74,9 +78,12 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
         if (!in_range)
             ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
                                       "Its recorded options are outside the ranges WITH (...) allows.");
-        const bl::ShapeOptions opts = recorded_options(meta);
+        // A shape chosen from the data was chosen because no option was
+        // given; any other comes from its options (or the defaults).
+        const bl::ShapeOptions opts = recorded_shape_options(meta);
+        const bool sized_from_data = meta.sized_from != kSizedByOptions;
         if (bl::check_options(opts, ncols).fault != bl::OptionFault::None ||
-            !(bl::shape_from_options(opts, ncols) == shape))
+            (sized_from_data ? bl::options_given(opts) : !(bl::shape_from_options(opts, ncols) == shape)))
             ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
                                       "Its signature shape is not the one its recorded options give.");
     }
@@ -109,7 +116,7 @@ bl::SignatureShape cached_shape(Relation index) {
     });
 }
 
-void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts) {
+void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeOptions& opts, uint32 sized_from) {
     ixpg::init_page(page, kPages, kPageMeta);
     IxbMeta* m = page_meta(page);
     std::memset(m, 0, sizeof(IxbMeta));
@@ -126,6 +133,7 @@ void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeO
     m->opt_false_positive_rate = opts.false_positive_rate;
     for (int i = 0; i < bl::kMaxColumns; ++i)
         m->opt_col_bits[i] = static_cast<uint16>(opts.col_bits[i]);
+    m->sized_from = sized_from;
     ixpg::set_page_body_used(page, sizeof(IxbMeta));
 }
 

@@ -4,6 +4,13 @@
 namespace ixcore {
 namespace bloom {
 
+bool options_given(const ShapeOptions& opts) {
+    bool any = opts.length != 0 || opts.false_positive_rate != 0;
+    for (int i = 0; i < kMaxColumns; ++i)
+        any |= opts.col_bits[i] != 0;
+    return any;
+}
+
 OptionCheck check_options(const ShapeOptions& opts, int ncols) {
     OptionCheck check;
     bool has_bits = opts.length != 0;

@@ -30,6 +30,10 @@ struct OptionCheck {
     int length = 0;  // the signature length it exceeds
 };
 
+// Was any option given (length, a colN or false_positive_rate)?  Without
+// one, CREATE INDEX sizes the signature from the data.
+bool options_given(const ShapeOptions& opts);
+
 // What CREATE INDEX would refuse.  ncols is the index's column count, or 0
 // when it is not known (amoptions sees no relation): then colN past the end
 // is not checked.
