@@ -61,6 +61,8 @@ SELECT cols, opts, r.*
 CREATE INDEX i_opts ON t USING ixbloom (a, b) WITH (length = 81, col2 = 3);
 CREATE INDEX i_fpr ON t USING ixbloom (a, b) WITH (false_positive_rate = 0.001);
 SELECT relname, reloptions FROM pg_class WHERE relname IN ('i_opts', 'i_fpr') ORDER BY 1;
+-- Without options, the shape comes from the data (ixbloom_sizing tests
+-- how); SET options then take over at the next rebuild.
 CREATE INDEX i_default ON t USING ixbloom (a, b, c);
 SELECT * FROM ixb_shape('i_default');
 

@@ -85,8 +85,8 @@ void count_distinct(uint32* hashes, uint32 n, double* d, double* f1) {
     }
 }
 
-// From the first kSampleRows rows of the table (every tuple version, as a
-// sample for the estimate); rows == 0 when the table is empty.
+// From the first kSampleRows visible rows of the table; rows == 0 when it
+// has none.
 void facts_from_sample(const IxbState* state, Relation heap, Relation index, IndexInfo* info, bl::TableFacts* t) {
     const BlockNumber nblocks = RelationGetNumberOfBlocks(heap);
     uint32* hashes[INDEX_MAX_KEYS];
@@ -102,7 +102,10 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
     ExprContext* econtext = GetPerTupleExprContext(estate);
     TupleTableSlot* slot = table_slot_create(heap, nullptr);
     econtext->ecxt_scantuple = slot;
-    TableScanDesc scan = table_beginscan(heap, SnapshotAny, 0, nullptr);
+    // The rows a query would see now (not every version: a dead row's value
+    // need not even hash, and the build skips the dead).
+    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    TableScanDesc scan = table_beginscan(heap, snapshot, 0, nullptr);
     uint32 n = 0;
     BlockNumber last_block = 0;
     Datum values[INDEX_MAX_KEYS];
@@ -123,6 +126,7 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
     }
     const bool whole_table = n < kSampleRows;
     table_endscan(scan);
+    UnregisterSnapshot(snapshot);
     ExecDropSingleTupleTableSlot(slot);
     FreeExecutorState(estate);
     info->ii_ExpressionsState = expressions_state;
