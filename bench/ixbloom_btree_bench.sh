@@ -103,8 +103,8 @@ CREATE FUNCTION side_ddl(side text, t text, ixbloom_with text DEFAULT '') RETURN
   SELECT format('CREATE INDEX %I ON %I USING btree (%I)', t || '_' || c, t, c)
     FROM unnest('{c1,c2,c3,c4,c5,c6}'::text[]) c WHERE side = 'btree6'
   UNION ALL
-  SELECT format('CREATE INDEX %I ON %I USING bloom (c1, c2, c3, c4, c5, c6)
-                 WITH (length=80, col1=2, col2=2, col3=2, col4=2, col5=2, col6=2)', t || '_bloom', t)
+  SELECT format('CREATE INDEX %I ON %I USING bloom (c1, c2, c3, c4, c5, c6) %s', t || '_bloom', t,
+                'WITH (length=80, col1=2, col2=2, col3=2, col4=2, col5=2, col6=2)')
    WHERE side = 'contrib' \$\$;
 CREATE FUNCTION drop_indexes(t text) RETURNS void LANGUAGE plpgsql AS \$\$
 DECLARE i regclass;

@@ -66,7 +66,8 @@ bool facts_from_statistics(Relation heap, Relation index, bl::TableFacts* t) {
         bl::ColumnFacts& c = t->cols[i];
         c.ndistinct = std::max(1.0, stadistinct > 0 ? stadistinct : -stadistinct * t->rows);
         c.null_frac = std::clamp(null_frac, 0.0, 1.0);
-        c.btree_bytes_per_row = bl::btree_bytes_per_row(value_width(index, i, width));
+        c.btree_bytes_per_row =
+            bl::btree_bytes_per_row(value_width(index, i, width), t->rows * (1 - c.null_frac) / c.ndistinct);
     }
     return true;
 }
@@ -142,7 +143,8 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
         const double share = n > 0 ? static_cast<double>(nonnull[i]) / n : 0;
         c.ndistinct = std::max(1.0, bl::estimate_distinct(nonnull[i], d, f1, t->rows * share));
         c.null_frac = 1.0 - share;
-        c.btree_bytes_per_row = bl::btree_bytes_per_row(nonnull[i] > 0 ? width[i] / nonnull[i] : 4);
+        c.btree_bytes_per_row = bl::btree_bytes_per_row(nonnull[i] > 0 ? width[i] / nonnull[i] : 4,
+                                                        t->rows * share / c.ndistinct);
         pfree(hashes[i]);
     }
 }

@@ -48,9 +48,11 @@ double mean_cost(const SignatureShape& shape, const TableFacts& t, const std::ve
 
 }  // namespace
 
-double btree_bytes_per_row(double value_width) {
-    const double tuple = std::ceil((8.0 + std::max(0.0, value_width)) / 8.0) * 8.0;
-    return (tuple + 4.0) / 0.9;
+double btree_bytes_per_row(double value_width, double rows_per_value) {
+    const double tuple = std::ceil((8.0 + std::max(0.0, value_width)) / 8.0) * 8.0 + 4.0;
+    if (rows_per_value < 2)
+        return tuple / 0.9;
+    return (6.0 + tuple / std::min(rows_per_value, kPostingTids)) / 0.9;
 }
 
 int budget_bits(const TableFacts& t) {

@@ -37,9 +37,14 @@ struct TableFacts {
 constexpr int kMaxChosenColumnBits = 12;
 
 // Bytes a single-column btree takes per row for values `value_width` bytes
-// wide: a leaf tuple (8-byte header and the value, MAXALIGNed to 8) and its
-// 4-byte line pointer, at btree's default leaf fill of 90%.
-double btree_bytes_per_row(double value_width);
+// wide that `rows_per_value` rows share on average, at btree's default leaf
+// fill of 90%: a leaf tuple (8-byte header and the value, MAXALIGNed to 8)
+// and its 4-byte line pointer per row for distinct values; for repeated
+// ones (deduplication, PostgreSQL 13 and later), 6 bytes a row in a posting
+// list plus the tuple and line pointer once per value (per at most
+// kPostingTids rows).
+constexpr double kPostingTids = 400;
+double btree_bytes_per_row(double value_width, double rows_per_value);
 
 // The longest signature the budget allows: half a single-column btree per
 // indexed column, less a byte a row for the dead slice and TIDs; a multiple
