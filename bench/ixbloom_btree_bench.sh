@@ -163,7 +163,8 @@ for side in "${SIDES[@]}"; do
                             FROM pg_index WHERE indrelid = 'w1'::regclass"
     if [ "$side" = ixbloom ]; then
         sql "SELECT format('sized_from=%s length=%s col_bits=%s', sized_from, sig_bits, col_bits)
-               FROM ixbloom_metapage('w1_ixb')" | tee /dev/stderr >"$CLUSTER_DIR/ixbloom_shape"
+               FROM ixbloom_metapage('w1_ixb')" >"$CLUSTER_DIR/ixbloom_shape"
+        log "ixbloom's shape: $(cat "$CLUSTER_DIR/ixbloom_shape")"
         IXB_WITH="$(sql "SELECT format('WITH (length=%s, %s)', sig_bits,
                                        (SELECT string_agg(format('col%s=%s', i, col_bits[i]), ', ')
                                           FROM generate_series(1, ncols) i))
