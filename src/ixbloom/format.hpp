@@ -94,8 +94,10 @@ struct IxbMeta {
     uint16 opt_col_bits[bl::kMaxColumns];  // WITH (colN), 0 if not given
     bl::GroupTotals totals;             // sums over the group descriptors (core/bloom/group_totals.hpp)
     // ---- appended in format 3 ----
-    uint32 merges;      // merges committed so far (a hot-standby scan compares it)
-    uint32 sized_from;  // kSizedBy*: where the shape came from
+    uint32 merges;       // merges committed so far (a hot-standby scan compares it)
+    uint32 sized_from;   // kSizedBy*: where the shape came from
+    uint32 shape_check;  // shape_fingerprint of a shape chosen from the data, else 0
+    uint32 reserved3;
 };
 constexpr std::size_t kMetaBytesV1 = offsetof(IxbMeta, recorded);  // ixbloom 1.0's metapage body
 // IxbMeta::sized_from.  A metapage written before format 3 reads 0.
@@ -105,7 +107,7 @@ constexpr uint32 kSizedBySample = 2;      // no options and no statistics: from 
 
 constexpr std::size_t kMetaBytesV2 = offsetof(IxbMeta, merges);  // ixbloom 1.1's metapage body
 static_assert(kMetaBytesV1 == 112 && offsetof(IxbMeta, totals) == 192 && kMetaBytesV2 == 480 &&
-                  sizeof(IxbMeta) == 488,
+                  sizeof(IxbMeta) == 496,
               "metapage layout (docs/ixbloom-format.md)");
 
 constexpr ixpg::MetaSpec kMetaSpec{kMagic, kOldestFormatVersion, kFormatVersion, kMetaBytesV1};

@@ -90,14 +90,23 @@ struct GroupsView {
     uint32 ngroups;
 };
 
+// The fold lock is held in share mode until close_groups, as by a scan: a
+// merge may otherwise free the groups' pages between the directory and
+// them.
 GroupsView open_groups(FunctionCallInfo fcinfo) {
     GroupsView v;
     InitMaterializedSRF(fcinfo, 0);
     v.rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     v.index = open_ixbloom(PG_GETARG_OID(0));
+    lock_fold(v.index, ShareLock);
     v.meta = read_meta(v.index);
     v.groups = read_groups(v.index, v.meta, &v.ngroups);
     return v;
+}
+
+void close_groups(const GroupsView& v) {
+    unlock_fold(v.index, ShareLock);
+    relation_close(v.index, AccessShareLock);
 }
 
 const char* encoding_name(bl::TidEncoding e) {
@@ -196,7 +205,7 @@ Datum ixbloom_groups(PG_FUNCTION_ARGS) {
             values[8] = Int64GetDatum(g.first + geo.tid_page(0));
             tuplestore_putvalues(v.rsinfo->setResult, v.rsinfo->setDesc, values, nulls);
         }
-        relation_close(index, AccessShareLock);
+        close_groups(v);
         return Datum(0);
     });
 }
@@ -243,7 +252,7 @@ Datum ixbloom_tid_pages(PG_FUNCTION_ARGS) {
             tuplestore_putvalues(v.rsinfo->setResult, v.rsinfo->setDesc, values, nulls);
         }
         UnlockReleaseBuffer(buf0);
-        relation_close(index, AccessShareLock);
+        close_groups(v);
         return Datum(0);
     });
 }
@@ -264,12 +273,18 @@ Datum ixbloom_merge_groups(PG_FUNCTION_ARGS) {
         const Oid heap_oid = IndexGetRelation(index_oid, true);
         if (!OidIsValid(heap_oid))
             ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
-                            errmsg("\"%s\" is not an index", get_rel_name(index_oid))));
+                            errmsg("\"%s\" is not an index",
+                                   get_rel_name(index_oid) != nullptr ? get_rel_name(index_oid) : "?")));
         Relation heap = table_open(heap_oid, ShareUpdateExclusiveLock);
         if (!pg_class_ownercheck(heap_oid, GetUserId()))
             aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(heap->rd_rel->relkind),
                            RelationGetRelationName(heap));
         Relation index = index_open(index_oid, ShareUpdateExclusiveLock);
+        // As brin_summarize_range: the index may have moved to another table
+        // (or gone) before its lock was granted.
+        if (IndexGetRelation(index_oid, true) != heap_oid)
+            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                            errmsg("could not open parent table of index \"%s\"", RelationGetRelationName(index))));
         relation_close(open_ixbloom(index_oid), AccessShareLock);
 
         lock_merge(index);

@@ -86,6 +86,9 @@ void check_meta(Relation index, const IxbMeta& meta, std::size_t stored_bytes) {
             (sized_from_data ? bl::options_given(opts) : !(bl::shape_from_options(opts, ncols) == shape)))
             ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
                                       "Its signature shape is not the one its recorded options give.");
+        if (sized_from_data && meta.shape_check != bl::shape_fingerprint(shape))
+            ixpg::report_index_damage(index, ixpg::kMetaBlock, "metapage",
+                                      "Its signature shape is not the one chosen from the data at CREATE INDEX.");
     }
     // (ngroups is checked against the index's size where the groups are
     // read; the metapage is read on every insert, and a size costs a
@@ -134,6 +137,7 @@ void init_meta_page(Page page, const bl::SignatureShape& shape, const bl::ShapeO
     for (int i = 0; i < bl::kMaxColumns; ++i)
         m->opt_col_bits[i] = static_cast<uint16>(opts.col_bits[i]);
     m->sized_from = sized_from;
+    m->shape_check = sized_from == kSizedByOptions ? 0 : bl::shape_fingerprint(shape);
     ixpg::set_page_body_used(page, sizeof(IxbMeta));
 }
 

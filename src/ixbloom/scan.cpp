@@ -378,13 +378,16 @@ int64 get_bitmap(IndexScanDesc scan, TIDBitmap* tbm) {
             scanned = ngroups;
             bool consistent = false;
             ixpg::pg_call([&] {
-                // On a primary the fold lock already rules out a fold or a merge.
-                bool unchanged = true;
-                if (s.standby) {
+                // On a primary the fold lock already rules out a fold or a
+                // merge.  On a standby the counters are read after the buffer
+                // walk, so that one read covers the groups and the buffer: a
+                // fold replayed during the walk can hand its freed pages to a
+                // new tail that the walk then takes for the old chain.
+                consistent = scan_buffer(s, meta, &total);
+                if (consistent && s.standby) {
                     const IxbMeta now = read_meta(index);
-                    unchanged = now.folds == meta.folds && now.merges == meta.merges;
+                    consistent = now.folds == meta.folds && now.merges == meta.merges;
                 }
-                consistent = scan_buffer(s, meta, &total) && unchanged;
             });
             if (consistent)
                 break;

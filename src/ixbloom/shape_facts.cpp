@@ -1,8 +1,9 @@
 // shape_facts.cpp — the signature shape of an index created without
 // length, colN or false_positive_rate: what is known of the table (rows,
 // heap pages, each indexed column's distinct values, NULL share and width),
-// from pg_statistic when ANALYZE has run on every indexed column, else from
-// a sample of the table's first rows; then core's choice
+// from pg_statistic when ANALYZE has run on every indexed column (and the
+// index is not partial), else from a sample of the table's first rows;
+// then core's choice
 // (core/bloom/shape_choice.hpp).
 #include "ixbloom/ixbloom.hpp"
 #include "core/bloom/shape_choice.hpp"
@@ -106,16 +107,24 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
     // The rows a query would see now (not every version: a dead row's value
     // need not even hash, and the build skips the dead).
     Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
-    TableScanDesc scan = table_beginscan(heap, snapshot, 0, nullptr);
+    // From block 0, never where a synchronized scan happens to be: the row
+    // count is extrapolated from the blocks read.
+    TableScanDesc scan = table_beginscan_strat(heap, snapshot, 0, nullptr, true, false);
+    // A partial index: only the rows its predicate admits, as the build.
+    ExprState* predicate = ExecPrepareQual(info->ii_Predicate, estate);
     uint32 n = 0;
+    uint32 seen = 0;  // rows read, in the predicate or not
     BlockNumber last_block = 0;
     Datum values[INDEX_MAX_KEYS];
     bool isnull[INDEX_MAX_KEYS];
-    while (n < kSampleRows && table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+    while (seen < kSampleRows && table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
         CHECK_FOR_INTERRUPTS();
         ResetExprContext(econtext);
-        FormIndexDatum(info, slot, estate, values, isnull);
+        ++seen;
         last_block = ItemPointerGetBlockNumber(&slot->tts_tid);
+        if (predicate != nullptr && !ExecQual(predicate, econtext))
+            continue;
+        FormIndexDatum(info, slot, estate, values, isnull);
         for (int i = 0; i < t->ncols; ++i) {
             if (isnull[i])
                 continue;
@@ -125,7 +134,7 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
         }
         ++n;
     }
-    const bool whole_table = n < kSampleRows;
+    const bool whole_table = seen < kSampleRows;
     table_endscan(scan);
     UnregisterSnapshot(snapshot);
     ExecDropSingleTupleTableSlot(slot);
@@ -133,6 +142,7 @@ void facts_from_sample(const IxbState* state, Relation heap, Relation index, Ind
     info->ii_ExpressionsState = expressions_state;
 
     t->heap_pages = std::max<double>(nblocks, 1);
+    // The index's rows: those of the sample, over the blocks it read.
     t->rows = whole_table ? n : static_cast<double>(n) * nblocks / (last_block + 1.0);
     for (int i = 0; i < t->ncols; ++i) {
         double d = 0;
@@ -155,7 +165,9 @@ uint32 size_from_data(IxbState* state, Relation heap, Relation index, IndexInfo*
     bl::TableFacts t;
     t.ncols = IndexRelationGetNumberOfKeyAttributes(index);
     uint32 sized_from = kSizedByStatistics;
-    if (!facts_from_statistics(heap, index, &t)) {
+    // A partial index's rows are not the table's: its statistics would
+    // misjudge them, so a partial index is always sized from a sample.
+    if (info->ii_Predicate != NIL || !facts_from_statistics(heap, index, &t)) {
         t = bl::TableFacts();
         t.ncols = IndexRelationGetNumberOfKeyAttributes(index);
         facts_from_sample(state, heap, index, info, &t);

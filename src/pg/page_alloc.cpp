@@ -54,11 +54,17 @@ BlockNumber extend_contiguous(Relation index, uint32 n, ForkNumber fork) {
     return first;
 }
 
+// One FSM lookup per block (a fraction of a microsecond each, the FSM page
+// being cached) bounds a search to about 50 ms; a larger index extends.
+constexpr BlockNumber kMaxRunSearchBlocks = 262144;
+
 BlockNumber claim_free_run(Relation index, uint32 n) {
-    // One FSM lookup per block: runs are claimed by folds and merges, a few
-    // per thousands of rows, never per row.  The shortest run that fits
-    // (best fit), so that long runs stay for large groups.
+    // Runs are claimed by folds and merges, a few per thousands of rows,
+    // never per row.  The shortest run that fits (best fit), so that long
+    // runs stay for large groups.
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
+    if (nblocks > kMaxRunSearchBlocks)
+        return InvalidBlockNumber;
     BlockNumber first = InvalidBlockNumber;
     uint32 best = 0;
     uint32 run = 0;

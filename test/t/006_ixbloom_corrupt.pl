@@ -28,7 +28,7 @@ for my $t (qw(ta tb tc td te)) {
         CREATE EXTENSION IF NOT EXISTS ixbloom;
         CREATE TABLE $t (a int, b int) WITH (autovacuum_enabled = off);
         INSERT INTO $t SELECT g, g % 100 FROM generate_series(1, 30000) g;
-        CREATE INDEX ${t}_bl ON $t USING ixbloom (a, b);
+        CREATE INDEX ${t}_bl ON $t USING ixbloom (a, b) WITH (length = 80);
     });
 }
 # td: rows after the build go to the insert buffer (509 per page).
@@ -43,9 +43,19 @@ for my $t (qw(tf tg th ti tj)) {
     $node->safe_psql('postgres', qq{
         CREATE TABLE $t (a int, b int, c int) WITH (autovacuum_enabled = off);
         INSERT INTO $t SELECT g, g % 100, g % 7 FROM generate_series(1, 30000) g;
-        CREATE INDEX ${t}_bl ON $t USING ixbloom (a, b, c);
+        CREATE INDEX ${t}_bl ON $t USING ixbloom (a, b, c) WITH (length = 80);
     });
 }
+# ts: the same, its shape chosen from the data (no options): it cannot be
+# derived from options, so the metapage keeps its fingerprint.
+$node->safe_psql('postgres', q{
+    CREATE TABLE ts (a int, b int, c int) WITH (autovacuum_enabled = off);
+    INSERT INTO ts SELECT g, g % 100, g % 7 FROM generate_series(1, 30000) g;
+    CREATE INDEX ts_bl ON ts USING ixbloom (a, b, c);
+});
+is($node->safe_psql('postgres', "SELECT sized_from FROM ixbloom_metapage('ts_bl')"), 'sample',
+    'ts: the shape was chosen from a sample');
+my $ts_bits = $node->safe_psql('postgres', "SELECT col_bits[2] FROM ixbloom_metapage('ts_bl')");
 $node->safe_psql('postgres', 'DELETE FROM tj WHERE a = 1');
 # Chain pointers a backend would lock while holding the metapage: tk has
 # rows in its insert buffer; tl had one buffer page folded into a group,
@@ -103,7 +113,7 @@ my $td_buf_head = $node->safe_psql('postgres', "SELECT buf_head FROM ixbloom_met
 my $pgdata = $node->data_dir;
 my %file = map {
     $_ => "$pgdata/" . $node->safe_psql('postgres', "SELECT pg_relation_filepath('$_')")
-} qw(ta_bl tb_bl tc_bl td_bl te_bl tf_bl tg_bl th_bl ti_bl tj_bl tk_bl tl_bl tm_bl tn_bl tr_bl);
+} qw(ta_bl tb_bl tc_bl td_bl te_bl tf_bl tg_bl th_bl ti_bl tj_bl tk_bl tl_bl tm_bl tn_bl tr_bl ts_bl);
 my %lj = group_layout('tj_bl');
 $node->stop;
 
@@ -112,6 +122,7 @@ $node->stop;
 overwrite($file{tf_bl}, 0, 34, pack('v', 1));        # tf: 1 column for a 3-column index
 overwrite($file{tg_bl}, 0, 34, pack('v', 5));        # tg: 5 columns
 overwrite($file{th_bl}, 0, 36 + 2, pack('v', 3));    # th: column 2 sets 3 bits, not 2
+overwrite($file{ts_bl}, 0, 36 + 2, pack('v', $ts_bits + 1));  # ts: column 2 sets one bit more
 overwrite($file{ti_bl}, 0, 36, pack('v', 65535));    # ti: 65535 bits of an 80-bit signature
 overwrite($file{tj_bl}, $lj{dir}, 24 + 12, pack('V', 0));  # tj: the group's live count says 0
 overwrite($file{tk_bl}, 0, 116, pack('V', 0));       # tk: the buffer's tail is the metapage
@@ -183,7 +194,8 @@ like($err, qr/index "te_bl" has a corrupted dead slice at block @{[$le{first} + 
 # the options it was built with, before a hash function is called.
 # (5 columns: the two past the real three have no bits, an impossible shape.)
 for my $case (['tf', qr/It describes 1 columns; the index has 3/], ['tg', qr/\(80 bits, 5 columns\) is impossible/],
-              ['th', qr/not the one its recorded options give/], ['ti', qr/\(80 bits, 3 columns\) is impossible/]) {
+              ['th', qr/not the one its recorded options give/], ['ti', qr/\(80 bits, 3 columns\) is impossible/],
+              ['ts', qr/not the one chosen from the data at CREATE INDEX/]) {
     my ($t, $detail) = @$case;
     ($ret, $out, $err) = index_query("SELECT count(*) FROM $t WHERE a = 5 AND c = 5");
     like($err, qr/ERROR:\s+XX002: index "${t}_bl" has a corrupted metapage at block 0/, "$t: the metapage is refused");
@@ -226,10 +238,10 @@ like($err, qr/index "tr_bl" has a corrupted metapage at block 0.*\n.*directory t
 ok(!$node->log_contains('terminated by signal|server process .* was terminated'), 'no backend crashed');
 
 # REINDEX rebuilds from the heap; the index answers like a seq scan again.
-$node->safe_psql('postgres', join(' ', map { "REINDEX INDEX ${_}_bl;" } qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr)));
+$node->safe_psql('postgres', join(' ', map { "REINDEX INDEX ${_}_bl;" } qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr ts)));
 $node->safe_psql('postgres', 'VACUUM ta; VACUUM te;');
 my %small = (tk => '5', tl => '5,105', tn => '5,105', tr => '5,105');  # (100 to 1500 rows)
-for my $t (qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr)) {
+for my $t (qw(ta tb tc td te tf tg th ti tj tk tl tm tn tr ts)) {
     my $q = "SELECT string_agg(a::text, ',' ORDER BY a) FROM $t WHERE b = 5 AND a = ANY('{5,105,2005,29905}')";
     my $by_index = $node->safe_psql('postgres', "SET enable_seqscan = off; $q");
     my $by_seq = $node->safe_psql('postgres', "SET enable_bitmapscan = off; SET enable_indexscan = off; $q");

@@ -53,7 +53,7 @@ my $objects = q{
 my $file = $node->data_dir . '/' . $node->safe_psql('updated', "SELECT pg_relation_filepath('t_bl')");
 $node->stop;
 overwrite($file, 0, 24 + 4, pack('L', 2));
-overwrite($file, 0, 24 + 112, "\0" x (488 - 112));
+overwrite($file, 0, 24 + 112, "\0" x (496 - 112));
 overwrite($file, 0, 12, pack('v', 24 + 112));
 $node->start;
 

@@ -3,6 +3,7 @@
 // contrib's defaults in the model it minimises, bits where they pay, and
 // the distinct-value estimate a sample feeds it.
 #include "core/bloom/shape_choice.hpp"
+#include "core/bloom/shape_options.hpp"
 
 #include <gtest/gtest.h>
 
@@ -131,6 +132,23 @@ TEST(ShapeChoice, EstimateDistinct) {
     EXPECT_GT(e, 25000);
     EXPECT_LT(e, 5e6);
     EXPECT_DOUBLE_EQ(estimate_distinct(0, 0, 0, 100), 1);
+}
+
+TEST(ShapeChoice, FingerprintSeesEveryField) {
+    const SignatureShape s = choose_shape(w1());
+    const std::uint32_t f = shape_fingerprint(s);
+    EXPECT_EQ(f, shape_fingerprint(s));
+    SignatureShape o = s;
+    o.bits += 16;
+    EXPECT_NE(shape_fingerprint(o), f);
+    o = s;
+    o.ncols -= 1;
+    EXPECT_NE(shape_fingerprint(o), f);
+    for (int i = 0; i < s.ncols; ++i) {
+        o = s;
+        o.col_bits[i] += 1;
+        EXPECT_NE(shape_fingerprint(o), f) << "column " << i;
+    }
 }
 
 }  // namespace

@@ -69,5 +69,13 @@ bool operator==(const SignatureShape& a, const SignatureShape& b) {
     return true;
 }
 
+std::uint32_t shape_fingerprint(const SignatureShape& shape) {
+    std::uint32_t h = mix32(0x1b10f5eeu ^ static_cast<std::uint32_t>(shape.bits) ^
+                            (static_cast<std::uint32_t>(shape.ncols) << 16));
+    for (int i = 0; i < shape.ncols && i < kMaxColumns; ++i)
+        h = mix32(h ^ (static_cast<std::uint32_t>(shape.col_bits[i]) + static_cast<std::uint32_t>(i) * 0x9e3779b9u));
+    return h;
+}
+
 }  // namespace bloom
 }  // namespace ixcore

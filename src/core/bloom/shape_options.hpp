@@ -48,5 +48,10 @@ bool shape_is_valid(const SignatureShape& shape);
 
 bool operator==(const SignatureShape& a, const SignatureShape& b);
 
+// A 32-bit fingerprint of a shape (length, columns and each column's bits),
+// which the metapage keeps for a shape chosen from the data: such a shape
+// cannot be derived from options, so damage to it is caught this way.
+std::uint32_t shape_fingerprint(const SignatureShape& shape);
+
 }  // namespace bloom
 }  // namespace ixcore
