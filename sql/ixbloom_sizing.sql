@@ -85,10 +85,20 @@ SELECT count(*) FROM t WHERE a % 1000 = 7 AND c = 7;
 RESET enable_seqscan;
 DROP INDEX t_x;
 
--- A partial index.
+-- A partial index: always a sample of its own rows (the statistics are
+-- the whole table's).
 CREATE INDEX t_p ON t USING ixbloom (a, b) WHERE d = 1;
 SELECT sized_from FROM shape('t_p');
 DROP INDEX t_p;
+-- The sample computes an expression only for rows in the predicate, as the
+-- build does (100 / d fails where d = 0).
+CREATE INDEX t_q ON t USING ixbloom ((100 / d), c) WHERE d <> 0;
+SELECT sized_from FROM shape('t_q');
+SET enable_seqscan = off;
+SELECT count(*) FROM t WHERE 100 / d = 50 AND c = 2 AND d <> 0;
+RESET enable_seqscan;
+SELECT count(*) FROM t WHERE d = 2 AND c = 2;
+DROP INDEX t_q;
 
 -- An empty table: contrib's defaults, until a REINDEX once it has data.
 CREATE TABLE e (a int, b int) WITH (autovacuum_enabled = off);
