@@ -8,8 +8,8 @@
 #
 # Per side: builds (1 untimed, then BENCH_BUILD_RUNS timed; median), the
 # total index size, the 6 two- and three-column equality queries of
-# bench/ixbloom_bench.sh (1 warm-up, then BENCH_RUNS timed runs, median of
-# the execution time; index and heap buffers from EXPLAIN (ANALYZE,
+# bench/ixbloom_bench.sh (1 warm-up, then BENCH_RUNS timed runs in the same
+# session, median of the execution time; index and heap buffers from EXPLAIN (ANALYZE,
 # BUFFERS), which do not drift; row counts checked against a seq scan;
 # bitmap scans only, which are all the blooms have, and what a btree
 # BitmapAnd of two or three columns is),
@@ -173,13 +173,24 @@ for side in "${SIDES[@]}"; do
     log "$side: ${#QUERIES[@]} queries, 1 warm-up + $BENCH_RUNS runs"
     for x in "${QUERIES[@]}"; do
         id="${x%%|*}"
-        for ((r = 0; r <= BENCH_RUNS; r++)); do
-            out="$(sql "SET enable_seqscan = off; SET enable_indexscan = off; SELECT ms, idx, heap, nrows, nodes FROM measure((SELECT sql FROM queries WHERE id = $id))")"
-            IFS='|' read -r ms idx heap nrows nodes <<<"$out"
-            [ "$r" -eq 0 ] && { echo "$side q$id: $nodes" >&2; continue; }
-            run -c "INSERT INTO results VALUES ('$side', 'ms', $id, $r, $ms), ('$side', 'idx', $id, $r, $idx),
-                                               ('$side', 'heap', $id, $r, $heap), ('$side', 'rows', $id, $r, $nrows)"
-        done
+        # The warm-up and the timed runs in one session, so that the runs
+        # meet warm backend caches (catalog, relation, the index's shape),
+        # as an application's pooled connection does.
+        r=0
+        while IFS='|' read -r ms idx heap nrows nodes; do
+            if [ "$r" -eq 0 ]; then
+                echo "$side q$id: $nodes" >&2
+            else
+                run -c "INSERT INTO results VALUES ('$side', 'ms', $id, $r, $ms), ('$side', 'idx', $id, $r, $idx),
+                                                   ('$side', 'heap', $id, $r, $heap), ('$side', 'rows', $id, $r, $nrows)"
+            fi
+            r=$((r + 1))
+        done < <({
+            echo "SET enable_seqscan = off; SET enable_indexscan = off;"
+            for ((k = 0; k <= BENCH_RUNS; k++)); do
+                echo "SELECT ms, idx, heap, nrows, nodes FROM measure((SELECT sql FROM queries WHERE id = $id));"
+            done
+        } | "${PSQL[@]}" -At)
     done
     log "$side: pgbench single-row inserts, $BENCH_PGBENCH_RUNS x ${BENCH_PGBENCH_SECONDS}s, $BENCH_PGBENCH_CLIENTS clients"
     script="$CLUSTER_DIR/insert.sql"
