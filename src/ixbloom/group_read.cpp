@@ -78,11 +78,13 @@ uint32 count_dead(Relation index, BlockNumber blkno, const uint8* dead, const Ix
         ndead += static_cast<uint32>(__builtin_popcountll(v));
     }
     // Bits past nrows are never written.
-    for (uint32 pos = group.nrows; pos < group.capacity; ++pos)
-        if ((dead[pos / 8] >> (pos % 8)) & 1)
-            ixpg::report_index_damage(index, blkno, "dead slice",
-                                      "Row %u is marked, but the group at block %u has %u rows.", pos, group.first,
-                                      group.nrows);
+    if (!dead_slice_fits(dead, group)) {
+        uint32 pos = group.nrows;
+        while (!((dead[pos / 8] >> (pos % 8)) & 1))
+            ++pos;
+        ixpg::report_index_damage(index, blkno, "dead slice", "Row %u is marked, but the group at block %u has %u rows.",
+                                  pos, group.first, group.nrows);
+    }
     return ndead;
 }
 

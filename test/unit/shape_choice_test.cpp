@@ -26,14 +26,8 @@ TableFacts w1() {
     return t;
 }
 
-SignatureShape contrib_defaults(int ncols) {
-    SignatureShape s;
-    s.bits = kDefaultSignatureBits;
-    s.ncols = ncols;
-    for (int i = 0; i < ncols; ++i)
-        s.col_bits[i] = kDefaultColumnBits;
-    return s;
-}
+// contrib bloom's defaults: the shape of no options.
+SignatureShape contrib_defaults(int ncols) { return shape_from_options(ShapeOptions(), ncols); }
 
 TEST(ShapeChoice, BtreeBytesPerRow) {
     // Distinct int4: a 16-byte leaf tuple and a 4-byte line pointer, at 90% fill.

@@ -2,6 +2,7 @@
 #include "core/bloom/shape_choice.hpp"
 
 #include "core/bloom/bit_slices.hpp"
+#include "core/bloom/shape_options.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -96,10 +97,7 @@ double workload_cost(const SignatureShape& shape, const TableFacts& t) {
 }
 
 SignatureShape choose_shape(const TableFacts& t) {
-    SignatureShape defaults;
-    defaults.ncols = t.ncols;
-    for (int i = 0; i < t.ncols; ++i)
-        defaults.col_bits[i] = kDefaultColumnBits;
+    const SignatureShape defaults = shape_from_options(ShapeOptions(), t.ncols);
     if (t.rows < 1 || t.ncols < 1)
         return defaults;
 
