@@ -154,6 +154,21 @@ for x in "${QUERIES[@]}"; do
     run -c "INSERT INTO queries VALUES ($id, \$q\$$q\$q\$, (SELECT count(*) FROM w1 WHERE $conds))"
 done
 
+# The pgbench script of one single-row INSERT into ins.
+script="$CLUSTER_DIR/insert.sql"
+printf '\\set g random(1, 2147483647)\nINSERT INTO ins VALUES (%s);\n' "${gen//@G@/:g}" >"$script"
+# One pgbench run of an insert script; prints its tps.
+insert_tps() {
+    local out
+    out="$("$PGBENCH" -n -M prepared -f "$1" -c "$BENCH_PGBENCH_CLIENTS" -j "$BENCH_PGBENCH_CLIENTS" \
+             -T "$BENCH_PGBENCH_SECONDS" 2>&1)" || die "pgbench failed: $out"
+    sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' <<<"$out"
+}
+# Create side $1's indexes on table $2 (ixbloom WITH the shape chosen on w1).
+side_indexes() {
+    while read -r ddl; do run -c "$ddl"; done < <(sql "SELECT side_ddl('$1', '$2', \$w\$${IXB_WITH:-}\$w\$)")
+}
+
 status=0
 for side in "${SIDES[@]}"; do
     log "$side: builds (1 untimed + $BENCH_BUILD_RUNS timed)"
@@ -196,15 +211,11 @@ for side in "${SIDES[@]}"; do
         } | "${PSQL[@]}" -At)
     done
     log "$side: pgbench single-row inserts, $BENCH_PGBENCH_RUNS x ${BENCH_PGBENCH_SECONDS}s, $BENCH_PGBENCH_CLIENTS clients"
-    script="$CLUSTER_DIR/insert.sql"
-    printf '\\set g random(1, 2147483647)\nINSERT INTO ins VALUES (%s);\n' "${gen//@G@/:g}" >"$script"
     for ((r = 1; r <= BENCH_PGBENCH_RUNS; r++)); do
         run -c "DROP TABLE IF EXISTS ins" -c "CREATE TABLE ins (LIKE w1) WITH (autovacuum_enabled = off)" >/dev/null
-        while read -r ddl; do run -c "$ddl"; done < <(sql "SELECT side_ddl('$side', 'ins', \$w\$${IXB_WITH:-}\$w\$)")
+        side_indexes "$side" ins
         run -c "CHECKPOINT" >/dev/null
-        out="$("$PGBENCH" -n -M prepared -f "$script" -c "$BENCH_PGBENCH_CLIENTS" -j "$BENCH_PGBENCH_CLIENTS" \
-                 -T "$BENCH_PGBENCH_SECONDS" 2>&1)" || die "pgbench failed: $out"
-        tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' <<<"$out")"
+        tps="$(insert_tps "$script")"
         run -c "INSERT INTO results VALUES ('$side', 'tps', 0, $r, $tps)"
     done
     run -c "SELECT drop_indexes('w1')" >/dev/null
@@ -214,9 +225,7 @@ done
 log "no index: pgbench single-row inserts, $BENCH_PGBENCH_RUNS x ${BENCH_PGBENCH_SECONDS}s"
 for ((r = 1; r <= BENCH_PGBENCH_RUNS; r++)); do
     run -c "DROP TABLE IF EXISTS ins" -c "CREATE TABLE ins (LIKE w1) WITH (autovacuum_enabled = off)" -c "CHECKPOINT" >/dev/null
-    out="$("$PGBENCH" -n -M prepared -f "$script" -c "$BENCH_PGBENCH_CLIENTS" -j "$BENCH_PGBENCH_CLIENTS" \
-             -T "$BENCH_PGBENCH_SECONDS" 2>&1)" || die "pgbench failed: $out"
-    tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' <<<"$out")"
+    tps="$(insert_tps "$script")"
     run -c "INSERT INTO results VALUES ('noindex', 'tps', 0, $r, $tps)"
 done
 
@@ -227,12 +236,10 @@ sed 's/INSERT INTO ins /INSERT INTO insw /' "$script" >"$CLUSTER_DIR/insert_load
 for side in noindex "${SIDES[@]}"; do
     run -c "DROP TABLE IF EXISTS insw" -c "CREATE TABLE insw WITH (autovacuum_enabled = off) AS SELECT * FROM w1" \
         -c "VACUUM (ANALYZE) insw" >/dev/null
-    while read -r ddl; do run -c "$ddl"; done < <(sql "SELECT side_ddl('$side', 'insw', \$w\$${IXB_WITH:-}\$w\$)")
+    side_indexes "$side" insw
     run -c "CHECKPOINT" >/dev/null
     for ((r = 1; r <= BENCH_PGBENCH_RUNS; r++)); do
-        out="$("$PGBENCH" -n -M prepared -f "$CLUSTER_DIR/insert_loaded.sql" -c "$BENCH_PGBENCH_CLIENTS" \
-                 -j "$BENCH_PGBENCH_CLIENTS" -T "$BENCH_PGBENCH_SECONDS" 2>&1)" || die "pgbench failed: $out"
-        tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' <<<"$out")"
+        tps="$(insert_tps "$CLUSTER_DIR/insert_loaded.sql")"
         run -c "INSERT INTO results VALUES ('$side', 'tps_loaded', 0, $r, $tps)"
     done
 done
@@ -244,10 +251,9 @@ run -c "DROP TABLE insw" >/dev/null
 # same queries.
 log "ixbloom after continuous inserts: $BENCH_PGBENCH_RUNS x ${BENCH_PGBENCH_SECONDS}s into one table, VACUUM, then REINDEX"
 run -c "DROP TABLE IF EXISTS ins" -c "CREATE TABLE ins (LIKE w1) WITH (autovacuum_enabled = off)" >/dev/null
-while read -r ddl; do run -c "$ddl"; done < <(sql "SELECT side_ddl('ixbloom', 'ins', \$w\$${IXB_WITH:-}\$w\$)")
+side_indexes ixbloom ins
 for ((r = 1; r <= BENCH_PGBENCH_RUNS; r++)); do
-    "$PGBENCH" -n -M prepared -f "$script" -c "$BENCH_PGBENCH_CLIENTS" -j "$BENCH_PGBENCH_CLIENTS" \
-        -T "$BENCH_PGBENCH_SECONDS" >/dev/null 2>&1 || die "pgbench failed"
+    insert_tps "$script" >/dev/null
 done
 run -c "VACUUM ins" >/dev/null
 for phase in after_inserts after_reindex; do
