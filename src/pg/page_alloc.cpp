@@ -63,12 +63,20 @@ BlockNumber claim_free_run(Relation index, uint32 n) {
     // never per row.  The shortest run that fits (best fit), so that long
     // runs stay for large groups.
     const BlockNumber nblocks = RelationGetNumberOfBlocks(index);
-    if (nblocks > kMaxRunSearchBlocks)
+    if (n == 0 || nblocks > kMaxRunSearchBlocks)
+        return InvalidBlockNumber;
+    // An index that only grows has no free page, and its writers hold the
+    // caller's lock (a fold's is exclusive) while the walk below reads the
+    // FSM block by block.  Once its upper levels are brought up to date (a
+    // read of its pages, one per ~4,000 blocks), the FSM's root tells
+    // whether any page is free at all.
+    publish_free_pages(index);
+    if (GetPageWithFreeSpace(index, BLCKSZ / 2) == InvalidBlockNumber)
         return InvalidBlockNumber;
     BlockNumber first = InvalidBlockNumber;
     uint32 best = 0;
     uint32 run = 0;
-    for (BlockNumber b = kMetaBlock + 1; n > 0 && b <= nblocks; ++b) {
+    for (BlockNumber b = kMetaBlock + 1; b <= nblocks; ++b) {
         if (b < nblocks && GetRecordedFreeSpace(index, b) > 0) {
             ++run;
             continue;

@@ -24,7 +24,8 @@ BlockNumber extend_contiguous(Relation index, uint32 n, ForkNumber fork = MAIN_F
 // n contiguous blocks of the main fork that the FSM records as free, now
 // recorded as used there; InvalidBlockNumber if there is no such run (or
 // the index has more than 262,144 blocks, 2 GB: the search reads the FSM
-// block by block).  The
+// block by block; it publishes the FSM first, and skips the search when no
+// page is free).  The
 // FSM is a hint: before writing a page of the run, the caller locks it and
 // checks page_is_reusable, since an insert may have taken the page from
 // the FSM before the run was recorded as used.  The caller gives back what
